@@ -1,0 +1,29 @@
+"""Benchmark data, generated deterministically on first use and kept in .benchmarks/data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from benchmarks.corpus import ensure_file, ensure_repeated, ensure_split
+
+DATA = Path(__file__).parent.parent / ".benchmarks" / "data"
+CORPUS_BYTES = 40 * 1000 * 1000
+SMALL_FILES = 20_000
+GIB_COPIES = 27  # 27 x 40 MB is just over 1 GiB
+
+
+@pytest.fixture(scope="session")
+def corpus_40mb() -> Path:
+    return ensure_file(DATA / "corpus-40mb.txt", CORPUS_BYTES)
+
+
+@pytest.fixture(scope="session")
+def small_files(corpus_40mb: Path) -> list[Path]:
+    return ensure_split(DATA / "small-files", corpus_40mb, SMALL_FILES)
+
+
+@pytest.fixture(scope="session")
+def corpus_1gib(corpus_40mb: Path) -> Path:
+    return ensure_repeated(DATA / "corpus-1gib.txt", corpus_40mb, GIB_COPIES)

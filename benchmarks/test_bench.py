@@ -1,0 +1,100 @@
+"""wordcount against its serial baseline and against what users would otherwise run.
+
+Run with `make bench`; save runs with BENCH_ARGS=--benchmark-autosave and compare with
+BENCH_ARGS=--benchmark-compare. Every case runs the installed command end to end, so
+start-up time counts as it does for a user.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from wordcount.engine import available_cpus
+
+BIN = Path(sys.executable).parent
+ROUNDS = 5
+# Under this the 1 GiB run keeps every process's peak resident memory (issue target).
+MAX_PEAK_RSS_MB = 150
+
+
+def run(command: Sequence[str | Path], **kwargs: Any) -> None:
+    subprocess.run([str(part) for part in command], check=True, stdout=subprocess.DEVNULL, **kwargs)
+
+
+def bench(benchmark: Any, command: Sequence[str | Path], **kwargs: Any) -> None:
+    benchmark.pedantic(run, args=(command,), kwargs=kwargs, rounds=ROUNDS, warmup_rounds=1)
+
+
+def test_one_file_serial(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", "1", corpus_40mb])
+
+
+def test_one_file_parallel(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), corpus_40mb])
+
+
+def test_small_files_serial(benchmark: Any, small_files: list[Path]) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", "1", *small_files])
+
+
+def test_small_files_parallel(benchmark: Any, small_files: list[Path]) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), *small_files])
+
+
+PYTHON_COUNTER_LOOP = """
+import sys
+from collections import Counter
+counts = Counter()
+with open(sys.argv[1], encoding="utf-8") as file:
+    for line in file:
+        counts.update(line.lower().split())
+for word, count in counts.most_common(10):
+    print(word, count)
+"""
+
+
+def test_baseline_python_counter_loop(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, [sys.executable, "-c", PYTHON_COUNTER_LOOP, corpus_40mb])
+
+
+def test_baseline_tr_sort_uniq(benchmark: Any, corpus_40mb: Path) -> None:
+    pipeline = "tr -cs 'A-Za-z' '\\n' < \"$1\" | tr A-Z a-z | sort | uniq -c | sort -rn | head"
+    bench(
+        benchmark, ["bash", "-c", pipeline, "bash", corpus_40mb], env={**os.environ, "LC_ALL": "C"}
+    )
+
+
+def test_baseline_wc_w(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, ["wc", "-w", corpus_40mb], env={**os.environ, "LC_ALL": "C"})
+
+
+PEAK_RSS = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)
+# RUSAGE_CHILDREN: the largest resident set of any waited-for descendant, workers included.
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", str(available_cpus())])
+def test_memory_on_1gib(benchmark: Any, corpus_1gib: Path, jobs: str) -> None:
+    def peak_rss_mb() -> int:
+        output = subprocess.run(
+            [sys.executable, "-c", PEAK_RSS, str(BIN / "wordcount"), "-j", jobs, str(corpus_1gib)],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        return int(output)
+
+    peak = benchmark.pedantic(peak_rss_mb, rounds=1)
+    benchmark.extra_info["peak_rss_mb"] = peak
+    print(f"\npeak RSS with -j {jobs} on 1 GiB: {peak} MB")
+    assert peak < MAX_PEAK_RSS_MB

@@ -1,0 +1,110 @@
+"""Planning and running units: boundaries, batching, pools and start methods."""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import Counter
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from wordcount import count_inputs, reference_words
+from wordcount.planner import MAX_FILES_PER_BATCH, plan_units
+
+PROSE = (
+    "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
+    "said na\u00efve \u039f\u0394\u039f\u03a3.\r\n"
+)
+
+
+def test_ranges_cover_the_file_and_cut_after_line_feeds(tmp_path: Path) -> None:
+    path = tmp_path / "prose.txt"
+    data = PROSE.encode() * 50
+    path.write_bytes(data)
+    plan = plan_units([(0, str(path))], jobs=2, unit_bytes=300)
+    ranges = [unit.ranges[0] for unit in plan.units]
+    assert len(ranges) > 5
+    assert ranges[0].start == 0
+    assert ranges[-1].end is None
+    for before, after in pairwise(ranges):
+        assert before.end == after.start
+        assert data[after.start - 1 : after.start] == b"\n"  # never between CR and LF
+
+
+def test_a_file_without_line_breaks_is_cut_before_a_separator(tmp_path: Path) -> None:
+    path = tmp_path / "one-line.txt"
+    data = b"word, " * 1000
+    path.write_bytes(data)
+    plan = plan_units([(0, str(path))], jobs=2, unit_bytes=500)
+    starts = [unit.ranges[0].start for unit in plan.units[1:]]
+    assert starts
+    assert all(data[start : start + 1] in (b",", b" ") for start in starts)
+
+
+def test_small_files_are_batched(tmp_path: Path) -> None:
+    paths = []
+    for index in range(MAX_FILES_PER_BATCH + 10):
+        path = tmp_path / f"{index}.txt"
+        path.write_bytes(b"tiny text\n")
+        paths.append((index, str(path)))
+    plan = plan_units(paths, jobs=2, unit_bytes=1 << 20)
+    assert [len(unit.ranges) for unit in plan.units] == [MAX_FILES_PER_BATCH, 10]
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    repeats=st.integers(min_value=1, max_value=30),
+    unit_bytes=st.integers(min_value=1, max_value=400),
+)
+def test_any_unit_size_gives_the_plain_rule_counts(
+    tmp_path: Path, repeats: int, unit_bytes: int
+) -> None:
+    path = tmp_path / "prose.txt"
+    path.write_bytes(PROSE.encode() * repeats)
+    # pool_min_bytes keeps this in-process: the units are planned as for 2 workers, then
+    # counted one by one, which exercises every boundary without a pool's start-up cost.
+    result = count_inputs(paths=[str(path)], jobs=2, unit_bytes=unit_bytes, pool_min_bytes=1 << 40)
+    assert result.counts == Counter(reference_words(PROSE * repeats))
+
+
+@pytest.mark.parametrize("start_method", multiprocessing.get_all_start_methods())
+def test_pool_counts_equal_serial_counts_under_every_start_method(
+    tmp_path: Path, start_method: str
+) -> None:
+    paths = []
+    for index in range(6):
+        path = tmp_path / f"part{index}.txt"
+        path.write_bytes((PROSE * (20 + index)).encode())
+        paths.append(str(path))
+    serial = count_inputs(paths=paths, jobs=1)
+    parallel = count_inputs(
+        paths=paths, jobs=2, start_method=start_method, unit_bytes=512, pool_min_bytes=0
+    )
+    assert parallel.counts == serial.counts
+    assert serial.counts["times"] == 2 * sum(20 + index for index in range(6))
+    assert (
+        (parallel.files, parallel.bytes_read)
+        == (serial.files, serial.bytes_read)
+        == (
+            6,
+            sum(len((PROSE * (20 + index)).encode()) for index in range(6)),
+        )
+    )
+
+
+def test_unreadable_inputs_are_reported_and_the_rest_counted(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_bytes(b"one two two")
+    result = count_inputs(paths=[str(tmp_path / "missing.txt"), str(good), str(tmp_path)], jobs=1)
+    assert result.counts == {"two": 2, "one": 1}
+    assert result.files == 1
+    assert [(problem.input_index, problem.message) for problem in result.problems] == [
+        (0, "No such file or directory"),
+        (2, "Is a directory"),
+    ]
+    assert result.has_errors

@@ -1,0 +1,62 @@
+"""The default word rule: every example from the foundation issue, checked by hand.
+
+Each case runs through the plain reference and through the real CLI path (fast path,
+planner, report), serial and parallel."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.conftest import invoke
+from wordcount import reference_words
+
+NAIVE_PRECOMPOSED = "na\u00efve"
+NAIVE_COMBINING = "nai\u0308ve"
+
+EXAMPLES = [
+    ("Don\u2019t stop\u2014the WHALE's tail!", ["don't", "stop", "the", "whale's", "tail"]),
+    ("rock'n'roll", ["rock'n'roll"]),
+    ("'Tis ''quoted''", ["tis", "quoted"]),
+    ("e-mail snake_case", ["e", "mail", "snake", "case"]),
+    (f"{NAIVE_PRECOMPOSED} {NAIVE_COMBINING}", [NAIVE_PRECOMPOSED, NAIVE_PRECOMPOSED]),
+    ("\u00dcBER \u00dcber", ["\u00fcber", "\u00fcber"]),
+    ("\ufb01nd", ["find"]),
+    ("covid19 3.14", ["covid19", "3", "14"]),
+]
+
+
+@pytest.mark.parametrize(("text", "words"), EXAMPLES)
+def test_reference_rule(text: str, words: list[str]) -> None:
+    assert reference_words(text) == words
+
+
+@pytest.mark.parametrize(("text", "words"), EXAMPLES)
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_cli_counts_each_example(text: str, words: list[str], jobs: str) -> None:
+    result = invoke(["-j", jobs, "-n", "0", "-f", "tsv", "-"], stdin=text.encode())
+    assert result.exit_code == 0
+    counted = {
+        word: int(count)
+        for word, count in (line.split("\t") for line in result.output.splitlines())
+    }
+    assert counted == Counter(words)
+
+
+def test_leading_bom_is_not_text_but_a_later_one_separates() -> None:
+    assert reference_words("\ufeffword") == ["word"]
+    assert reference_words("a\ufeffb") == ["a", "b"]
+
+
+def test_nfkc_happens_before_splitting() -> None:
+    # U+2460 CIRCLED DIGIT ONE is a number already; the fullwidth apostrophe U+FF07
+    # becomes ASCII under NFKC and then joins the word.
+    assert reference_words("\u2460 it\uff07s") == ["1", "it's"]
+
+
+def test_final_sigma_follows_python_lower_over_the_whole_text() -> None:
+    # str.lower() looks through case-ignorable characters such as "." to decide whether
+    # a capital sigma ends a word; the rule inherits that.
+    assert reference_words("\u039f\u03a3.\u0391") == ["\u03bf\u03c3", "\u03b1"]
+    assert reference_words("\u039f\u03a3 \u0391") == ["\u03bf\u03c2", "\u03b1"]

@@ -1,0 +1,182 @@
+"""The fast path (tokens.py, counting.py) agrees with the plain rule (rule.py) exactly."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections import Counter
+from itertools import pairwise
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from wordcount.counting import count_stream
+from wordcount.rule import reference_words
+from wordcount.tokens import SAFE_SEPARATORS, TextCounter, word_counts
+
+
+def _decoded(counts: dict[bytes, int]) -> Counter[str]:
+    return Counter({word.decode(): count for word, count in counts.items()})
+
+
+def test_safe_separators_follow_from_the_unicode_database() -> None:
+    """Derive, from first principles, which ASCII bytes may split raw tokens."""
+    composes_with_something = set()
+    for code_point in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code_point))
+        if decomposition and not decomposition.startswith("<"):
+            parts = [int(part, 16) for part in decomposition.split()]
+            if len(parts) == 2:  # a singleton never composes
+                composes_with_something.update(part for part in parts if part < 128)
+    derived = bytes(
+        byte
+        for byte in range(128)
+        if unicodedata.category(chr(byte))[0] not in "LMN"
+        and chr(byte) != "'"
+        # Not case-ignorable: a capital sigma before it still ends its word.
+        and ("\u0391\u03a3" + chr(byte) + "\u0391").lower()[1] == "\u03c2"
+        and byte not in composes_with_something
+    )
+    assert derived == SAFE_SEPARATORS
+    assert set(b"'.:^`<=>").isdisjoint(SAFE_SEPARATORS)
+    assert set(b' \t\r\n,;!?"()[]{}-_/\\') <= set(SAFE_SEPARATORS)
+
+
+class ChunkedStream(io.RawIOBase):
+    """A stream that hands out the given chunks, whatever size is asked for, like a pipe."""
+
+    def __init__(self, chunks: list[bytes]) -> None:
+        self._chunks = list(chunks)
+
+    def read(self, size: int = -1) -> bytes:
+        return self._chunks.pop(0) if self._chunks else b""
+
+
+def _split_at(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({cut % (len(data) + 1) for cut in cuts} | {0, len(data)})
+    return [data[start:end] for start, end in pairwise(points) if end > start]
+
+
+# Pieces chosen to hit every subtle part of the rule; hypothesis mixes them with arbitrary text.
+TRICKY = [
+    "Don\u2019t",
+    "rock'n'roll",
+    "''",
+    "'",
+    "\u2019",
+    "\u00a0",
+    "\r\n",
+    "\r",
+    "\n",
+    " ",
+    "\t",
+    "\ufeff",
+    "e\u0301",
+    "\u0301",
+    "\u039f\u0394\u039f\u03a3",
+    "\u03a3",
+    "\u03f9",
+    ".",
+    ":",
+    "^",
+    "`",
+    "<",
+    "\u0338",
+    "=",
+    ">",
+    "\ufb01",
+    "\u2460",
+    "\u00bd",
+    "\u0130",
+    "J\u030c",
+    "\u00df",
+    "\u2014",
+    "\u2026",
+    "\x00",
+    "na\u00efve",
+    "WHALE",
+    "3.14",
+    "\uff07",
+    "\U0001d6ba",
+    "<\u0338",
+    "\u039f\u03a3.",
+    ".\u0391",
+    "\u03a3:",
+    "'\u03a3",
+    "A",
+    "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
+    "\u4e2d\u6587",
+    "x" * 40,
+]
+TEXT = st.lists(st.one_of(st.sampled_from(TRICKY), st.text(max_size=6)), max_size=30).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(text=TEXT, cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
+def test_fast_path_equals_plain_rule_for_any_chunking(text: str, cuts: list[int]) -> None:
+    data = text.encode("utf-8", "surrogatepass")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return  # lone surrogates are not text a file can hold as UTF-8
+    result = count_stream(ChunkedStream(_split_at(data, cuts)), input_index=0, name="t")
+    assert _decoded(result.counts) == Counter(reference_words(text))
+    assert result.problems == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=TEXT, cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
+def test_cutting_long_runs_is_exact(text: str, cuts: list[int]) -> None:
+    """With a tiny run limit, runs are cut inside; wherever a cut was made, counts stay exact."""
+    text = text.removeprefix("\ufeff")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    counter = TextCounter(max_run_bytes=12)
+    for chunk in _split_at(data, cuts):
+        counter.feed(chunk)
+    counter.end_text()
+    if counter.skipped_runs == 0:
+        assert _decoded(word_counts(counter.raw_counts).counts) == Counter(reference_words(text))
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 400), max_size=6))
+def test_any_bytes_count_the_same_however_they_are_chunked(data: bytes, cuts: list[int]) -> None:
+    whole = count_stream(io.BytesIO(data), input_index=0, name="t")
+    chunked = count_stream(ChunkedStream(_split_at(data, cuts)), input_index=0, name="t")
+    assert chunked.counts == whole.counts
+
+
+def test_a_run_longer_than_the_limit_is_cut_at_an_exact_place() -> None:
+    counter = TextCounter(max_run_bytes=10)
+    counter.feed(b"alpha.beta.gamma.delta")  # "." between ASCII letters is an exact cut
+    counter.end_text()
+    assert counter.skipped_runs == 0
+    assert _decoded(word_counts(counter.raw_counts).counts) == Counter(
+        ["alpha", "beta", "gamma", "delta"]
+    )
+
+
+def test_a_word_longer_than_the_limit_is_skipped_and_reported() -> None:
+    counter = TextCounter(max_run_bytes=10)
+    counter.feed(b"short " + b"x" * 25)
+    counter.feed(b"y" * 5 + b" after")
+    counter.end_text()
+    assert counter.skipped_runs == 1
+    assert _decoded(word_counts(counter.raw_counts).counts) == Counter(["short", "after"])
+
+
+def test_invalid_utf8_tokens_are_read_as_cp1252_and_flagged() -> None:
+    counter = TextCounter()
+    counter.feed("se\u00f1or caf\u00e9 ".encode("cp1252") + "na\u00efve".encode())
+    counter.end_text()
+    converted = word_counts(counter.raw_counts)
+    assert converted.saw_invalid_utf8
+    assert _decoded(converted.counts) == Counter(["se\u00f1or", "caf\u00e9", "na\u00efve"])
+
+
+def test_bom_is_stripped_even_when_it_arrives_one_byte_at_a_time() -> None:
+    stream = ChunkedStream([b"\xef", b"\xbb", b"\xbfword word"])
+    assert _decoded(count_stream(stream, input_index=0, name="t").counts) == {"word": 2}

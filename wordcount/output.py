@@ -1,0 +1,45 @@
+"""Terminal presentation with rich. Imported only when a table is shown, so that runs in
+a pipe never pay for importing rich."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from wordcount.benchmark import BENCHMARK_COLUMNS
+from wordcount.report import Row, Summary
+
+console = Console()
+error_console = Console(stderr=True)
+
+
+def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -> Table:
+    """Words are data: each is a Text, never markup, so `[bold]` prints as itself."""
+    table = Table(
+        box=box.SIMPLE_HEAD,
+        caption=(
+            f"{summary.total_words:,} words · {summary.unique_words:,} unique · "
+            f"{summary.files:,} {'file' if summary.files == 1 else 'files'} · "
+            f"{elapsed_seconds:.2f} s"
+        ),
+        caption_justify="right",
+    )
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("word", overflow="fold", style="bold")
+    table.add_column("count", justify="right")
+    table.add_column("share", justify="right", style="cyan")
+    for rank, (word, count) in enumerate(rows, start=1):
+        share = count / summary.total_words if summary.total_words else 0.0
+        table.add_row(str(rank), Text(word), f"{count:,}", f"{share:.2%}")
+    return table
+
+
+def render_benchmark(rows: list[tuple[str, ...]], *, caption: str) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="right")
+    for index, column in enumerate(BENCHMARK_COLUMNS):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
+    return table

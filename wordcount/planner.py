@@ -1,0 +1,171 @@
+"""Turn input paths into work units: byte ranges of large files, batches of small ones.
+
+A unit names files and byte ranges only; each worker opens and reads them itself, so no
+text crosses a process boundary. Range boundaries sit at safe separators (see tokens.py),
+so every raw token, and so every word, lies inside exactly one unit.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import BinaryIO
+
+from wordcount.tokens import first_safe_separator
+
+# Looking for a boundary reads forward from the nominal cut in windows of this size; one
+# window almost always holds a line break, and the read is small next to a unit.
+_BOUNDARY_WINDOW = 64 * 1024
+# A batch of small files stops growing at this many files even if it is still short of
+# the unit size, so that opening files is spread across workers too.
+MAX_FILES_PER_BATCH = 1000
+# Each worker gets about this many units, so that a slow unit at the end leaves the other
+# workers little to wait for, while each unit stays big enough to amortise its pickled
+# result, whose size grows with the vocabulary rather than with the bytes.
+UNITS_PER_WORKER = 2
+# Units are never smaller than this (fewer results to merge) nor larger than this
+# (bounded time per unit, and so good balance on big inputs).
+MIN_UNIT_BYTES = 256 << 10
+MAX_UNIT_BYTES = 16 << 20
+
+
+@dataclass(frozen=True)
+class FileRange:
+    """Bytes [start, end) of one input file; end None means up to the end of the file."""
+
+    path: str
+    input_index: int
+    start: int
+    end: int | None
+
+    @property
+    def starts_file(self) -> bool:
+        return self.start == 0
+
+
+@dataclass(frozen=True)
+class WorkUnit:
+    ranges: tuple[FileRange, ...]
+    size: int
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    """Something to tell the user about one input: an error (it was not counted) or a warning."""
+
+    input_index: int
+    path: str
+    message: str
+    is_error: bool = True
+
+
+@dataclass
+class Plan:
+    units: list[WorkUnit] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    files: int = 0
+    total_bytes: int = 0
+
+
+def plan_units(
+    paths: Iterable[tuple[int, str]], *, jobs: int, unit_bytes: int | None = None
+) -> Plan:
+    """Plan the units for `jobs` workers; jobs 1 puts every file whole into one unit.
+
+    unit_bytes overrides the unit size, which otherwise follows from the total input.
+    """
+    plan = Plan()
+    sized: list[tuple[int, str, int]] = []
+    for input_index, path in paths:
+        try:
+            size = _regular_file_size(path)
+        except OSError as error:
+            plan.problems.append(InputProblem(input_index, path, describe_os_error(error)))
+            continue
+        sized.append((input_index, path, size))
+        plan.total_bytes += size
+    plan.files = len(sized)
+    if jobs == 1:
+        whole_files = tuple(FileRange(path, index, 0, None) for index, path, _ in sized)
+        plan.units = [WorkUnit(whole_files, plan.total_bytes)] if whole_files else []
+        return plan
+
+    target = unit_bytes or _unit_bytes_for(plan.total_bytes, jobs)
+    batch: list[FileRange] = []
+    batch_bytes = 0
+    for input_index, path, size in sized:
+        if size > target:
+            try:
+                ranges = list(_split_file(path, input_index, size, target))
+            except OSError as error:
+                plan.files -= 1
+                plan.total_bytes -= size
+                plan.problems.append(InputProblem(input_index, path, describe_os_error(error)))
+                continue
+            plan.units.extend(
+                WorkUnit((file_range,), _range_size(file_range, size)) for file_range in ranges
+            )
+            continue
+        batch.append(FileRange(path, input_index, 0, None))
+        batch_bytes += size
+        if batch_bytes >= target or len(batch) >= MAX_FILES_PER_BATCH:
+            plan.units.append(WorkUnit(tuple(batch), batch_bytes))
+            batch, batch_bytes = [], 0
+    if batch:
+        plan.units.append(WorkUnit(tuple(batch), batch_bytes))
+    return plan
+
+
+def _unit_bytes_for(total_bytes: int, jobs: int) -> int:
+    wanted = total_bytes // (jobs * UNITS_PER_WORKER)
+    return max(MIN_UNIT_BYTES, min(MAX_UNIT_BYTES, wanted))
+
+
+def describe_os_error(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def _regular_file_size(path: str) -> int:
+    status = os.stat(path)
+    if stat.S_ISDIR(status.st_mode):
+        raise IsADirectoryError(21, "Is a directory", path)
+    return status.st_size
+
+
+def _range_size(file_range: FileRange, file_size: int) -> int:
+    end = file_size if file_range.end is None else file_range.end
+    return end - file_range.start
+
+
+def _split_file(path: str, input_index: int, size: int, unit_bytes: int) -> Iterator[FileRange]:
+    with open(path, "rb") as file:
+        start = 0
+        while size - start > unit_bytes:
+            cut = _boundary_at_or_after(file, start + unit_bytes)
+            if cut is None or cut >= size:
+                break
+            yield FileRange(path, input_index, start, cut)
+            start = cut
+        yield FileRange(path, input_index, start, None)
+
+
+def _boundary_at_or_after(file: BinaryIO, position: int) -> int | None:
+    """The first safe place to cut at or after position, or None if there is none.
+
+    A place just after a line feed is preferred, so that a CRLF is never split; failing
+    that, just before any safe separator byte.
+    """
+    file.seek(position)
+    window = file.read(_BOUNDARY_WINDOW)
+    line_feed = window.find(b"\n")
+    if line_feed >= 0:
+        return position + line_feed + 1
+    while window:
+        separator = first_safe_separator(window)
+        if separator >= 0:
+            return position + separator
+        position += len(window)
+        window = file.read(_BOUNDARY_WINDOW)
+    return None

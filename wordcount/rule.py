@@ -1,0 +1,71 @@
+"""The default word rule, stated once.
+
+    bytes ─▶ UTF-8 text (a leading BOM is not text)
+          ─▶ NFKC ─▶ str.lower() ─▶ U+2019 ’ written as '
+          ─▶ words: maximal runs of letters, marks and numbers (categories L*, M*, N*),
+             where a single apostrophe between two such characters stays inside the word
+
+`reference_words` applies the rule to a whole text one character at a time. It is slow
+and deliberately plain, because it is the specification: the fast path in `tokens.py`
+must agree with it exactly, and the tests hold it to that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+BOM = "\ufeff"
+APOSTROPHE = "'"
+RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
+
+_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+# Matched against a string of character classes ("w" word, "'" apostrophe, " " other),
+# so that the exact Unicode categories decide, not re's own idea of \w.
+_CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
+
+
+def normalize(text: str) -> str:
+    """Step 2 of the rule: NFKC, then lowercase, then the curly apostrophe as ASCII."""
+    return (
+        unicodedata.normalize("NFKC", text).lower().replace(RIGHT_SINGLE_QUOTATION_MARK, APOSTROPHE)
+    )
+
+
+def is_word_char(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LMN"
+
+
+def reference_words(text: str) -> list[str]:
+    """All words of a whole text, in order, by the rule applied literally."""
+    text = normalize(text.removeprefix(BOM))
+    words: list[str] = []
+    start: int | None = None
+    last = len(text) - 1
+    for index, char in enumerate(text):
+        if is_word_char(char):
+            if start is None:
+                start = index
+        elif (
+            char == APOSTROPHE
+            and start is not None
+            and index < last
+            and is_word_char(text[index + 1])
+        ):
+            continue
+        elif start is not None:
+            words.append(text[start:index])
+            start = None
+    if start is not None:
+        words.append(text[start:])
+    return words
+
+
+def split_normalized(text: str) -> list[str]:
+    """Step 3 of the rule, for text that has been through `normalize` already."""
+    if text.isascii():
+        return _ASCII_WORD.findall(text)
+    classes = "".join(
+        "w" if is_word_char(char) else ("'" if char == APOSTROPHE else " ") for char in text
+    )
+    return [text[match.start() : match.end()] for match in _CLASSIFIED_WORD.finditer(classes)]

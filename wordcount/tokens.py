@@ -1,0 +1,167 @@
+"""The fast path of the word rule: byte chunks in, word counts out.
+
+    chunk ──bytes.translate──▶ every safe separator byte becomes b" "
+          ──bytes.split──────▶ raw tokens ──Counter (C)──▶ {raw token: n}
+    {raw token: n} ──the rule, once per distinct raw token──▶ {word: n}
+
+A raw token is a maximal run of bytes that are not safe separators. Cutting the text at a
+safe separator changes nothing the rule would see, so the rule can be applied to each
+distinct raw token on its own, once, however often the token occurs. A safe separator is
+an ASCII byte that is not a letter, digit or apostrophe, that NFKC never composes with a
+neighbour, and that str.lower()'s final-sigma rule does not look through (it is not
+"case-ignorable"). Full stop, colon, caret and backtick are case-ignorable, and < = >
+compose with U+0338, so those stay inside raw tokens and the rule splits them out.
+tests/test_tokens.py derives the set from the Unicode database and checks it here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from wordcount.rule import normalize, split_normalized
+
+NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
+SAFE_SEPARATORS = bytes(
+    byte for byte in range(128) if not chr(byte).isalnum() and byte not in NOT_SAFE_TO_SPLIT_AT
+)
+_SEPARATORS_TO_SPACE = bytes.maketrans(SAFE_SEPARATORS, b" " * len(SAFE_SEPARATORS))
+_SPACE = 0x20
+UTF8_BOM = b"\xef\xbb\xbf"
+
+# A run of this many bytes with no safe separator is cut at the last place inside it
+# where cutting is exact (see _EXACT_CUT), so memory stays bounded on text without
+# spaces. 1 MiB is far beyond any real word and small next to the memory budget.
+MAX_RUN_BYTES = 1 << 20
+
+# Inside a long run, cutting just before `< = >` is exact (they are starters that only
+# compose forwards, and they end any final-sigma context), and so is cutting before a
+# full stop, colon, caret or backtick that stands between two ASCII bytes that are not
+# case-ignorable, since
+# then no Greek capital sigma can see across the cut.
+_NOT_IGNORABLE_ASCII = rb"[\x00-\x26\x28-\x2d\x2f-\x39\x3b-\x5d\x5f\x61-\x7f]"
+_EXACT_CUT = re.compile(
+    rb"[<=>]|(?<=" + _NOT_IGNORABLE_ASCII + rb")[.:^`](?=" + _NOT_IGNORABLE_ASCII + rb")"
+)
+
+# Distinct raw tokens seen recently, with their words as UTF-8: real text repeats its
+# vocabulary across units, so a worker converts most raw tokens once per process, not once
+# per unit. 200,000 entries of short tokens stay within about 40 MB.
+_CACHE_LIMIT = 200_000
+_CACHEABLE_TOKEN_BYTES = 64
+_words_cache: dict[bytes, tuple[bytes, ...]] = {}
+
+# cp1252 leaves five bytes undefined; read as Latin-1 they become C1 controls, which the
+# rule treats as separators, so every byte sequence decodes.
+_CP1252_OVER_LATIN1 = {
+    byte: bytes([byte]).decode("cp1252")
+    for byte in range(0x80, 0xA0)
+    if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
+}
+
+
+def first_safe_separator(data: bytes) -> int:
+    """Index of the first safe separator byte in data, or -1."""
+    return data.translate(_SEPARATORS_TO_SPACE).find(b" ")
+
+
+def decode_cp1252(raw: bytes) -> str:
+    return raw.decode("latin-1").translate(_CP1252_OVER_LATIN1)
+
+
+def words_of_text(text: str) -> list[str]:
+    return split_normalized(normalize(text))
+
+
+@dataclass
+class WordCounts:
+    """Counts keyed by the word's UTF-8 bytes: byte order is code point order, so ranking
+    needs no decoding, and the commonest raw tokens (ASCII letters and digits) need only
+    bytes.lower()."""
+
+    counts: dict[bytes, int]
+    # Some raw token was not valid UTF-8 and was read as cp1252 instead.
+    saw_invalid_utf8: bool
+
+
+def word_counts(raw_counts: Counter[bytes]) -> WordCounts:
+    """Apply the rule once per distinct raw token, weighting its words by its count."""
+    words: dict[bytes, int] = {}
+    get = words.get
+    cache = _words_cache
+    saw_invalid_utf8 = False
+    for raw, count in raw_counts.items():
+        if raw.isalnum():  # ASCII letters and digits only: the rule reduces to lowercasing
+            word = raw if raw.islower() or raw.isdigit() else raw.lower()
+            words[word] = get(word, 0) + count
+            continue
+        token_words = cache.get(raw)
+        if token_words is None:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                # Not cached, so that every unit holding it reports it.
+                saw_invalid_utf8 = True
+                token_words = tuple(word.encode() for word in words_of_text(decode_cp1252(raw)))
+            else:
+                token_words = tuple(word.encode() for word in words_of_text(text))
+                if len(raw) <= _CACHEABLE_TOKEN_BYTES:
+                    if len(cache) >= _CACHE_LIMIT:
+                        cache.clear()
+                    cache[raw] = token_words
+        for word in token_words:
+            words[word] = get(word, 0) + count
+    return WordCounts(words, saw_invalid_utf8)
+
+
+class TextCounter:
+    """Counts the raw tokens of texts that arrive as byte chunks of any size.
+
+    Call `feed` with consecutive chunks of one text and `end_text` after its last chunk;
+    then the next text may start. A token never spans two texts.
+    """
+
+    def __init__(self, *, max_run_bytes: int = MAX_RUN_BYTES) -> None:
+        self.max_run_bytes = max_run_bytes
+        self.raw_counts: Counter[bytes] = Counter()
+        self.skipped_runs = 0
+        self._carry = b""
+        self._skipping_run = False
+
+    def feed(self, chunk: bytes) -> None:
+        data = self._carry + chunk if self._carry else chunk
+        spaced = data.translate(_SEPARATORS_TO_SPACE)
+        if self._skipping_run:
+            first_separator = spaced.find(b" ")
+            if first_separator < 0:
+                return
+            self._skipping_run = False
+            spaced = spaced[first_separator:]
+        tokens = spaced.split()
+        carry = tokens.pop() if tokens and spaced[-1] != _SPACE else b""
+        self.raw_counts.update(tokens)
+        self._carry = carry
+        if len(carry) > self.max_run_bytes:
+            self._cut_long_run()
+
+    def end_text(self) -> None:
+        if self._carry:
+            self.raw_counts[self._carry] += 1
+        self._carry = b""
+        self._skipping_run = False
+
+    def _cut_long_run(self) -> None:
+        run = self._carry
+        cut = -1
+        for match in _EXACT_CUT.finditer(run):
+            cut = match.start()
+        if cut > 0:
+            head, self._carry = run[:cut], run[cut:]
+            self.raw_counts[head] += 1
+        else:
+            # One word longer than max_run_bytes: counting it exactly would need unbounded
+            # memory, so it is skipped and reported, never silently truncated.
+            self._carry = b""
+            self._skipping_run = True
+            self.skipped_runs += 1
