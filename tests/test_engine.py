@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wordcount import count_inputs, reference_words
-from wordcount.planner import MAX_FILES_PER_BATCH, plan_units
+from wordcount.planner import FILE_COST_BYTES, plan_units
 
 PROSE = (
     "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
@@ -44,14 +44,15 @@ def test_a_file_without_line_breaks_is_cut_before_a_separator(tmp_path: Path) ->
     assert all(data[start : start + 1] in (b",", b" ") for start in starts)
 
 
-def test_small_files_are_batched(tmp_path: Path) -> None:
+def test_small_files_are_batched_by_bytes_plus_a_cost_per_file(tmp_path: Path) -> None:
     paths = []
-    for index in range(MAX_FILES_PER_BATCH + 10):
+    for index in range(25):
         path = tmp_path / f"{index}.txt"
-        path.write_bytes(b"tiny text\n")
+        path.write_bytes(b"x" * (FILE_COST_BYTES - 1) + b"\n")  # each costs 2 x FILE_COST_BYTES
         paths.append((index, str(path)))
-    plan = plan_units(paths, jobs=2, unit_bytes=1 << 20)
-    assert [len(unit.ranges) for unit in plan.units] == [MAX_FILES_PER_BATCH, 10]
+    plan = plan_units(paths, jobs=2, unit_bytes=20 * FILE_COST_BYTES)
+    assert [len(unit.ranges) for unit in plan.units] == [10, 10, 5]
+    assert [unit.size for unit in plan.units] == [10240, 10240, 5120]
 
 
 @settings(

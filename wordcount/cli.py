@@ -40,7 +40,9 @@ Exit status: 0 ok, 1 some input unreadable (the rest is counted),
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXAMPLES,
 )
-@click.argument("paths", nargs=-1, type=click.Path(dir_okay=True, allow_dash=True))
+# Plain strings: click.Path would stat every path, and the planner stats them anyway (and
+# reports unreadable ones itself, so that the others are still counted).
+@click.argument("paths", nargs=-1, type=str, metavar="[PATH]...")
 @click.option(
     "-n",
     "--top",

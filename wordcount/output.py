@@ -17,14 +17,14 @@ error_console = Console(stderr=True)
 
 def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -> Table:
     """Words are data: each is a Text, never markup, so `[bold]` prints as itself."""
+    caption = (
+        f"{summary.total_words:,} words · {summary.unique_words:,} unique · "
+        f"{summary.files:,} {'file' if summary.files == 1 else 'files'} · "
+        f"{elapsed_seconds:.2f} s"
+    )
+    # Wide enough that the caption stays on one line under a table of short words.
     table = Table(
-        box=box.SIMPLE_HEAD,
-        caption=(
-            f"{summary.total_words:,} words · {summary.unique_words:,} unique · "
-            f"{summary.files:,} {'file' if summary.files == 1 else 'files'} · "
-            f"{elapsed_seconds:.2f} s"
-        ),
-        caption_justify="right",
+        box=box.SIMPLE_HEAD, caption=caption, caption_justify="right", min_width=len(caption) + 2
     )
     table.add_column("#", justify="right", style="dim")
     table.add_column("word", overflow="fold", style="bold")
