@@ -109,3 +109,15 @@ def test_unreadable_inputs_are_reported_and_the_rest_counted(tmp_path: Path) -> 
         (2, "Is a directory"),
     ]
     assert result.has_errors
+
+
+def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> None:
+    latin1 = tmp_path / "latin1.txt"
+    latin1.write_bytes("se\u00f1or m\u00fcde \u00e9t\u00e9".encode("latin-1"))
+    utf8 = tmp_path / "utf8.txt"
+    utf8.write_bytes("se\u00f1or".encode())
+    result = count_inputs(paths=[str(utf8), str(latin1)], jobs=1)
+    assert result.counts == {"se\u00f1or": 2, "m\u00fcde": 1, "\u00e9t\u00e9": 1}
+    assert [(p.path, p.message, p.is_error) for p in result.problems] == [
+        (str(latin1), "not valid UTF-8; its invalid words were read as cp1252", False)
+    ]

@@ -45,10 +45,7 @@ def count_unit(unit: WorkUnit) -> UnitResult:
             read_ranges.append(file_range)
         text_counter.end_text()
         result.problems.extend(_skipped_run_warning(text_counter, file_range))
-    converted = word_counts(text_counter.raw_counts)
-    result.counts = converted.counts
-    if converted.saw_invalid_utf8:
-        result.problems.extend(_invalid_utf8_warnings(read_ranges))
+    _convert_words(text_counter, result, read_ranges)
     return result
 
 
@@ -61,11 +58,17 @@ def count_stream(stream: BinaryIO, *, input_index: int, name: str) -> UnitResult
     text_counter.end_text()
     stream_range = FileRange(name, input_index, 0, None)
     result.problems.extend(_skipped_run_warning(text_counter, stream_range))
+    _convert_words(text_counter, result, [stream_range])
+    return result
+
+
+def _convert_words(
+    text_counter: TextCounter, result: UnitResult, read_ranges: list[FileRange]
+) -> None:
     converted = word_counts(text_counter.raw_counts)
     result.counts = converted.counts
     if converted.saw_invalid_utf8:
-        result.problems.append(_invalid_utf8_warning(stream_range))
-    return result
+        result.problems.extend(_invalid_utf8_warnings(read_ranges))
 
 
 def _feed_range(text_counter: TextCounter, file: BinaryIO, file_range: FileRange) -> int:
