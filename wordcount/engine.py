@@ -127,15 +127,18 @@ def _count_in_pool(
     with ProcessPoolExecutor(
         max_workers=workers, mp_context=context, initializer=_ignore_interrupts_in_worker
     ) as executor:
-        futures: list[Future[UnitResult]] = [
+        pending: set[Future[UnitResult]] = {
             executor.submit(count_unit, unit) for unit in plan.units
-        ]
+        }
         try:
             _count_stdin(result, stdin, stdin_indexes)
-            for future in as_completed(futures):
+            for future in as_completed(pending):
                 result.add(future.result())
+                # A merged result must not stay reachable through its future: with many
+                # units that would hold every worker's counts until the end.
+                pending.discard(future)
         except BaseException:
-            for future in futures:
+            for future in pending:
                 future.cancel()
             raise
 
