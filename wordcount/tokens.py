@@ -28,6 +28,9 @@ SAFE_SEPARATORS = bytes(
 )
 _SEPARATORS_TO_SPACE = bytes.maketrans(SAFE_SEPARATORS, b" " * len(SAFE_SEPARATORS))
 _SPACE = 0x20
+# For a raw token that is all ASCII the rule reduces to this on its lowercased bytes (NFKC
+# leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
+_ASCII_WORD = re.compile(rb"[a-z0-9]+(?:'[a-z0-9]+)*")
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # A run of this many bytes with no safe separator is cut at the last place inside it
@@ -85,6 +88,17 @@ class WordCounts:
     saw_invalid_utf8: bool
 
 
+def _words_of_raw_token(raw: bytes) -> tuple[tuple[bytes, ...], bool]:
+    """The words of one raw token as UTF-8, and whether the token was valid UTF-8."""
+    if raw.isascii():
+        return tuple(_ASCII_WORD.findall(raw.lower())), True
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return tuple(word.encode() for word in words_of_text(decode_cp1252(raw))), False
+    return tuple(word.encode() for word in words_of_text(text)), True
+
+
 def word_counts(raw_counts: Counter[bytes]) -> WordCounts:
     """Apply the rule once per distinct raw token, weighting its words by its count."""
     words: dict[bytes, int] = {}
@@ -98,18 +112,13 @@ def word_counts(raw_counts: Counter[bytes]) -> WordCounts:
             continue
         token_words = cache.get(raw)
         if token_words is None:
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                # Not cached, so that every unit holding it reports it.
-                saw_invalid_utf8 = True
-                token_words = tuple(word.encode() for word in words_of_text(decode_cp1252(raw)))
-            else:
-                token_words = tuple(word.encode() for word in words_of_text(text))
-                if len(raw) <= _CACHEABLE_TOKEN_BYTES:
-                    if len(cache) >= _CACHE_LIMIT:
-                        cache.clear()
-                    cache[raw] = token_words
+            token_words, valid_utf8 = _words_of_raw_token(raw)
+            if not valid_utf8:
+                saw_invalid_utf8 = True  # not cached, so that every unit holding it reports it
+            elif len(raw) <= _CACHEABLE_TOKEN_BYTES:
+                if len(cache) >= _CACHE_LIMIT:
+                    cache.clear()
+                cache[raw] = token_words
         for word in token_words:
             words[word] = get(word, 0) + count
     return WordCounts(words, saw_invalid_utf8)
