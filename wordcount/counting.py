@@ -35,7 +35,9 @@ def count_unit(unit: WorkUnit) -> UnitResult:
     read_ranges: list[FileRange] = []
     for file_range in unit.ranges:
         try:
-            with open(file_range.path, "rb") as file:
+            # Unbuffered: the reads are large already, and a BufferedReader per file is
+            # measurable overhead when a unit is a batch of thousands of small files.
+            with open(file_range.path, "rb", buffering=0) as file:
                 result.bytes_read += _feed_range(text_counter, file, file_range)
         except OSError as error:
             result.problems.append(
