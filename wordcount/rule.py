@@ -19,7 +19,10 @@ BOM = "\ufeff"
 APOSTROPHE = "'"
 RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
 
-_ASCII_WORD = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+# Step 3 for text that is all ASCII and already lowercased. tokens.py compiles the same
+# pattern for bytes, so the rule has this one definition.
+ASCII_WORD_PATTERN = r"[a-z0-9]+(?:'[a-z0-9]+)*"
+_ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
 # Matched against a string of character classes ("w" word, "'" apostrophe, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from wordcount.rule import normalize, split_normalized
+from wordcount.rule import ASCII_WORD_PATTERN, normalize, split_normalized
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -28,9 +28,9 @@ SAFE_SEPARATORS = bytes(
 )
 _SEPARATORS_TO_SPACE = bytes.maketrans(SAFE_SEPARATORS, b" " * len(SAFE_SEPARATORS))
 _SPACE = 0x20
-# For a raw token that is all ASCII the rule reduces to this on its lowercased bytes (NFKC
-# leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
-_ASCII_WORD = re.compile(rb"[a-z0-9]+(?:'[a-z0-9]+)*")
+# For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
+# bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
+_ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # A run of this many bytes with no safe separator is cut at the last place inside it
