@@ -19,7 +19,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
-	$(BIN)/wordcount sample_texts/*.txt
+	$(BIN)/wordcount sample_texts
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest

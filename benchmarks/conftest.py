@@ -12,6 +12,7 @@ DATA = Path(__file__).parent.parent / ".benchmarks" / "data"
 CORPUS_BYTES = 40 * 1000 * 1000
 SMALL_FILES = 20_000
 GIB_COPIES = 27  # 27 x 40 MB is just over 1 GiB
+ODD_LINE_END_COPIES = 5  # 5 x 40 MB: the 200 MB of issue 4
 
 
 @pytest.fixture(scope="session")
@@ -27,3 +28,9 @@ def small_files(corpus_40mb: Path) -> list[Path]:
 @pytest.fixture(scope="session")
 def corpus_1gib(corpus_40mb: Path) -> Path:
     return ensure_repeated(DATA / "corpus-1gib.txt", corpus_40mb, GIB_COPIES)
+
+
+@pytest.fixture(scope="session", params=[b" ", b"\r"], ids=["no-line-breaks", "cr-only"])
+def corpus_200mb_odd_line_ends(request: pytest.FixtureRequest, corpus_40mb: Path) -> Path:
+    name = f"corpus-200mb-{request.param_index}.txt"
+    return ensure_repeated(DATA / name, corpus_40mb, ODD_LINE_END_COPIES, line_end=request.param)

@@ -71,11 +71,14 @@ def ensure_file(path: Path, size_bytes: int) -> Path:
     return path
 
 
-def ensure_repeated(path: Path, source: Path, times: int) -> Path:
-    """A large file made of `times` copies of source, for memory measurements."""
+def ensure_repeated(path: Path, source: Path, times: int, *, line_end: bytes | None = None) -> Path:
+    """A large file made of `times` copies of source, for memory measurements; line_end,
+    if given, replaces every line feed (b" " leaves no line breaks at all)."""
     if not path.exists():
         temporary = path.with_suffix(".partial")
         data = source.read_bytes()
+        if line_end is not None:
+            data = data.replace(b"\n", line_end)
         with temporary.open("wb") as file:
             for _ in range(times):
                 file.write(data)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from benchmarks.conftest import ODD_LINE_END_COPIES
 from wordcount.engine import available_cpus
 
 BIN = Path(sys.executable).parent
@@ -83,18 +84,39 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024)
 """
 
 
+def peak_rss_mb(*arguments: str | Path) -> int:
+    command = [sys.executable, "-c", PEAK_RSS, BIN / "wordcount", *arguments]
+    output = subprocess.run(
+        [str(part) for part in command], check=True, capture_output=True, text=True
+    ).stdout
+    return int(output)
+
+
 @pytest.mark.parametrize("jobs", ["1", str(available_cpus())])
 def test_memory_on_1gib(benchmark: Any, corpus_1gib: Path, jobs: str) -> None:
-    def peak_rss_mb() -> int:
-        output = subprocess.run(
-            [sys.executable, "-c", PEAK_RSS, str(BIN / "wordcount"), "-j", jobs, str(corpus_1gib)],
-            check=True,
-            capture_output=True,
-            text=True,
-        ).stdout
-        return int(output)
-
-    peak = benchmark.pedantic(peak_rss_mb, rounds=1)
+    peak = benchmark.pedantic(peak_rss_mb, args=("-j", jobs, corpus_1gib), rounds=1)
     benchmark.extra_info["peak_rss_mb"] = peak
     print(f"\npeak RSS with -j {jobs} on 1 GiB: {peak} MB")
     assert peak < MAX_PEAK_RSS_MB
+
+
+def test_200mb_without_line_feeds_is_exact_in_bounded_memory(
+    benchmark: Any, corpus_40mb: Path, corpus_200mb_odd_line_ends: Path
+) -> None:
+    """Counts must be those of the 40 MB source times the copies, whatever the line ends."""
+
+    def counts(path: Path) -> dict[str, int]:
+        output = subprocess.run(
+            [str(BIN / "wordcount"), "-n", "0", str(path)], check=True, capture_output=True
+        ).stdout.decode()
+        return {
+            word: int(count) for word, count in (line.split("\t") for line in output.splitlines())
+        }
+
+    jobs = str(available_cpus())
+    peak = benchmark.pedantic(peak_rss_mb, args=("-j", jobs, corpus_200mb_odd_line_ends), rounds=1)
+    benchmark.extra_info["peak_rss_mb"] = peak
+    print(f"\npeak RSS with -j {jobs} on {corpus_200mb_odd_line_ends.name}: {peak} MB")
+    assert peak < MAX_PEAK_RSS_MB
+    expected = {word: count * ODD_LINE_END_COPIES for word, count in counts(corpus_40mb).items()}
+    assert counts(corpus_200mb_odd_line_ends) == expected

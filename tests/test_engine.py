@@ -24,7 +24,7 @@ def test_ranges_cover_the_file_and_cut_after_line_feeds(tmp_path: Path) -> None:
     path = tmp_path / "prose.txt"
     data = PROSE.encode() * 50
     path.write_bytes(data)
-    plan = plan_units([(0, str(path))], jobs=2, unit_bytes=300)
+    plan = plan_units([(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=300)
     ranges = [unit.ranges[0] for unit in plan.units]
     assert len(ranges) > 5
     assert ranges[0].start == 0
@@ -38,7 +38,7 @@ def test_a_file_without_line_breaks_is_cut_before_a_separator(tmp_path: Path) ->
     path = tmp_path / "one-line.txt"
     data = b"word, " * 1000
     path.write_bytes(data)
-    plan = plan_units([(0, str(path))], jobs=2, unit_bytes=500)
+    plan = plan_units([(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=500)
     starts = [unit.ranges[0].start for unit in plan.units[1:]]
     assert starts
     assert all(data[start : start + 1] in (b",", b" ") for start in starts)
@@ -49,7 +49,7 @@ def test_small_files_are_batched_by_bytes_plus_a_cost_per_file(tmp_path: Path) -
     for index in range(25):
         path = tmp_path / f"{index}.txt"
         path.write_bytes(b"x" * (FILE_COST_BYTES - 1) + b"\n")  # each costs 2 x FILE_COST_BYTES
-        paths.append((index, str(path)))
+        paths.append((index, str(path), FILE_COST_BYTES))
     plan = plan_units(paths, jobs=2, unit_bytes=20 * FILE_COST_BYTES)
     assert [len(unit.ranges) for unit in plan.units] == [10, 10, 5]
     assert [unit.size for unit in plan.units] == [10240, 10240, 5120]
@@ -101,12 +101,15 @@ def test_pool_counts_equal_serial_counts_under_every_start_method(
 def test_unreadable_inputs_are_reported_and_the_rest_counted(tmp_path: Path) -> None:
     good = tmp_path / "good.txt"
     good.write_bytes(b"one two two")
-    result = count_inputs(paths=[str(tmp_path / "missing.txt"), str(good), str(tmp_path)], jobs=1)
+    dangling = tmp_path / "dangling.txt"
+    dangling.symlink_to(tmp_path / "gone.txt")
+    paths = [str(tmp_path / "missing.txt"), str(good), str(dangling)]
+    result = count_inputs(paths=paths, jobs=1)
     assert result.counts == {"two": 2, "one": 1}
     assert result.files == 1
     assert [(problem.input_index, problem.message) for problem in result.problems] == [
         (0, "No such file or directory"),
-        (2, "Is a directory"),
+        (2, "No such file or directory"),
     ]
     assert result.has_errors
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import statistics
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from wordcount.engine import CountResult, count_inputs
@@ -47,15 +47,20 @@ class BenchmarkResult:
 
 
 def run_benchmark(
-    *, paths: Sequence[str], jobs: int, repeat: int, start_method: str | None
+    *,
+    paths: Sequence[str],
+    jobs: int,
+    repeat: int,
+    count: Callable[..., CountResult] = count_inputs,
 ) -> BenchmarkResult:
+    """count is count_inputs, or a partial of it that fixes every other setting."""
     seconds: dict[int, list[float]] = {1: [], jobs: []}
     results: dict[int, CountResult] = {}
     identical = True
     for _ in range(repeat):
         for run_jobs in (1, jobs):
             started = time.perf_counter()
-            result = count_inputs(paths=paths, jobs=run_jobs, start_method=start_method)
+            result = count(paths=paths, jobs=run_jobs)
             seconds[run_jobs].append(time.perf_counter() - started)
             reference = results.setdefault(run_jobs, result)
             identical = identical and result.counts == reference.counts

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-import os
+import codecs
+import functools
 import sys
 import time
-from collections.abc import Iterable
 
 import click
 
-from wordcount.engine import START_METHODS, STDIN_PATH, CountResult, available_cpus, count_inputs
-from wordcount.planner import InputProblem
-from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
+from wordcount.content import ReadOptions
+from wordcount.display import (
+    report_problems,
+    report_summary,
+    run_benchmark_command,
+    write_report,
+)
+from wordcount.engine import START_METHODS, available_cpus, count_inputs
+from wordcount.inputs import STDIN_PATH, WalkOptions, names_a_stream
 from wordcount.status import ExitStatus
-from wordcount.text import quote_path
 
 FORMATS = ("table", "tsv", "csv", "json")
 
@@ -21,8 +26,10 @@ EXAMPLES = """\b
 Examples:
   wordcount book.txt                     the 10 most frequent words
   wordcount a.txt b.txt --top 20         the top 20 over both files
+  wordcount ~/texts --include '*.txt'    every .txt file under ~/texts
   wordcount *.txt -n 0 -f csv > all.csv  every word, as CSV
   cat notes.txt | wordcount -            count standard input
+  wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
   wordcount big.txt -j 1                 the serial baseline, no worker processes
 
 \b
@@ -30,7 +37,7 @@ Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
   wordcount --benchmark -j 2 big.txt     serial baseline vs 2 workers, timed
 
 \b
-Exit status: 0 ok, 1 some input unreadable (the rest is counted),
+Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
 2 usage error, 3 --benchmark runs differed, 130 interrupted,
 141 output pipe closed early.
 """
@@ -76,6 +83,43 @@ Exit status: 0 ok, 1 some input unreadable (the rest is counted),
     help="How worker processes are started [default: Python's default for this platform].",
 )
 @click.option(
+    "--hidden",
+    is_flag=True,
+    help="Also walk into files and directories whose names start with a dot.",
+)
+@click.option(
+    "--include",
+    metavar="GLOB",
+    multiple=True,
+    help="In directories, count only files matching GLOB (repeatable). A GLOB with a slash "
+    "matches the whole path, one without matches the name.",
+)
+@click.option(
+    "--exclude",
+    metavar="GLOB",
+    multiple=True,
+    help="In directories, leave out files and directories matching GLOB (repeatable).",
+)
+@click.option(
+    "--encoding",
+    metavar="NAME",
+    callback=lambda _ctx, _param, value: _text_encoding(value),
+    help="Decode every input with this codec (e.g. latin-1, utf-16). Default: UTF-8, or "
+    "UTF-16/32 where a byte-order mark says so; invalid UTF-8 words are read as cp1252.",
+)
+@click.option(
+    "--text",
+    "binary_as_text",
+    is_flag=True,
+    help="Count files that look binary (a NUL byte in the first 64 KiB) instead of skipping them.",
+)
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No warnings and no summary of skipped files on stderr; errors are still shown.",
+)
+@click.option(
     "--benchmark",
     is_flag=True,
     help="Time the serial baseline (-j 1) against -j N on the same input, check that both "
@@ -97,6 +141,12 @@ def main(
     jobs: int | None,
     output_format: str | None,
     start_method: str | None,
+    hidden: bool,
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    encoding: str | None,
+    binary_as_text: bool,
+    quiet: bool,
     benchmark: bool,
     repeat: int,
 ) -> None:
@@ -104,7 +154,8 @@ def main(
 
     A word is a run of Unicode letters, marks and numbers, after NFKC normalization and
     lowercasing; a single apostrophe inside a word (don't, rock'n'roll) is kept. PATH "-",
-    or no PATH while standard input is a pipe, reads standard input.
+    or no PATH while standard input is a pipe, reads standard input. Directories are walked;
+    gzip, bzip2 and xz files are read through; binary files are skipped.
     """
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
@@ -112,95 +163,48 @@ def main(
         paths = (STDIN_PATH,)
     chosen_format = output_format or ("table" if sys.stdout.isatty() else "tsv")
     jobs = jobs or available_cpus()
+    # Every setting but the paths and the number of jobs, which --benchmark varies.
+    count = functools.partial(
+        count_inputs,
+        start_method=start_method,
+        read_options=ReadOptions(encoding=encoding, binary_as_text=binary_as_text),
+        walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
+    )
     if benchmark:
-        if STDIN_PATH in paths:
-            raise click.UsageError("--benchmark reads its input twice, so it cannot read stdin")
+        if any(names_a_stream(path) for path in paths):
+            raise click.UsageError(
+                "--benchmark reads its input several times, so it cannot read a stream"
+            )
         ctx.exit(
             run_benchmark_command(
-                paths,
-                jobs=jobs,
-                repeat=repeat,
-                start_method=start_method,
-                table=chosen_format == "table",
+                paths, count, jobs=jobs, repeat=repeat, quiet=quiet, table=chosen_format == "table"
             )
         )
     try:
         started = time.perf_counter()
-        result = count_inputs(
-            paths=paths,
-            jobs=jobs,
-            stdin=sys.stdin.buffer if sys.stdin is not None else None,
-            start_method=start_method,
-        )
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+        result = count(paths=paths, jobs=jobs, stdin=stdin)
         elapsed = time.perf_counter() - started
-        report_problems(result.problems)
+        report_problems(result.problems, quiet=quiet)
         status = write_report(result, top=top, output_format=chosen_format, elapsed=elapsed)
+        if not quiet:
+            report_summary(result)
     except KeyboardInterrupt:
         status = ExitStatus.INTERRUPTED
     ctx.exit(status)
 
 
-def run_benchmark_command(
-    paths: tuple[str, ...], *, jobs: int, repeat: int, start_method: str | None, table: bool
-) -> int:
-    from wordcount.benchmark import BENCHMARK_COLUMNS, benchmark_rows, run_benchmark
-
+def _text_encoding(name: str | None) -> str | None:
+    """The codec's canonical name, or a usage error (exit 2) for one Python cannot decode
+    text with."""
+    if name is None:
+        return None
     try:
-        benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, start_method=start_method)
-    except KeyboardInterrupt:
-        return ExitStatus.INTERRUPTED
-    report_problems(benchmark.result.problems)
-    rows = benchmark_rows(benchmark)
-    if table:
-        from wordcount.output import console, render_benchmark
-
-        caption = (
-            f"{benchmark.result.bytes_read / 1e6:,.1f} MB · {benchmark.serial.words:,} words · "
-            f"median of {repeat} · results {'identical' if benchmark.identical else 'DIFFER'}"
-        )
-        console.print(render_benchmark(rows, caption=caption))
-    else:
-        lines = ["\t".join(row) + "\n" for row in [BENCHMARK_COLUMNS, *rows]]
-        sys.stdout.writelines(lines)
-    if not benchmark.identical:
-        click.echo("wordcount: error: serial and parallel runs counted differently", err=True)
-        return ExitStatus.RESULTS_DIFFER
-    return ExitStatus.INPUT_ERROR if benchmark.result.has_errors else ExitStatus.SUCCESS
-
-
-def report_problems(problems: Iterable[InputProblem]) -> None:
-    for problem in problems:
-        kind = "error" if problem.is_error else "warning"
-        click.echo(f"wordcount: {kind}: {quote_path(problem.path)}: {problem.message}", err=True)
-
-
-def write_report(result: CountResult, *, top: int, output_format: str, elapsed: float) -> int:
-    rows = ranked(result.counts, top=top)
-    summary = Summary(result.total_words, len(result.counts), result.files)
-    try:
-        if output_format == "table":
-            from wordcount.output import console, render_table
-
-            console.print(render_table(rows, summary, elapsed_seconds=elapsed))
-        else:
-            lines = {
-                "tsv": lambda: tsv_lines(rows),
-                "csv": lambda: csv_lines(rows),
-                "json": lambda: json_lines(rows, summary),
-            }[output_format]()
-            sys.stdout.writelines(lines)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        _silence_stdout()
-        return ExitStatus.BROKEN_PIPE
-    return ExitStatus.INPUT_ERROR if result.has_errors else ExitStatus.SUCCESS
-
-
-def _silence_stdout() -> None:
-    """After the reader went away, point stdout at /dev/null so that the flush at exit
-    cannot raise again (the "Note on SIGPIPE" in Python's signal docs)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+        # Decoding anything (not b"", which never looks the codec up) also refuses codecs
+        # that are not text encodings, such as rot13 and base64.
+        b"\0\0\0\0".decode(name)
+    except LookupError:
+        raise click.BadParameter(f"unknown text encoding {name!r}") from None
+    except UnicodeError:
+        pass  # a real text encoding that cannot decode these four bytes
+    return codecs.lookup(name).name

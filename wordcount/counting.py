@@ -1,4 +1,4 @@
-"""Count one work unit: open its files, stream their bytes through the fast path.
+"""Count one work unit: open its files, stream their content through the fast path.
 
 `count_unit` is the function every backend runs, in-process for -j 1 or in a worker
 process otherwise. It takes everything it needs as its argument and returns a picklable
@@ -8,84 +8,149 @@ process otherwise. It takes everything it needs as its argument and returns a pi
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
-from wordcount.planner import FileRange, InputProblem, WorkUnit, describe_os_error
-from wordcount.tokens import MAX_RUN_BYTES, UTF8_BOM, TextCounter, word_counts
+from wordcount.content import (
+    BINARY_MESSAGE,
+    READ_CHUNK_BYTES,
+    BinaryContent,
+    ReadOptions,
+    UndecodableContent,
+    open_content,
+)
+from wordcount.planner import FileRange, WorkUnit
+from wordcount.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.tokens import MAX_RUN_BYTES, TextCounter, word_counts
 
-# Each read hands the fast path this much: large enough that per-chunk overhead vanishes,
-# small enough that the chunk's tokens stay near the core's L2 cache (two workers on two
-# cores measured a few percent faster than with 1 MiB) and a worker's memory stays small.
-READ_CHUNK_BYTES = 256 << 10
+DEFAULT_READ_OPTIONS = ReadOptions()
 
 
 @dataclass
 class UnitResult:
     # Words as UTF-8 bytes (see tokens.word_counts), decoded once after the merge.
     counts: dict[bytes, int] = field(default_factory=dict)
+    files: int = 0
     bytes_read: int = 0
     problems: list[InputProblem] = field(default_factory=list)
 
 
-def count_unit(unit: WorkUnit) -> UnitResult:
-    text_counter = TextCounter()
-    result = UnitResult()
-    read_ranges: list[FileRange] = []
+class _UnitCounter:
+    """The counts of one unit. Plain text shares one TextCounter, so that the rule runs
+    once per distinct raw token of the unit; a decompressed or decoded file gets its own,
+    kept only if the whole file went through."""
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self.shared = TextCounter()
+        self.own_words: Counter[bytes] = Counter()
+        self.result = UnitResult()
+        self.plain_ranges: list[FileRange] = []
+
+    def count_range(self, chunks: Iterable[bytes], file_range: FileRange) -> None:
+        """Count one range, or a whole file or stream; problems go to the result."""
+        try:
+            self._count(chunks, file_range)
+        except OSError as error:
+            self.report(file_range, describe_os_error(error))
+        except UndecodableContent as error:
+            self.report(file_range, str(error))
+        except BinaryContent:
+            self.report(file_range, BINARY_MESSAGE, ProblemKind.BINARY)
+        self.shared.end_text()
+        self.result.problems.extend(_skipped_run_warnings(self.shared, file_range))
+
+    def _count(self, chunks: Iterable[bytes], file_range: FileRange) -> None:
+        if not file_range.starts_file:  # the planner judged the file plain text
+            _feed(self.shared, chunks)
+            self.plain_ranges.append(file_range)
+            return
+        content = open_content(chunks, self.options)
+        if content.transformed:
+            own = TextCounter()
+            _feed(own, content.chunks)
+            own.end_text()
+            self.result.problems.extend(_skipped_run_warnings(own, file_range))
+            converted = word_counts(own.raw_counts)
+            self.own_words.update(converted.counts)
+            if converted.saw_invalid_utf8:
+                self.result.problems.append(_invalid_utf8_warning(file_range))
+        else:
+            _feed(self.shared, content.chunks)
+            self.plain_ranges.append(file_range)
+        self.result.files += 1
+
+    def report(
+        self, file_range: FileRange, message: str, kind: ProblemKind = ProblemKind.UNREADABLE
+    ) -> None:
+        self.result.problems.append(
+            InputProblem(file_range.input_index, file_range.path, message, kind)
+        )
+
+    def finish(self) -> UnitResult:
+        converted = word_counts(self.shared.raw_counts)
+        counts = converted.counts
+        for word, count in self.own_words.items():
+            counts[word] = counts.get(word, 0) + count
+        self.result.counts = counts
+        if converted.saw_invalid_utf8:
+            self.result.problems.extend(_invalid_utf8_warnings(self.plain_ranges))
+        return self.result
+
+
+def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> UnitResult:
+    unit_counter = _UnitCounter(options)
     for file_range in unit.ranges:
         try:
             # Unbuffered: the reads are large already, and a BufferedReader per file is
             # measurable overhead when a unit is a batch of thousands of small files.
-            with open(file_range.path, "rb", buffering=0) as file:
-                result.bytes_read += _feed_range(text_counter, file, file_range)
+            file = open(file_range.path, "rb", buffering=0)  # noqa: SIM115
         except OSError as error:
-            result.problems.append(
-                InputProblem(file_range.input_index, file_range.path, describe_os_error(error))
-            )
-        else:
-            read_ranges.append(file_range)
-        text_counter.end_text()
-        result.problems.extend(_skipped_run_warning(text_counter, file_range))
-    _convert_words(text_counter, result, read_ranges)
-    return result
+            unit_counter.report(file_range, describe_os_error(error))
+            continue
+        with file:
+            unit_counter.count_range(_range_chunks(file, file_range), file_range)
+            unit_counter.result.bytes_read += file.tell() - file_range.start
+    return unit_counter.finish()
 
 
-def count_stream(stream: BinaryIO, *, input_index: int, name: str) -> UnitResult:
-    """Count a stream that cannot be reopened by a worker, such as standard input."""
-    text_counter = TextCounter()
-    result = UnitResult()
-    chunks = iter(lambda: stream.read(READ_CHUNK_BYTES), b"")
-    result.bytes_read = _feed_chunks(text_counter, chunks, starts_text=True)
-    text_counter.end_text()
+def count_stream(
+    stream: BinaryIO,
+    *,
+    input_index: int,
+    name: str,
+    options: ReadOptions = DEFAULT_READ_OPTIONS,
+) -> UnitResult:
+    """Count a stream that cannot be reopened by a worker: standard input, a FIFO."""
+    unit_counter = _UnitCounter(options)
     stream_range = FileRange(name, input_index, 0, None)
-    result.problems.extend(_skipped_run_warning(text_counter, stream_range))
-    _convert_words(text_counter, result, [stream_range])
-    return result
+    chunks = _counted(iter(lambda: stream.read(READ_CHUNK_BYTES), b""), unit_counter.result)
+    unit_counter.count_range(chunks, stream_range)
+    return unit_counter.finish()
 
 
-def _convert_words(
-    text_counter: TextCounter, result: UnitResult, read_ranges: list[FileRange]
-) -> None:
-    converted = word_counts(text_counter.raw_counts)
-    result.counts = converted.counts
-    if converted.saw_invalid_utf8:
-        result.problems.extend(_invalid_utf8_warnings(read_ranges))
+def _counted(chunks: Iterator[bytes], result: UnitResult) -> Iterator[bytes]:
+    for chunk in chunks:
+        result.bytes_read += len(chunk)
+        yield chunk
 
 
-def _feed_range(text_counter: TextCounter, file: BinaryIO, file_range: FileRange) -> int:
-    chunks = _range_chunks(file, file_range)
-    return _feed_chunks(text_counter, chunks, starts_text=file_range.starts_file)
+def _feed(text_counter: TextCounter, chunks: Iterable[bytes]) -> None:
+    for chunk in chunks:
+        text_counter.feed(chunk)
 
 
-def _range_chunks(file: BinaryIO, file_range: FileRange) -> Iterable[bytes]:
-    file.seek(file_range.start)
+def _range_chunks(file: BinaryIO, file_range: FileRange) -> Iterator[bytes]:
+    if file_range.start:
+        file.seek(file_range.start)
     if file_range.end is None:
         return iter(lambda: file.read(READ_CHUNK_BYTES), b"")
     return _bounded_chunks(file, file_range.end - file_range.start)
 
 
-def _bounded_chunks(file: BinaryIO, length: int) -> Iterable[bytes]:
+def _bounded_chunks(file: BinaryIO, length: int) -> Iterator[bytes]:
     while length > 0:
         chunk = file.read(min(READ_CHUNK_BYTES, length))
         if not chunk:
@@ -94,32 +159,14 @@ def _bounded_chunks(file: BinaryIO, length: int) -> Iterable[bytes]:
         yield chunk
 
 
-def _feed_chunks(text_counter: TextCounter, chunks: Iterable[bytes], *, starts_text: bool) -> int:
-    bytes_read = 0
-    chunk_iterator = iter(chunks)
-    if starts_text:
-        # A pipe may deliver fewer than three bytes first, so gather enough to see a BOM.
-        head = b""
-        for chunk in chunk_iterator:
-            head += chunk
-            if len(head) >= len(UTF8_BOM) or not UTF8_BOM.startswith(head):
-                break
-        bytes_read += len(head)
-        text_counter.feed(head.removeprefix(UTF8_BOM))
-    for chunk in chunk_iterator:
-        bytes_read += len(chunk)
-        text_counter.feed(chunk)
-    return bytes_read
-
-
-def _skipped_run_warning(text_counter: TextCounter, file_range: FileRange) -> list[InputProblem]:
+def _skipped_run_warnings(text_counter: TextCounter, file_range: FileRange) -> list[InputProblem]:
     """A warning for the text just ended, if it had words too long to count."""
     skipped, text_counter.skipped_runs = text_counter.skipped_runs, 0
     if not skipped:
         return []
     limit_mib = MAX_RUN_BYTES // (1 << 20)
     message = f"skipped {skipped} word(s) longer than {limit_mib} MiB"
-    return [InputProblem(file_range.input_index, file_range.path, message, is_error=False)]
+    return [InputProblem(file_range.input_index, file_range.path, message, ProblemKind.LONG_WORD)]
 
 
 def _invalid_utf8_warnings(read_ranges: list[FileRange]) -> list[InputProblem]:
@@ -142,7 +189,7 @@ def _invalid_utf8_warning(file_range: FileRange) -> InputProblem:
         file_range.input_index,
         file_range.path,
         "not valid UTF-8; its invalid words were read as cp1252",
-        is_error=False,
+        ProblemKind.CP1252,
     )
 
 

@@ -1,11 +1,12 @@
 """Run the work units, serially or in a process pool, and merge their counts.
 
-    paths ─▶ planner.plan_units ─▶ [WorkUnit, ...]
-                                       │ jobs == 1, or input too small for a pool:
-                                       │     counting.count_unit in this process
-                                       │ otherwise:
-                                       │     ProcessPoolExecutor ─ count_unit per unit ─┐
-    standard input ─▶ count_stream in this process, while the pool works               │
+    PATHs ─▶ inputs.expand_inputs ─▶ files ─▶ planner.plan_units ─▶ [WorkUnit, ...]
+                   │                                  │ jobs == 1, or input too small:
+                   │                                  │     count_unit in this process
+                   │                                  │ otherwise:
+                   │                                  │     ProcessPoolExecutor:
+                   │                                  │     count_unit per unit ───────┐
+                   └─▶ streams ("-", FIFOs) ─▶ count_stream here, while the pool works │
                                                                                         ▼
                                CountResult ◀── Counter.update, as each unit completes ──┘
 
@@ -21,13 +22,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
-from wordcount.counting import UnitResult, count_stream, count_unit
-from wordcount.planner import InputProblem, Plan, WorkUnit, plan_units
+from wordcount.content import ReadOptions
+from wordcount.counting import DEFAULT_READ_OPTIONS, UnitResult, count_stream, count_unit
+from wordcount.inputs import STDIN_PATH, WalkOptions, expand_inputs
+from wordcount.planner import Plan, WorkUnit, plan_units
+from wordcount.problems import InputProblem, describe_os_error, in_input_order
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-STDIN_PATH = "-"
 START_METHODS = ("fork", "spawn", "forkserver")
 
 # Below this much input a pool costs more to start than it saves: starting workers takes
@@ -41,6 +44,8 @@ class CountResult:
     files: int = 0
     bytes_read: int = 0
     problems: list[InputProblem] = field(default_factory=list)
+    # Entries a walk left out because their names start with "." (see --hidden).
+    hidden_skipped: int = 0
     # Counts as the units return them, keyed by UTF-8 bytes, until `finish` decodes them.
     _encoded_counts: Counter[bytes] = field(default_factory=Counter, repr=False)
 
@@ -54,6 +59,7 @@ class CountResult:
 
     def add(self, unit_result: UnitResult) -> None:
         self._encoded_counts.update(unit_result.counts)
+        self.files += unit_result.files
         self.bytes_read += unit_result.bytes_read
         self.problems.extend(unit_result.problems)
 
@@ -62,7 +68,7 @@ class CountResult:
             {word.decode(): count for word, count in self._encoded_counts.items()}
         )
         self._encoded_counts = Counter()
-        self.problems = _in_input_order(self.problems)
+        self.problems = in_input_order(self.problems)
 
 
 def available_cpus() -> int:
@@ -78,18 +84,20 @@ def count_inputs(
     jobs: int,
     stdin: BinaryIO | None = None,
     start_method: str | None = None,
+    read_options: ReadOptions = DEFAULT_READ_OPTIONS,
+    walk_options: WalkOptions | None = None,
     unit_bytes: int | None = None,
     pool_min_bytes: int = POOL_MIN_BYTES,
 ) -> CountResult:
     """Count the words of every input. "-" in paths stands for stdin."""
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
-    indexed = list(enumerate(paths))
-    stdin_indexes = [index for index, path in indexed if path == STDIN_PATH]
-    file_paths = [(index, path) for index, path in indexed if path != STDIN_PATH]
-
-    plan = plan_units(file_paths, jobs=jobs, unit_bytes=unit_bytes)
-    result = CountResult(files=plan.files, problems=list(plan.problems))
+    inputs = expand_inputs(paths, walk=walk_options)
+    plan = plan_units(inputs.files, jobs=jobs, unit_bytes=unit_bytes, options=read_options)
+    result = CountResult(
+        problems=[*inputs.problems, *plan.problems], hidden_skipped=inputs.hidden_skipped
+    )
+    streams = _StreamCounter(inputs.streams, stdin, read_options)
 
     use_pool = jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes
     if use_pool:
@@ -98,8 +106,8 @@ def count_inputs(
             result,
             jobs=jobs,
             start_method=start_method,
-            stdin=stdin,
-            stdin_indexes=stdin_indexes,
+            read_options=read_options,
+            streams=streams,
         )
     else:
         if plan.units:
@@ -107,8 +115,8 @@ def count_inputs(
             # cut at separators, so this is as exact, and the rule runs once per distinct
             # raw token instead of once per unit.
             ranges = tuple(file_range for unit in plan.units for file_range in unit.ranges)
-            result.add(count_unit(WorkUnit(ranges, plan.total_bytes)))
-        _count_stdin(result, stdin, stdin_indexes)
+            result.add(count_unit(WorkUnit(ranges, plan.total_bytes), read_options))
+        streams.count_into(result)
     result.finish()
     return result
 
@@ -119,8 +127,8 @@ def _count_in_pool(
     *,
     jobs: int,
     start_method: str | None,
-    stdin: BinaryIO | None,
-    stdin_indexes: list[int],
+    read_options: ReadOptions,
+    streams: _StreamCounter,
 ) -> None:
     # Imported here: a run that needs no pool should not pay for importing one.
     import multiprocessing
@@ -132,10 +140,10 @@ def _count_in_pool(
         max_workers=workers, mp_context=context, initializer=_ignore_interrupts_in_worker
     ) as executor:
         pending: set[Future[UnitResult]] = {
-            executor.submit(count_unit, unit) for unit in plan.units
+            executor.submit(count_unit, unit, read_options) for unit in plan.units
         }
         try:
-            _count_stdin(result, stdin, stdin_indexes)
+            streams.count_into(result)
             for future in as_completed(pending):
                 result.add(future.result())
                 # A merged result must not stay reachable through its future: with many
@@ -147,28 +155,41 @@ def _count_in_pool(
             raise
 
 
-def _count_stdin(result: CountResult, stdin: BinaryIO | None, stdin_indexes: list[int]) -> None:
-    if not stdin_indexes:
-        return
-    if stdin is None:
-        result.problems.append(
-            InputProblem(stdin_indexes[0], "<stdin>", "standard input is closed")
-        )
-        return
-    # Standard input can be read only once; a second "-" reads nothing more.
-    result.add(count_stream(stdin, input_index=stdin_indexes[0], name="<stdin>"))
-    result.files += 1
+@dataclass
+class _StreamCounter:
+    """Counts the inputs only this process can read, one after another."""
+
+    streams: list[tuple[int, str]]
+    stdin: BinaryIO | None
+    read_options: ReadOptions
+
+    def count_into(self, result: CountResult) -> None:
+        stdin_counted = False
+        for input_index, path in self.streams:
+            if path != STDIN_PATH:
+                self._count_named(result, input_index, path)
+            elif self.stdin is None:
+                result.problems.append(
+                    InputProblem(input_index, "<stdin>", "standard input is closed")
+                )
+            elif not stdin_counted:  # it can be read only once; another "-" adds nothing
+                stdin_counted = True
+                result.add(self._count(self.stdin, input_index, "<stdin>"))
+
+    def _count_named(self, result: CountResult, input_index: int, path: str) -> None:
+        try:
+            stream = open(path, "rb", buffering=0)  # noqa: SIM115
+        except OSError as error:
+            result.problems.append(InputProblem(input_index, path, describe_os_error(error)))
+            return
+        with stream:
+            result.add(self._count(stream, input_index, path))
+
+    def _count(self, stream: BinaryIO, input_index: int, name: str) -> UnitResult:
+        return count_stream(stream, input_index=input_index, name=name, options=self.read_options)
 
 
 def _ignore_interrupts_in_worker() -> None:
     # Ctrl-C reaches the whole process group; the main process alone decides what to do,
     # and workers must not print tracebacks of their own.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _in_input_order(problems: list[InputProblem]) -> list[InputProblem]:
-    """One line per distinct problem, in the order the inputs were given."""
-    unique = {
-        (problem.input_index, problem.message, problem.is_error): problem for problem in problems
-    }
-    return [unique[key] for key in sorted(unique)]

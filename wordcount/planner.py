@@ -7,12 +7,12 @@ so every raw token, and so every word, lies inside exactly one unit.
 
 from __future__ import annotations
 
-import os
-import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
+from wordcount.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, ReadOptions, classify_head
+from wordcount.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.tokens import first_safe_separator
 
 # Looking for a boundary reads forward from the nominal cut in windows of this size; one
@@ -52,42 +52,31 @@ class WorkUnit:
     size: int
 
 
-@dataclass(frozen=True)
-class InputProblem:
-    """Something to tell the user about one input: an error (it was not counted) or a warning."""
-
-    input_index: int
-    path: str
-    message: str
-    is_error: bool = True
-
-
 @dataclass
 class Plan:
     units: list[WorkUnit] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    files: int = 0
     total_bytes: int = 0
 
 
 def plan_units(
-    paths: Iterable[tuple[int, str]], *, jobs: int, unit_bytes: int | None = None
+    files: Iterable[tuple[int, str, int]],
+    *,
+    jobs: int,
+    unit_bytes: int | None = None,
+    options: ReadOptions | None = None,
 ) -> Plan:
-    """Plan the units for `jobs` workers; jobs 1 puts every file whole into one unit.
+    """Plan the units of (input index, path, size) for `jobs` workers; jobs 1 puts every
+    file whole into one unit.
 
     unit_bytes overrides the unit size, which otherwise follows from the total input.
+    Only plain UTF-8 text is cut into ranges: compressed or encoded files are read whole
+    by one worker, since neither can be entered in the middle.
     """
+    options = options or ReadOptions()
     plan = Plan()
-    sized: list[tuple[int, str, int]] = []
-    for input_index, path in paths:
-        try:
-            size = _regular_file_size(path)
-        except OSError as error:
-            plan.problems.append(InputProblem(input_index, path, describe_os_error(error)))
-            continue
-        sized.append((input_index, path, size))
-        plan.total_bytes += size
-    plan.files = len(sized)
+    sized = list(files)
+    plan.total_bytes = sum(size for _, _, size in sized)
     if jobs == 1:
         whole_files = tuple(FileRange(path, index, 0, None) for index, path, _ in sized)
         plan.units = [WorkUnit(whole_files, plan.total_bytes)] if whole_files else []
@@ -100,12 +89,17 @@ def plan_units(
     for input_index, path, size in sized:
         if size > target:
             try:
-                ranges = list(_split_file(path, input_index, size, target))
+                ranges = _split_file(path, input_index, size, target, options)
             except OSError as error:
-                plan.files -= 1
-                plan.total_bytes -= size
+                ranges = []
                 plan.problems.append(InputProblem(input_index, path, describe_os_error(error)))
-                continue
+            if ranges is None:
+                ranges = []
+                plan.problems.append(
+                    InputProblem(input_index, path, BINARY_MESSAGE, ProblemKind.BINARY)
+                )
+            if not ranges:
+                plan.total_bytes -= size
             plan.units.extend(
                 WorkUnit((file_range,), _range_size(file_range, size)) for file_range in ranges
             )
@@ -126,32 +120,33 @@ def _unit_bytes_for(total_cost: int, jobs: int) -> int:
     return max(MIN_UNIT_BYTES, min(MAX_UNIT_BYTES, wanted))
 
 
-def describe_os_error(error: OSError) -> str:
-    return error.strerror or str(error)
-
-
-def _regular_file_size(path: str) -> int:
-    status = os.stat(path)
-    if stat.S_ISDIR(status.st_mode):
-        raise IsADirectoryError(21, "Is a directory", path)
-    return status.st_size
-
-
 def _range_size(file_range: FileRange, file_size: int) -> int:
     end = file_size if file_range.end is None else file_range.end
     return end - file_range.start
 
 
-def _split_file(path: str, input_index: int, size: int, unit_bytes: int) -> Iterator[FileRange]:
+def _split_file(
+    path: str, input_index: int, size: int, unit_bytes: int, options: ReadOptions
+) -> list[FileRange] | None:
+    """The file's ranges: one whole range if it must be read whole; None if it is binary.
+
+    A big file is judged here, because only the worker of its first range would see the
+    NUL bytes that show it is binary.
+    """
     with open(path, "rb") as file:
+        kind = classify_head(file.read(SNIFF_BYTES), options)
+        if kind is HeadKind.BINARY:
+            return None
+        ranges = []
         start = 0
-        while size - start > unit_bytes:
+        while kind is HeadKind.PLAIN and size - start > unit_bytes:
             cut = _boundary_at_or_after(file, start + unit_bytes)
             if cut is None or cut >= size:
                 break
-            yield FileRange(path, input_index, start, cut)
+            ranges.append(FileRange(path, input_index, start, cut))
             start = cut
-        yield FileRange(path, input_index, start, None)
+        ranges.append(FileRange(path, input_index, start, None))
+        return ranges
 
 
 def _boundary_at_or_after(file: BinaryIO, position: int) -> int | None:

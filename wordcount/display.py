@@ -1,0 +1,97 @@
+"""What a run shows: the counts on stdout, then its problems and summary on stderr."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Iterable
+
+import click
+
+from wordcount.engine import CountResult
+from wordcount.problems import InputProblem, summary_line
+from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
+from wordcount.status import ExitStatus
+from wordcount.text import quote_path
+
+
+def run_benchmark_command(
+    paths: tuple[str, ...],
+    count: Callable[..., CountResult],
+    *,
+    jobs: int,
+    repeat: int,
+    quiet: bool,
+    table: bool,
+) -> int:
+    from wordcount.benchmark import BENCHMARK_COLUMNS, benchmark_rows, run_benchmark
+
+    try:
+        benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
+    except KeyboardInterrupt:
+        return ExitStatus.INTERRUPTED
+    report_problems(benchmark.result.problems, quiet=quiet)
+    rows = benchmark_rows(benchmark)
+    if table:
+        from wordcount.output import console, render_benchmark
+
+        caption = (
+            f"{benchmark.result.bytes_read / 1e6:,.1f} MB · {benchmark.serial.words:,} words · "
+            f"median of {repeat} · results {'identical' if benchmark.identical else 'DIFFER'}"
+        )
+        console.print(render_benchmark(rows, caption=caption))
+    else:
+        lines = ["\t".join(row) + "\n" for row in [BENCHMARK_COLUMNS, *rows]]
+        sys.stdout.writelines(lines)
+    if not benchmark.identical:
+        click.echo("wordcount: error: serial and parallel runs counted differently", err=True)
+        return ExitStatus.RESULTS_DIFFER
+    return ExitStatus.INPUT_ERROR if benchmark.result.has_errors else ExitStatus.SUCCESS
+
+
+def report_problems(problems: Iterable[InputProblem], *, quiet: bool) -> None:
+    """One line per problem; --quiet keeps only the errors."""
+    for problem in problems:
+        if quiet and not problem.is_error:
+            continue
+        kind = "error" if problem.is_error else "warning"
+        click.echo(f"wordcount: {kind}: {quote_path(problem.path)}: {problem.message}", err=True)
+
+
+def report_summary(result: CountResult) -> None:
+    """The last line on stderr, when anything was skipped or read another way."""
+    line = summary_line(result.problems, hidden_skipped=result.hidden_skipped)
+    if line is not None:
+        click.echo(f"wordcount: {line}", err=True)
+
+
+def write_report(result: CountResult, *, top: int, output_format: str, elapsed: float) -> int:
+    rows = ranked(result.counts, top=top)
+    summary = Summary(result.total_words, len(result.counts), result.files)
+    try:
+        if output_format == "table":
+            from wordcount.output import console, render_table
+
+            console.print(render_table(rows, summary, elapsed_seconds=elapsed))
+        else:
+            lines = {
+                "tsv": lambda: tsv_lines(rows),
+                "csv": lambda: csv_lines(rows),
+                "json": lambda: json_lines(rows, summary),
+            }[output_format]()
+            sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+    return ExitStatus.INPUT_ERROR if result.has_errors else ExitStatus.SUCCESS
+
+
+def _silence_stdout() -> None:
+    """After the reader went away, point stdout at /dev/null so that the flush at exit
+    cannot raise again (the "Note on SIGPIPE" in Python's signal docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

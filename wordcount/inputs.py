@@ -1,0 +1,161 @@
+"""Turn the PATHs a user typed into the files and streams to count.
+
+    "-", a FIFO, /dev/fd/N ─────────────▶ streams: read by the main process, once
+    a regular file ─────────────────────▶ files: planned into units, opened by workers
+    a directory ─▶ walked, sorted by name ─▶ files (hidden ones only with --hidden;
+                                            --include / --exclude decide the rest)
+
+A worker cannot read a stream: it can be read only once, and a worker started with spawn
+or forkserver has its own /dev/fd, so "/dev/fd/3" names nothing there (or something else).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from wordcount.problems import InputProblem, ProblemKind, describe_os_error
+
+STDIN_PATH = "-"
+# Names that mean "this process's open file": another process opening them gets its own.
+_PROCESS_LOCAL = re.compile(r"^/(?:dev/(?:fd/|stdin$)|proc/(?:self|thread-self|\d+)/fd/)")
+
+
+@dataclass(frozen=True)
+class WalkOptions:
+    hidden: bool = False
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+    def wants_file(self, path: str, name: str) -> bool:
+        if self.include and not _matches_any(self.include, path, name):
+            return False
+        return not _matches_any(self.exclude, path, name)
+
+    def wants_directory(self, path: str, name: str) -> bool:
+        return not _matches_any(self.exclude, path, name)
+
+
+def _matches_any(patterns: tuple[str, ...], path: str, name: str) -> bool:
+    # A pattern with a slash is matched against the whole path as printed; one without,
+    # against the name alone, as in .gitignore and rsync.
+    return any(fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns)
+
+
+@dataclass
+class Inputs:
+    # (input index, path, size): the index orders messages as inputs were given and found.
+    files: list[tuple[int, str, int]] = field(default_factory=list)
+    streams: list[tuple[int, str]] = field(default_factory=list)
+    problems: list[InputProblem] = field(default_factory=list)
+    hidden_skipped: int = 0
+    _next_index: int = 0
+
+    def take_index(self) -> int:
+        self._next_index += 1
+        return self._next_index - 1
+
+
+def is_stream_path(path: str) -> bool:
+    return path == STDIN_PATH or _PROCESS_LOCAL.match(os.path.abspath(path)) is not None
+
+
+def names_a_stream(path: str) -> bool:
+    """Whether the path, as typed, is read once by the main process (not a file or a
+    directory); a path that does not exist is not, and gets its error later."""
+    if is_stream_path(path):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
+
+
+def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> Inputs:
+    """Files named are always counted; the walk options govern only what a walk finds."""
+    walk = walk or WalkOptions()
+    inputs = Inputs()
+    for path in paths:
+        if is_stream_path(path):
+            inputs.streams.append((inputs.take_index(), path))
+            continue
+        try:
+            status = os.stat(path)
+        except OSError as error:
+            inputs.problems.append(
+                InputProblem(inputs.take_index(), path, describe_os_error(error))
+            )
+            continue
+        if stat.S_ISDIR(status.st_mode):
+            _walk(path, status, walk, inputs)
+        elif stat.S_ISREG(status.st_mode):
+            inputs.files.append((inputs.take_index(), path, status.st_size))
+        else:  # a FIFO, a character device: named, so the user means to read it
+            inputs.streams.append((inputs.take_index(), path))
+    return inputs
+
+
+def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inputs) -> None:
+    """Depth first, each directory's entries by name, without recursion (trees can be deep).
+
+    Symlinks are followed, except one that leads back to a directory being walked.
+    """
+    stack = [(_listing(root, inputs), {(root_status.st_dev, root_status.st_ino)})]
+    while stack:
+        entries, ancestors = stack[-1]
+        if not entries:
+            stack.pop()
+            continue
+        entry = entries.pop()
+        if not walk.hidden and entry.name.startswith("."):
+            inputs.hidden_skipped += 1
+            continue
+        path = entry.path
+        try:
+            # is_dir and is_file follow symlinks, and need no stat for other entries.
+            status = entry.stat() if entry.is_dir() or entry.is_file() else None
+            if status is None and entry.is_symlink():
+                os.stat(path)  # a dangling symlink: raise its error
+        except OSError as error:  # dangling, or a chain of symlinks that loops
+            inputs.problems.append(
+                InputProblem(inputs.take_index(), path, describe_os_error(error))
+            )
+            continue
+        if status is not None and stat.S_ISDIR(status.st_mode):
+            if not walk.wants_directory(path, entry.name):
+                continue
+            key = (status.st_dev, status.st_ino)
+            if key in ancestors:
+                message = "symlink loop: leads back to a directory being walked; not followed"
+                inputs.problems.append(
+                    InputProblem(inputs.take_index(), path, message, ProblemKind.SYMLINK_LOOP)
+                )
+                continue
+            stack.append((_listing(path, inputs), ancestors | {key}))
+        elif not walk.wants_file(path, entry.name):
+            continue
+        elif status is not None:  # a regular file: its size plans the work
+            inputs.files.append((inputs.take_index(), path, status.st_size))
+        else:
+            # Found, not named: reading a FIFO nobody writes to would hang the walk.
+            message = "not a regular file; skipped (name it to read it)"
+            inputs.problems.append(
+                InputProblem(inputs.take_index(), path, message, ProblemKind.NOT_REGULAR)
+            )
+
+
+def _listing(directory: str, inputs: Inputs) -> list[os.DirEntry[str]]:
+    """A directory's entries, last name first, so that popping yields them in order."""
+    try:
+        with os.scandir(directory) as scan:
+            return sorted(scan, key=lambda entry: entry.name, reverse=True)
+    except OSError as error:
+        inputs.problems.append(
+            InputProblem(inputs.take_index(), directory, describe_os_error(error))
+        )
+        return []
