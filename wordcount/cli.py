@@ -11,13 +11,16 @@ import click
 
 from wordcount.content import ReadOptions
 from wordcount.display import (
+    escape_what_the_output_encoding_cannot_hold,
     report_problems,
     report_summary,
+    report_worker_failure,
     run_benchmark_command,
     write_report,
 )
 from wordcount.engine import START_METHODS, available_cpus, count_inputs
 from wordcount.inputs import STDIN_PATH, WalkOptions, names_a_stream
+from wordcount.lifecycle import Terminated, WorkerFailure, handle_termination_signals
 from wordcount.status import ExitStatus
 
 FORMATS = ("table", "tsv", "csv", "json")
@@ -157,6 +160,8 @@ def main(
     or no PATH while standard input is a pipe, reads standard input. Directories are walked;
     gzip, bzip2 and xz files are read through; binary files are skipped.
     """
+    handle_termination_signals()
+    escape_what_the_output_encoding_cannot_hold()
     if not paths:
         if sys.stdin is None or sys.stdin.isatty():
             raise click.UsageError("no input: give a PATH, or pipe text into standard input")
@@ -170,27 +175,34 @@ def main(
         read_options=ReadOptions(encoding=encoding, binary_as_text=binary_as_text),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
     )
-    if benchmark:
-        if any(names_a_stream(path) for path in paths):
-            raise click.UsageError(
-                "--benchmark reads its input several times, so it cannot read a stream"
-            )
-        ctx.exit(
-            run_benchmark_command(
-                paths, count, jobs=jobs, repeat=repeat, quiet=quiet, table=chosen_format == "table"
-            )
+    if benchmark and any(names_a_stream(path) for path in paths):
+        raise click.UsageError(
+            "--benchmark reads its input several times, so it cannot read a stream"
         )
     try:
-        started = time.perf_counter()
-        stdin = sys.stdin.buffer if sys.stdin is not None else None
-        result = count(paths=paths, jobs=jobs, stdin=stdin)
-        elapsed = time.perf_counter() - started
-        report_problems(result.problems, quiet=quiet)
-        status = write_report(result, top=top, output_format=chosen_format, elapsed=elapsed)
-        if not quiet:
-            report_summary(result)
-    except KeyboardInterrupt:
-        status = ExitStatus.INTERRUPTED
+        if benchmark:
+            status = run_benchmark_command(
+                paths, count, jobs=jobs, repeat=repeat, quiet=quiet, table=chosen_format == "table"
+            )
+        else:
+            started = time.perf_counter()
+            stdin = sys.stdin.buffer if sys.stdin is not None else None
+            result = count(paths=paths, jobs=jobs, stdin=stdin)
+            elapsed = time.perf_counter() - started
+            report_problems(result.problems, quiet=quiet)
+            status = write_report(result, top=top, output_format=chosen_format, elapsed=elapsed)
+            if not quiet:
+                report_summary(result)
+    except KeyboardInterrupt as interrupt:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP
+        status = 128 + interrupt.signal_number if isinstance(interrupt, Terminated) else 130
+    except WorkerFailure as failure:
+        report_worker_failure(failure)
+        status = ExitStatus.WORKER_FAILED
+    except MemoryError:
+        click.echo(
+            "wordcount: error: out of memory; nothing was printed (try fewer --jobs)", err=True
+        )
+        status = ExitStatus.OUT_OF_MEMORY
     ctx.exit(status)
 
 

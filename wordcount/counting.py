@@ -21,6 +21,7 @@ from wordcount.content import (
     UndecodableContent,
     open_content,
 )
+from wordcount.lifecycle import apply_test_fault
 from wordcount.planner import FileRange, WorkUnit
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.tokens import MAX_RUN_BYTES, TextCounter, word_counts
@@ -103,6 +104,7 @@ class _UnitCounter:
 def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> UnitResult:
     unit_counter = _UnitCounter(options)
     for file_range in unit.ranges:
+        apply_test_fault(file_range.path)
         try:
             # Unbuffered: the reads are large already, and a BufferedReader per file is
             # measurable overhead when a unit is a batch of thousands of small files.

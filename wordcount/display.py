@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -9,10 +10,14 @@ from collections.abc import Callable, Iterable
 import click
 
 from wordcount.engine import CountResult
+from wordcount.lifecycle import WorkerFailure
 from wordcount.problems import InputProblem, summary_line
 from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
 from wordcount.status import ExitStatus
 from wordcount.text import quote_path
+
+# A failure names this many unfinished inputs, so that its message stays one line.
+_PATHS_SHOWN = 3
 
 
 def run_benchmark_command(
@@ -26,10 +31,7 @@ def run_benchmark_command(
 ) -> int:
     from wordcount.benchmark import BENCHMARK_COLUMNS, benchmark_rows, run_benchmark
 
-    try:
-        benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
-    except KeyboardInterrupt:
-        return ExitStatus.INTERRUPTED
+    benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
     report_problems(benchmark.result.problems, quiet=quiet)
     rows = benchmark_rows(benchmark)
     if table:
@@ -56,6 +58,24 @@ def report_problems(problems: Iterable[InputProblem], *, quiet: bool) -> None:
             continue
         kind = "error" if problem.is_error else "warning"
         click.echo(f"wordcount: {kind}: {quote_path(problem.path)}: {problem.message}", err=True)
+
+
+def report_worker_failure(failure: WorkerFailure) -> None:
+    """One line: what happened, and which inputs were not finished when it did."""
+    paths = failure.unfinished_paths
+    shown = ", ".join(quote_path(path) for path in paths[:_PATHS_SHOWN])
+    more = f" and {len(paths) - _PATHS_SHOWN} more" if len(paths) > _PATHS_SHOWN else ""
+    click.echo(
+        f"wordcount: error: {failure.reason} while counting {shown}{more}; nothing was printed",
+        err=True,
+    )
+
+
+def escape_what_the_output_encoding_cannot_hold() -> None:
+    """With PYTHONIOENCODING=ascii, say, write "se\\xf1or" rather than crash on "señor"."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def report_summary(result: CountResult) -> None:

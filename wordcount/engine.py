@@ -16,20 +16,25 @@ The engine imports neither click nor rich; every setting arrives as an argument.
 from __future__ import annotations
 
 import os
-import signal
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, BinaryIO
 
 from wordcount.content import ReadOptions
 from wordcount.counting import DEFAULT_READ_OPTIONS, UnitResult, count_stream, count_unit
 from wordcount.inputs import STDIN_PATH, WalkOptions, expand_inputs
+from wordcount.lifecycle import (
+    WorkerFailure,
+    initialize_worker,
+    signals_blocked,
+    stop_workers,
+)
 from wordcount.planner import Plan, WorkUnit, plan_units
 from wordcount.problems import InputProblem, describe_os_error, in_input_order
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Future, ProcessPoolExecutor
 
 START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -133,26 +138,51 @@ def _count_in_pool(
     # Imported here: a run that needs no pool should not pay for importing one.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
     context = multiprocessing.get_context(start_method)
     workers = min(jobs, len(plan.units))
-    with ProcessPoolExecutor(
-        max_workers=workers, mp_context=context, initializer=_ignore_interrupts_in_worker
-    ) as executor:
-        pending: set[Future[UnitResult]] = {
-            executor.submit(count_unit, unit, read_options) for unit in plan.units
-        }
-        try:
-            streams.count_into(result)
-            for future in as_completed(pending):
-                result.add(future.result())
-                # A merged result must not stay reachable through its future: with many
-                # units that would hold every worker's counts until the end.
-                pending.discard(future)
-        except BaseException:
-            for future in pending:
-                future.cancel()
-            raise
+    # Signals stay blocked while the pool starts its helper processes (workers, and the
+    # forkserver and resource tracker where the start method uses them): they inherit the
+    # block, so a Ctrl-C or SIGHUP to the process group cannot kill one half-started.
+    # A signal held back meanwhile is raised as the block ends, inside the try below.
+    executor: ProcessPoolExecutor | None = None
+    try:
+        with signals_blocked():
+            executor = ProcessPoolExecutor(
+                max_workers=workers, mp_context=context, initializer=initialize_worker
+            )
+            # Submitting starts the workers; every unit goes in at once, so all start here.
+            unfinished: dict[Future[UnitResult], WorkUnit] = {
+                executor.submit(count_unit, unit, read_options): unit for unit in plan.units
+            }
+        streams.count_into(result)
+        for future in as_completed(set(unfinished)):
+            try:
+                unit_result = future.result()
+            except BrokenProcessPool:
+                reason = "a worker process died (killed by a signal, or out of memory)"
+                raise WorkerFailure(reason, _paths_of(unfinished.values())) from None
+            except MemoryError:
+                raise
+            except Exception as error:
+                reason = f"a worker process failed: {type(error).__name__}: {error}"
+                raise WorkerFailure(reason, _paths_of(unfinished.values())) from None
+            # A merged result must not stay reachable through its future: with many
+            # units that would hold every worker's counts until the end.
+            del unfinished[future]
+            result.add(unit_result)
+    except BaseException:
+        if executor is not None:
+            stop_workers(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _paths_of(units: Iterable[WorkUnit]) -> list[str]:
+    """Each path once, in input order."""
+    ranges = sorted({(r.input_index, r.path) for unit in units for r in unit.ranges})
+    return [path for _, path in ranges]
 
 
 @dataclass
@@ -187,9 +217,3 @@ class _StreamCounter:
 
     def _count(self, stream: BinaryIO, input_index: int, name: str) -> UnitResult:
         return count_stream(stream, input_index=input_index, name=name, options=self.read_options)
-
-
-def _ignore_interrupts_in_worker() -> None:
-    # Ctrl-C reaches the whole process group; the main process alone decides what to do,
-    # and workers must not print tracebacks of their own.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)

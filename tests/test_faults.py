@@ -1,0 +1,140 @@
+"""Faults: a dying or failing worker, Ctrl-C and SIGTERM, under every start method (issue 6).
+
+Each test runs the installed command in a new session, so that a signal can go to its
+whole process group as a terminal sends it, and so that any worker left behind is found.
+The fault hook (WORDCOUNT_TEST_FAULT, see lifecycle.py) makes the worker that opens the
+file named "victim.txt" die, fail, or hang.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN_DIR, PINNED_ENV
+from wordcount.lifecycle import TEST_FAULT_VARIABLE
+from wordcount.status import ExitStatus
+
+START_METHODS = multiprocessing.get_all_start_methods()
+# Time for the workers to start and take up their units before a signal is sent.
+SETTLE_SECONDS = 1.0
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Over 2 MiB in all, so that -j 2 starts a pool; the victim goes to a worker."""
+    directory = tmp_path_factory.mktemp("faults")
+    big = directory / "big.txt"
+    big.write_bytes(b"plenty of words here\n" * 150_000)
+    victim = directory / "victim.txt"
+    victim.write_bytes(b"the victim\n")
+    return [big, victim]
+
+
+def _start(inputs: list[Path], start_method: str, fault: str) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        **PINNED_ENV,
+        "WORDCOUNT_START_METHOD": start_method,
+        TEST_FAULT_VARIABLE: f"{fault}:victim.txt",
+    }
+    return subprocess.Popen(
+        [str(BIN_DIR / "wordcount"), "-j", "2", *map(str, inputs)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+        start_new_session=True,
+    )
+
+
+def _live_members(group: int) -> list[str]:
+    """The processes of a group that still run; a zombie has exited, and only waits for
+    init to reap it (slowly, in some containers)."""
+    members = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rpartition(")")[2].split()
+        except OSError:  # it ended while we looked
+            continue
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            members.append(stat_file.parent.name)
+    return members
+
+
+def _group_is_gone(group: int, within: float) -> bool:
+    """Whether every process of the group (workers, forkserver, resource tracker) exits."""
+    deadline = time.monotonic() + within
+    while _live_members(group):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _finish(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, str, float]:
+    started = time.monotonic()
+    stdout, stderr = process.communicate(timeout=timeout)
+    return stdout, stderr.decode(), time.monotonic() - started
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_a_killed_worker_stops_the_run_with_one_line(inputs: list[Path], start_method: str) -> None:
+    process = _start(inputs, start_method, "kill")
+    stdout, stderr, _ = _finish(process, timeout=10)
+    assert process.returncode == ExitStatus.WORKER_FAILED
+    assert stdout == b""  # no table, no partial counts
+    assert stderr.count("\n") == 1
+    assert stderr.startswith(
+        "wordcount: error: a worker process died (killed by a signal, or out of memory) "
+        "while counting "
+    )
+    assert f"'{inputs[1]}'" in stderr
+    assert stderr.endswith("; nothing was printed\n")
+    assert _group_is_gone(process.pid, within=2)
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_an_exception_that_cannot_be_pickled(inputs: list[Path], start_method: str) -> None:
+    process = _start(inputs, start_method, "unpicklable")
+    stdout, stderr, _ = _finish(process, timeout=10)
+    assert process.returncode == ExitStatus.WORKER_FAILED
+    assert stdout == b""
+    assert stderr.count("\n") == 1
+    assert stderr.startswith("wordcount: error: a worker process failed: ")
+    assert f"'{inputs[1]}'" in stderr
+    assert _group_is_gone(process.pid, within=2)
+
+
+@pytest.mark.parametrize(
+    ("signal_number", "to_group", "status"),
+    [
+        (signal.SIGINT, True, ExitStatus.INTERRUPTED),  # Ctrl-C in a terminal
+        (signal.SIGTERM, False, ExitStatus.TERMINATED),  # kill PID
+        (signal.SIGTERM, True, ExitStatus.TERMINATED),  # kill -- -PGID
+        (signal.SIGHUP, True, ExitStatus.HANGUP),  # the terminal closed
+    ],
+    ids=["sigint-group", "sigterm-main", "sigterm-group", "sighup-group"],
+)
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_signals_stop_everything_promptly_and_quietly(
+    inputs: list[Path], start_method: str, signal_number: int, to_group: bool, status: int
+) -> None:
+    process = _start(inputs, start_method, "hang")  # a worker stuck deep in a unit
+    time.sleep(SETTLE_SECONDS)
+    assert process.poll() is None
+    if to_group:
+        os.killpg(process.pid, signal_number)
+    else:
+        os.kill(process.pid, signal_number)
+    stdout, stderr, seconds = _finish(process, timeout=10)
+    assert seconds < 2
+    assert process.returncode == status
+    assert (stdout, stderr) == (b"", "")  # no traceback from anyone, no "Aborted!"
+    assert _group_is_gone(process.pid, within=2)

@@ -1,0 +1,141 @@
+"""How worker processes start, fail and stop, so that no run hangs or leaves one behind.
+
+    main process                              worker processes
+    ─ blocks SIGINT/SIGTERM while starting ─▶ inherit the block; the initializer ignores
+      the pool (a Ctrl-C in that window          SIGINT (the main process alone decides)
+      would hit a half-started worker)          and unblocks the rest
+    ─ SIGTERM, SIGHUP ─▶ Terminated, like Ctrl-C's KeyboardInterrupt
+    ─ on any exception: stop_workers ─────────▶ SIGTERM, then SIGKILL after a grace period
+
+A worker that dies (SIGKILL, the OOM killer) or fails breaks the pool; the engine turns
+that into WorkerFailure, and no partial counts are ever reported.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import time
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from concurrent.futures import ProcessPoolExecutor
+
+_STARTUP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
+# A worker asked to stop gets this long to exit before it is killed: a worker only ever
+# counts, so there is nothing for it to clean up.
+_STOP_GRACE_SECONDS = 1.0
+# Test-only: "kill:NAME", "hang:NAME" or "unpicklable:NAME" makes the worker that opens a
+# file called NAME do that, so the tests can prove what happens when a worker goes wrong.
+TEST_FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM or SIGHUP: stop as for Ctrl-C, and exit with 128 + the signal number."""
+
+    def __init__(self, signal_number: int) -> None:
+        super().__init__(signal_number)
+        self.signal_number = signal_number
+
+
+class WorkerFailure(Exception):
+    """A worker died or failed; the counts are incomplete, so none are reported."""
+
+    def __init__(self, reason: str, unfinished_paths: list[str]) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.unfinished_paths = unfinished_paths
+
+
+def raise_terminated(signal_number: int, _frame: Any) -> None:
+    raise Terminated(signal_number)
+
+
+def handle_termination_signals() -> None:
+    """From now on SIGTERM and SIGHUP raise Terminated in the main thread."""
+    for signal_number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signal_number, raise_terminated)
+
+
+@contextlib.contextmanager
+def signals_blocked() -> Iterator[None]:
+    """Workers started inside inherit a blocked SIGINT, so none dies with a traceback
+    before its initializer runs; a signal that arrives meanwhile is delivered on exit."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STARTUP_SIGNALS)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def initialize_worker() -> None:
+    # Ctrl-C reaches the whole process group; the main process alone decides what to do,
+    # and workers must not print tracebacks of their own. SIGTERM and SIGHUP just end a
+    # worker (a forked one would otherwise inherit the main process's handlers).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _STARTUP_SIGNALS)
+
+
+def stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the workers now, rather than wait for them.
+
+    A second Ctrl-C meanwhile is held back until they are gone, so it cannot leave one.
+    """
+    with signals_blocked():
+        _stop_workers(executor)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    # concurrent.futures has no public way to reach its processes before Python 3.14
+    # (terminate_workers); without them a worker deep in a big unit would run on.
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    result_queue = getattr(executor, "_result_queue", None)
+    # The workers go first, and executor.shutdown is never called: shutting down would
+    # queue a stop message per live worker, and the executor's feeder thread would print
+    # a traceback on writing one into a pipe closed under it. With every worker gone the
+    # executor finds itself broken, cleans up, and its manager thread ends.
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    deadline = time.monotonic() + _STOP_GRACE_SECONDS
+    for process in processes:
+        process.join(max(0.0, deadline - time.monotonic()))
+        if process.is_alive():
+            process.kill()
+            process.join()
+    # A worker killed while it wrote a result leaves half a message in the result pipe,
+    # and the manager thread waits for the rest, so the interpreter would hang at exit
+    # joining it. This process now holds the pipe's last write end: closing it turns the
+    # wait into end-of-file, which the manager also takes for a broken pool.
+    writer = getattr(result_queue, "_writer", None)
+    if writer is not None:
+        writer.close()
+    # Wait for that cleanup here: at exit, Python 3.11 would otherwise race the manager
+    # thread to a pipe it is closing, and print "Bad file descriptor".
+    manager = getattr(executor, "_executor_manager_thread", None)
+    if manager is not None:
+        manager.join(_STOP_GRACE_SECONDS)
+
+
+def apply_test_fault(path: str) -> None:
+    """The test-only fault for this path, if WORDCOUNT_TEST_FAULT names its file."""
+    action, _, name = _TEST_FAULT.partition(":")
+    if not name or os.path.basename(path) != name:
+        return
+    if action == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "hang":
+        time.sleep(3600)
+    elif action == "unpicklable":
+        raise _UnpicklableError(lambda: None)
+
+
+class _UnpicklableError(Exception):
+    """Holds a lambda, so it cannot be pickled back to the main process."""
+
+
+_TEST_FAULT = os.environ.get(TEST_FAULT_VARIABLE, "")
