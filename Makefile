@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test lint bench clean
+.PHONY: run test test-start-methods fuzz lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,17 @@ run: $(VENV)/.installed-run
 
 test: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest
+
+# Python 3.14 makes forkserver the Linux default and macOS uses spawn: the whole suite
+# again under spawn, and the command-line tests under forkserver.
+test-start-methods: $(VENV)/.installed-dev
+	WORDCOUNT_TEST_START_METHOD=spawn $(BIN)/python -m pytest -q
+	WORDCOUNT_TEST_START_METHOD=forkserver $(BIN)/python -m pytest -q \
+		tests/test_cli.py tests/test_inputs.py tests/test_faults.py
+
+# The property tests as a fuzzer: 20,000 examples each over arbitrary bytes (minutes).
+fuzz: $(VENV)/.installed-dev
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check wordcount tests benchmarks

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import subprocess
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
 
 from wordcount.cli import main
 
@@ -22,14 +24,33 @@ PINNED_ENV = {
     "PYTHONUNBUFFERED": "1",
 }
 BIN_DIR = Path(sys.executable).parent
+# `make fuzz` runs the property tests with many more examples than `make test` does.
+settings.register_profile("fuzz", max_examples=20_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+# `make test-start-methods` runs the suite again with this set to spawn or forkserver:
+# every pool started in-process or by the command under test then uses that method.
+TEST_START_METHOD = os.environ.get("WORDCOUNT_TEST_START_METHOD")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_START_METHOD:
+        multiprocessing.set_start_method(TEST_START_METHOD, force=True)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"worker start method: {multiprocessing.get_start_method()}"
 
 
 @pytest.fixture(autouse=True)
 def pinned_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name, value in PINNED_ENV.items():
         monkeypatch.setenv(name, value)
-    for name in ("FORCE_COLOR", "WORDCOUNT_START_METHOD"):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    if TEST_START_METHOD:
+        monkeypatch.setenv("WORDCOUNT_START_METHOD", TEST_START_METHOD)
+    else:
+        monkeypatch.delenv("WORDCOUNT_START_METHOD", raising=False)
 
 
 def invoke(args: list[str], stdin: bytes | None = None) -> Result:

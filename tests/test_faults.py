@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import signal
 import subprocess
 import time
@@ -138,3 +139,57 @@ def test_signals_stop_everything_promptly_and_quietly(
     assert process.returncode == status
     assert (stdout, stderr) == (b"", "")  # no traceback from anyone, no "Aborted!"
     assert _group_is_gone(process.pid, within=2)
+
+
+def _distinct_words(count: int) -> bytes:
+    """count different words, ten to a line: "wa", "wb", ..., "wz", "wab", ..."""
+    letters = "abcdefghijklmnopqrstuvwxyz"
+
+    def word(number: int) -> str:
+        digits = [letters[number % 26]]
+        while number := number // 26:
+            digits.append(letters[number % 26])
+        return "w" + "".join(digits)
+
+    words = [word(number) for number in range(count)]
+    lines = (" ".join(words[start : start + 10]) for start in range(0, count, 10))
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.fixture(scope="module")
+def vocabulary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("vocabulary") / "distinct.txt"
+    path.write_bytes(_distinct_words(1_000_000))  # about 7 MB; counting takes about 250 MB
+    return path
+
+
+def test_a_huge_vocabulary_is_counted_exactly(vocabulary: Path) -> None:
+    result = subprocess.run(
+        [str(BIN_DIR / "wordcount"), "-f", "json", "-n", "2", str(vocabulary)],
+        capture_output=True,
+        env={**os.environ, **PINNED_ENV},
+        check=False,
+    )
+    assert result.returncode == ExitStatus.SUCCESS
+    assert b'"total_words": 1000000' in result.stdout
+    assert b'"unique_words": 1000000' in result.stdout
+
+
+@pytest.mark.skipif(shutil.which("prlimit") is None, reason="needs prlimit (util-linux)")
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_running_out_of_memory_is_one_clear_line(vocabulary: Path, jobs: str) -> None:
+    # 150 MB of address space: enough to start, not enough for a million distinct words.
+    command = ["prlimit", "--as=150000000", str(BIN_DIR / "wordcount"), "-j", jobs]
+    result = subprocess.run(
+        [*command, str(vocabulary)],
+        capture_output=True,
+        env={**os.environ, **PINNED_ENV},
+        timeout=30,
+        check=False,
+    )
+    assert result.returncode == ExitStatus.OUT_OF_MEMORY
+    assert result.stdout == b""
+    assert result.stderr == (
+        b"wordcount: error: out of memory: too many distinct words for the memory available;"
+        b" nothing was printed\n"
+    )

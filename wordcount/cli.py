@@ -41,8 +41,8 @@ Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
 
 \b
 Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
-2 usage error, 3 --benchmark runs differed, 130 interrupted,
-141 output pipe closed early.
+2 usage error, 3 --benchmark runs differed, 4 a worker process died or failed,
+5 out of memory, 129 hangup, 130 interrupted, 141 output pipe closed early, 143 SIGTERM.
 """
 
 
@@ -179,6 +179,7 @@ def main(
         raise click.UsageError(
             "--benchmark reads its input several times, so it cannot read a stream"
         )
+    writing = False
     try:
         if benchmark:
             status = run_benchmark_command(
@@ -190,6 +191,7 @@ def main(
             result = count(paths=paths, jobs=jobs, stdin=stdin)
             elapsed = time.perf_counter() - started
             report_problems(result.problems, quiet=quiet)
+            writing = True
             status = write_report(result, top=top, output_format=chosen_format, elapsed=elapsed)
             if not quiet:
                 report_summary(result)
@@ -199,8 +201,11 @@ def main(
         report_worker_failure(failure)
         status = ExitStatus.WORKER_FAILED
     except MemoryError:
+        outcome = "the output is incomplete" if writing else "nothing was printed"
         click.echo(
-            "wordcount: error: out of memory; nothing was printed (try fewer --jobs)", err=True
+            f"wordcount: error: out of memory: too many distinct words for the memory "
+            f"available; {outcome}",
+            err=True,
         )
         status = ExitStatus.OUT_OF_MEMORY
     ctx.exit(status)

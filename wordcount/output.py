@@ -10,13 +10,15 @@ from rich.text import Text
 
 from wordcount.benchmark import BENCHMARK_COLUMNS
 from wordcount.report import Row, Summary
+from wordcount.text import escape_controls
 
 console = Console()
 error_console = Console(stderr=True)
 
 
 def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -> Table:
-    """Words are data: each is a Text, never markup, so `[bold]` prints as itself."""
+    """Words are data: each is a Text, never markup, so `[bold]` prints as itself, and
+    its control characters are shown as \\xNN, so that none can act on the terminal."""
     caption = (
         f"{summary.total_words:,} words · {summary.unique_words:,} unique · "
         f"{summary.files:,} {'file' if summary.files == 1 else 'files'} · "
@@ -32,7 +34,7 @@ def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -
     table.add_column("share", justify="right", style="cyan")
     for rank, (word, count) in enumerate(rows, start=1):
         share = count / summary.total_words if summary.total_words else 0.0
-        table.add_row(str(rank), Text(word), f"{count:,}", f"{share:.2%}")
+        table.add_row(str(rank), Text(escape_controls(word)), f"{count:,}", f"{share:.2%}")
     return table
 
 
