@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import codecs
 import functools
+import os
 import sys
 import time
 
 import click
 
+from wordcount.cluster import INSTALL_HINT, ClusterUnavailable, resolve_cluster
 from wordcount.content import ReadOptions
 from wordcount.display import (
     escape_what_the_output_encoding_cannot_hold,
@@ -16,6 +18,7 @@ from wordcount.display import (
     report_summary,
     report_worker_failure,
     run_benchmark_command,
+    unit_progress,
     write_report,
 )
 from wordcount.engine import START_METHODS, available_cpus, count_inputs
@@ -123,6 +126,31 @@ Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest i
     help="No warnings and no summary of skipped files on stderr; errors are still shown.",
 )
 @click.option(
+    "--backend",
+    type=click.Choice(["local", "dask"]),
+    default=None,
+    help="Where the counting runs: worker processes here [default], or a Dask cluster "
+    "(--scheduler, --scheduler-file, or DASK_SCHEDULER_ADDRESS).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Count on the Dask scheduler at ADDRESS (tcp://HOST:PORT). Needs wordcount[dask].",
+)
+@click.option(
+    "--scheduler-file",
+    metavar="FILE",
+    help="Count on the Dask scheduler that `dask scheduler --scheduler-file FILE` wrote.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0, min_open=True),
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the Dask scheduler before giving up.",
+)
+@click.option("--verbose", is_flag=True, help="Show the Dask cluster's own log messages.")
+@click.option(
     "--benchmark",
     is_flag=True,
     help="Time the serial baseline (-j 1) against -j N on the same input, check that both "
@@ -150,6 +178,11 @@ def main(
     encoding: str | None,
     binary_as_text: bool,
     quiet: bool,
+    backend: str | None,
+    scheduler: str | None,
+    scheduler_file: str | None,
+    timeout: float,
+    verbose: bool,
     benchmark: bool,
     repeat: int,
 ) -> None:
@@ -168,12 +201,24 @@ def main(
         paths = (STDIN_PATH,)
     chosen_format = output_format or ("table" if sys.stdout.isatty() else "tsv")
     jobs = jobs or available_cpus()
+    try:
+        cluster = resolve_cluster(
+            backend=backend,
+            address=scheduler,
+            scheduler_file=scheduler_file,
+            timeout=timeout,
+            verbose=verbose,
+            environment=os.environ,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
     # Every setting but the paths and the number of jobs, which --benchmark varies.
     count = functools.partial(
         count_inputs,
         start_method=start_method,
         read_options=ReadOptions(encoding=encoding, binary_as_text=binary_as_text),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
+        cluster=cluster,
     )
     if benchmark and any(names_a_stream(path) for path in paths):
         raise click.UsageError(
@@ -188,7 +233,8 @@ def main(
         else:
             started = time.perf_counter()
             stdin = sys.stdin.buffer if sys.stdin is not None else None
-            result = count(paths=paths, jobs=jobs, stdin=stdin)
+            with unit_progress(cluster is not None and not quiet) as progress:
+                result = count(paths=paths, jobs=jobs, stdin=stdin, progress=progress)
             elapsed = time.perf_counter() - started
             report_problems(result.problems, quiet=quiet)
             writing = True
@@ -197,6 +243,9 @@ def main(
                 report_summary(result)
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP
         status = 128 + interrupt.signal_number if isinstance(interrupt, Terminated) else 130
+    except ClusterUnavailable as error:
+        click.echo(f"wordcount: error: {error}", err=True)
+        status = ExitStatus.USAGE_ERROR if str(error) == INSTALL_HINT else ExitStatus.INPUT_ERROR
     except WorkerFailure as failure:
         report_worker_failure(failure)
         status = ExitStatus.WORKER_FAILED

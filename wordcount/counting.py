@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -92,13 +92,34 @@ class _UnitCounter:
 
     def finish(self) -> UnitResult:
         converted = word_counts(self.shared.raw_counts)
-        counts = converted.counts
-        for word, count in self.own_words.items():
-            counts[word] = counts.get(word, 0) + count
-        self.result.counts = counts
+        add_counts(converted.counts, self.own_words)
+        self.result.counts = converted.counts
         if converted.saw_invalid_utf8:
             self.result.problems.extend(_invalid_utf8_warnings(self.plain_ranges))
         return self.result
+
+
+def add_counts(total: dict[bytes, int], counts: Mapping[bytes, int]) -> None:
+    """The one merge of word counts, whether units complete here or on a Dask cluster."""
+    if not total:
+        total.update(counts)
+        return
+    get = total.get
+    for word, count in counts.items():
+        total[word] = get(word, 0) + count
+
+
+def combined(left: UnitResult, right: UnitResult) -> UnitResult:
+    """Both results in a new one. The inputs stay as they were: a Dask worker may keep
+    them, and run this again after a worker was lost."""
+    counts = dict(left.counts)
+    add_counts(counts, right.counts)
+    return UnitResult(
+        counts,
+        files=left.files + right.files,
+        bytes_read=left.bytes_read + right.bytes_read,
+        problems=[*left.problems, *right.problems],
+    )
 
 
 def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> UnitResult:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import click
 
@@ -76,6 +77,22 @@ def escape_what_the_output_encoding_cannot_hold() -> None:
     for stream in (sys.stdout, sys.stderr):
         if isinstance(stream, io.TextIOWrapper):
             stream.reconfigure(errors="backslashreplace")
+
+
+@contextlib.contextmanager
+def unit_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar of completed units on stderr, when it is a terminal and enabled."""
+    if not (enabled and sys.stderr.isatty()):
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from wordcount.output import error_console
+
+    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=error_console, transient=True) as bar:
+        task = bar.add_task("units counted", total=None)
+        yield lambda done, total: bar.update(task, completed=done, total=total)
 
 
 def report_summary(result: CountResult) -> None:

@@ -17,12 +17,18 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from wordcount.content import ReadOptions
-from wordcount.counting import DEFAULT_READ_OPTIONS, UnitResult, count_stream, count_unit
+from wordcount.counting import (
+    DEFAULT_READ_OPTIONS,
+    UnitResult,
+    add_counts,
+    count_stream,
+    count_unit,
+)
 from wordcount.inputs import STDIN_PATH, WalkOptions, expand_inputs
 from wordcount.lifecycle import (
     WorkerFailure,
@@ -35,6 +41,8 @@ from wordcount.problems import InputProblem, describe_os_error, in_input_order
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
+
+    from wordcount.cluster import ClusterOptions
 
 START_METHODS = ("fork", "spawn", "forkserver")
 
@@ -63,7 +71,7 @@ class CountResult:
         return any(problem.is_error for problem in self.problems)
 
     def add(self, unit_result: UnitResult) -> None:
-        self._encoded_counts.update(unit_result.counts)
+        add_counts(self._encoded_counts, unit_result.counts)
         self.files += unit_result.files
         self.bytes_read += unit_result.bytes_read
         self.problems.extend(unit_result.problems)
@@ -93,8 +101,14 @@ def count_inputs(
     walk_options: WalkOptions | None = None,
     unit_bytes: int | None = None,
     pool_min_bytes: int = POOL_MIN_BYTES,
+    cluster: ClusterOptions | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> CountResult:
-    """Count the words of every input. "-" in paths stands for stdin."""
+    """Count the words of every input. "-" in paths stands for stdin.
+
+    With cluster, the units run on that Dask cluster instead of a local pool (see
+    cluster.py); progress(done, total) then follows the units as they complete.
+    """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     inputs = expand_inputs(paths, walk=walk_options)
@@ -105,7 +119,10 @@ def count_inputs(
     streams = _StreamCounter(inputs.streams, stdin, read_options)
 
     use_pool = jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes
-    if use_pool:
+    if cluster is not None:
+        _count_on_cluster(plan, result, cluster, read_options=read_options, progress=progress)
+        streams.count_into(result)
+    elif use_pool:
         _count_in_pool(
             plan,
             result,
@@ -177,6 +194,39 @@ def _count_in_pool(
             stop_workers(executor)
         raise
     executor.shutdown(wait=True)
+
+
+def _count_on_cluster(
+    plan: Plan,
+    result: CountResult,
+    cluster: ClusterOptions,
+    *,
+    read_options: ReadOptions,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    from wordcount.cluster import count_units_on_cluster
+
+    # The workers see the same files through a shared filesystem, but not this process's
+    # working directory; messages still name each path as the user gave it.
+    units = [
+        WorkUnit(
+            tuple(
+                replace(file_range, path=os.path.abspath(file_range.path))
+                for file_range in unit.ranges
+            ),
+            unit.size,
+        )
+        for unit in plan.units
+    ]
+    as_given = {r.input_index: r.path for unit in plan.units for r in unit.ranges}
+    unit_result = count_units_on_cluster(
+        units, read_options=read_options, cluster=cluster, progress=progress
+    )
+    unit_result.problems = [
+        replace(problem, path=as_given.get(problem.input_index, problem.path))
+        for problem in unit_result.problems
+    ]
+    result.add(unit_result)
 
 
 def _paths_of(units: Iterable[WorkUnit]) -> list[str]:

@@ -1,0 +1,217 @@
+"""The Dask backend (issue 7): the same units and merge on a cluster, byte-identical output.
+
+`make test` installs the dask extra, so these run there; without it they are skipped.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN_DIR, PINNED_ENV, invoke, run_wordcount
+from wordcount import count_inputs
+from wordcount.cluster import ClusterOptions
+from wordcount.lifecycle import TEST_FAULT_VARIABLE
+from wordcount.status import ExitStatus
+
+distributed = pytest.importorskip("distributed", reason="needs the dask extra")
+
+LINE = "The whale\u2019s tail, the sea; THE sea\u2014na\u00efve Ahab said \u201cno.\u201d\r\n"
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder of small files, a big one that is cut into ranges, and odd ones."""
+    directory = tmp_path_factory.mktemp("cluster-corpus")
+    (directory / "big.txt").write_bytes(("\ufeff" + LINE * 40_000).encode())  # 2.5 MB
+    for index in range(30):
+        (directory / f"small{index:02d}.txt").write_bytes(f"small file {index}\n".encode())
+    (directory / "latin1.txt").write_bytes("se\u00f1or \u00e9t\u00e9".encode("latin-1"))
+    (directory / "binary.bin").write_bytes(b"\x00binary")
+    return directory
+
+
+@pytest.fixture(scope="module")
+def local_cluster() -> Iterator[str]:
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        yield cluster.scheduler_address
+    finally:
+        cluster.close()
+
+
+def _local_and_cluster(args: list[str], cluster_args: list[str]) -> tuple[object, object]:
+    local = run_wordcount(["-j", "2", *args])
+    remote = run_wordcount([*cluster_args, *args])
+    return local, remote
+
+
+def test_the_cluster_prints_what_the_local_pool_prints(corpus: Path, local_cluster: str) -> None:
+    for output_format in ("tsv", "json"):
+        args = ["-n", "0", "-f", output_format, str(corpus), str(corpus / "missing.txt")]
+        local = run_wordcount(["-j", "2", *args])
+        remote = run_wordcount(["--scheduler", local_cluster, *args])
+        assert remote.stdout == local.stdout
+        assert remote.stderr == local.stderr  # paths named as given, not made absolute
+        assert remote.returncode == local.returncode == ExitStatus.INPUT_ERROR
+        assert b"sea" in remote.stdout
+
+
+def test_relative_paths_reach_the_workers_as_absolute_paths(
+    corpus: Path, local_cluster: str
+) -> None:
+    remote = run_wordcount(["--scheduler", local_cluster, "-n", "1", "big.txt"], cwd=corpus)
+    assert remote.stdout == b"the\t120000\n"
+    assert remote.returncode == ExitStatus.SUCCESS
+
+
+def test_dask_scheduler_address_is_used_with_backend_dask(corpus: Path, local_cluster: str) -> None:
+    result = run_wordcount(
+        ["--backend", "dask", "-n", "1", str(corpus / "big.txt")],
+        env={"DASK_SCHEDULER_ADDRESS": local_cluster},
+    )
+    assert (result.stdout, result.returncode) == (b"the\t120000\n", ExitStatus.SUCCESS)
+
+
+def test_progress_follows_every_unit(corpus: Path, local_cluster: str) -> None:
+    seen: list[tuple[int, int]] = []
+    result = count_inputs(
+        paths=[str(corpus / "big.txt")],
+        jobs=2,
+        unit_bytes=256 << 10,
+        cluster=ClusterOptions(local_cluster),
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert result.counts["whale's"] == 40_000
+    total = seen[-1][1]
+    assert total > 5
+    assert seen == [(done, total) for done in range(total + 1)]
+
+
+def test_an_unreachable_scheduler_is_one_line_within_the_timeout(corpus: Path) -> None:
+    started = time.monotonic()
+    result = run_wordcount(["--scheduler", "tcp://127.0.0.1:9", "--timeout", "1", str(corpus)])
+    assert time.monotonic() - started < 10
+    assert result.returncode == ExitStatus.INPUT_ERROR
+    assert result.stdout == b""
+    assert result.stderr.startswith(
+        b"wordcount: error: cannot reach the scheduler at tcp://127.0.0.1:9 within 1 s ("
+    )
+    assert result.stderr.count(b"\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--backend", "dask"], "needs --scheduler, --scheduler-file or DASK_SCHEDULER_ADDRESS"),
+        (["--scheduler", "tcp://h:1", "--scheduler-file", "f"], "not both"),
+        (["--backend", "local", "--scheduler", "tcp://h:1"], "need --backend dask"),
+    ],
+)
+def test_cluster_options_that_clash_are_usage_errors(args: list[str], message: str) -> None:
+    result = invoke([*args, "-"], stdin=b"x")
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert message in result.output
+
+
+def test_without_the_extra_the_error_says_how_to_install_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "distributed", None)  # import distributed now fails
+    result = invoke(["--scheduler", "tcp://127.0.0.1:9", "-"], stdin=b"x")
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert result.stderr == (
+        "wordcount: error: the Dask backend needs its extra: pip install 'wordcount[dask]'\n"
+    )
+
+
+class SubprocessCluster:
+    """`dask scheduler --scheduler-file` and `dask worker` as a user would start them."""
+
+    def __init__(self, directory: Path, worker_env: dict[str, str] | None = None) -> None:
+        self.scheduler_file = directory / "scheduler.json"
+        env = {**os.environ, "DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES": "0"}
+        dask = str(BIN_DIR / "dask")
+        common = ["--scheduler-file", str(self.scheduler_file), "--no-dashboard"]
+        self.processes = [
+            subprocess.Popen(
+                [dask, "scheduler", "--host", "127.0.0.1", "--port", "0", *common],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        ]
+        self._wait_for_file()
+        self.processes.append(
+            subprocess.Popen(
+                [dask, "worker", "--nworkers", "2", "--nthreads", "1", *common],
+                env={**env, **(worker_env or {})},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
+        self._wait_for_workers(2)
+
+    def _wait_for_file(self) -> None:
+        deadline = time.monotonic() + 30
+        while not self.scheduler_file.exists():
+            assert time.monotonic() < deadline, "the scheduler did not start"
+            time.sleep(0.1)
+
+    def _wait_for_workers(self, count: int) -> None:
+        with distributed.Client(scheduler_file=str(self.scheduler_file), timeout=30) as client:
+            client.wait_for_workers(count, timeout=30)
+
+    def close(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # a nanny busy restarting its worker
+                process.kill()
+                process.wait()
+
+
+def test_end_to_end_with_dask_scheduler_and_worker_commands(corpus: Path, tmp_path: Path) -> None:
+    cluster = SubprocessCluster(tmp_path)
+    try:
+        args = ["-n", "0", str(corpus)]
+        remote = run_wordcount(["--scheduler-file", str(cluster.scheduler_file), *args])
+    finally:
+        cluster.close()
+    local = run_wordcount(["-j", "2", *args])
+    assert (remote.stdout, remote.stderr, remote.returncode) == (
+        local.stdout,
+        local.stderr,
+        local.returncode,
+    )
+    assert b"se\xc3\xb1or\t1\n" in remote.stdout
+
+
+def test_a_lost_worker_fails_the_run_with_a_clear_line(corpus: Path, tmp_path: Path) -> None:
+    (tmp_path / "victim.txt").write_bytes(b"the victim")
+    # Every worker that opens victim.txt dies; the scheduler allows no retry of a task
+    # that killed a worker, so the run must fail, not print partial counts.
+    cluster = SubprocessCluster(tmp_path, {TEST_FAULT_VARIABLE: "kill:victim.txt"})
+    try:
+        started = time.monotonic()
+        paths = [str(corpus / "big.txt"), str(tmp_path / "victim.txt")]
+        result = run_wordcount(["--scheduler-file", str(cluster.scheduler_file), *paths])
+        seconds = time.monotonic() - started
+    finally:
+        cluster.close()
+    assert result.returncode == ExitStatus.WORKER_FAILED
+    assert result.stdout == b""
+    assert result.stderr.startswith(b"wordcount: error: the Dask cluster failed: KilledWorker")
+    assert result.stderr.count(b"\n") == 1
+    assert seconds < 30
+    assert PINNED_ENV  # the command ran under the pinned environment

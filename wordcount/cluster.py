@@ -1,0 +1,151 @@
+"""Count on a Dask cluster: the same units and the same count_unit as the local pool.
+
+    client ── map(count_unit, units, pure=False) ──▶ Dask workers: a UnitResult per unit
+       ▲                                                  │ combined(), pairwise, on the
+       └──────────── one UnitResult ◀───────────────────┘ workers: a tree reduce
+
+Only the final result travels to the client. pure=False gives every task a fresh key, so
+a long-lived cluster never hands back a cached result for a file that has changed since.
+Dask (and its distributed scheduler) is imported here only, so local runs never load it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from wordcount.content import ReadOptions
+from wordcount.counting import UnitResult, combined, count_unit
+from wordcount.lifecycle import WorkerFailure
+from wordcount.planner import WorkUnit
+
+INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount[dask]'"
+# Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.
+_DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
+
+
+class ClusterUnavailable(Exception):
+    """Dask is not installed, or its scheduler cannot be reached in time."""
+
+
+@dataclass(frozen=True)
+class ClusterOptions:
+    address: str | None = None
+    scheduler_file: str | None = None
+    # Seconds to wait for the scheduler before giving up with a clear error.
+    timeout: float = 10.0
+    verbose: bool = False
+
+    def describe(self) -> str:
+        if self.scheduler_file is not None:
+            return f"the scheduler in {self.scheduler_file!r}"
+        return f"the scheduler at {self.address}"
+
+
+def resolve_cluster(
+    *,
+    backend: str | None,
+    address: str | None,
+    scheduler_file: str | None,
+    timeout: float,
+    verbose: bool,
+    environment: Mapping[str, str],
+) -> ClusterOptions | None:
+    """The cluster the options name, or None for the local pool; ValueError if they clash.
+
+    Nothing starts a cluster by itself: --scheduler, --scheduler-file, or --backend dask
+    with DASK_SCHEDULER_ADDRESS set, must ask for one.
+    """
+    wants_dask = backend == "dask" or address is not None or scheduler_file is not None
+    if not wants_dask:
+        return None
+    if backend == "local":
+        raise ValueError("--scheduler and --scheduler-file need --backend dask, not local")
+    if address is not None and scheduler_file is not None:
+        raise ValueError("give --scheduler or --scheduler-file, not both")
+    if address is None and scheduler_file is None:
+        address = environment.get("DASK_SCHEDULER_ADDRESS")
+        if not address:
+            raise ValueError(
+                "--backend dask needs --scheduler, --scheduler-file or DASK_SCHEDULER_ADDRESS"
+            )
+    return ClusterOptions(address, scheduler_file, timeout=timeout, verbose=verbose)
+
+
+def count_units_on_cluster(
+    units: Sequence[WorkUnit],
+    *,
+    read_options: ReadOptions,
+    cluster: ClusterOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> UnitResult:
+    """All units counted and combined on the cluster; progress(done, total) as units end.
+
+    The scheduler is reached even with no units, so that a wrong address always shows.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError:
+        raise ClusterUnavailable(INSTALL_HINT) from None
+
+    with _quiet_unless(cluster.verbose):
+        try:
+            client = Client(  # type: ignore[no-untyped-call]
+                cluster.address,
+                scheduler_file=cluster.scheduler_file,
+                timeout=cluster.timeout,
+                set_as_default=False,
+            )
+        except (OSError, TimeoutError, ValueError) as error:
+            raise ClusterUnavailable(
+                f"cannot reach {cluster.describe()} within {cluster.timeout:g} s ({error})"
+            ) from None
+        with client, client.as_current():
+            if not units:
+                return UnitResult()
+            futures = client.map(count_unit, units, options=read_options, pure=False)
+            total = _tree_reduce(client, futures)
+            if progress is not None:
+                progress(0, len(futures))
+                for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
+                    progress(done, len(futures))
+            try:
+                result: UnitResult = total.result()
+            except Exception as error:  # KilledWorker: workers kept dying on these units
+                reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
+                paths = sorted({r.path for unit in units for r in unit.ranges})
+                raise WorkerFailure(reason, paths) from None
+    return result
+
+
+def _tree_reduce(client: Any, futures: list[Any]) -> Any:
+    """Combine neighbours until one future is left, each step on the workers."""
+    layer = futures
+    while len(layer) > 1:
+        pairs = zip(layer[::2], layer[1::2], strict=False)  # an odd one waits
+        merged = [client.submit(combined, left, right, pure=False) for left, right in pairs]
+        layer = merged + layer[len(merged) * 2 :]
+    return layer[0]
+
+
+@contextlib.contextmanager
+def _quiet_unless(verbose: bool) -> Iterator[None]:
+    import logging
+    import warnings
+
+    if verbose:
+        yield
+        return
+    loggers = [logging.getLogger(name) for name in _DASK_LOGGERS]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
