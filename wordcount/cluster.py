@@ -75,13 +75,14 @@ def resolve_cluster(
 
 
 def count_units_on_cluster(
-    units: Sequence[WorkUnit],
+    units_for: Callable[[int], Sequence[WorkUnit]],
     *,
     read_options: ReadOptions,
     cluster: ClusterOptions,
     progress: Callable[[int, int], None] | None = None,
 ) -> UnitResult:
-    """All units counted and combined on the cluster; progress(done, total) as units end.
+    """The units, planned by units_for(the cluster's worker threads), counted and combined
+    on the cluster; progress(done, total) as units end.
 
     The scheduler is reached even with no units, so that a wrong address always shows.
     """
@@ -103,6 +104,9 @@ def count_units_on_cluster(
                 f"cannot reach {cluster.describe()} within {cluster.timeout:g} s ({error})"
             ) from None
         with client, client.as_current():
+            # As many units as the cluster has threads, times the local UNITS_PER_WORKER.
+            threads = client.nthreads()  # type: ignore[no-untyped-call]
+            units = units_for(max(1, sum(threads.values())))
             if not units:
                 return UnitResult()
             futures = client.map(count_unit, units, options=read_options, pure=False)

@@ -112,17 +112,23 @@ def count_inputs(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     inputs = expand_inputs(paths, walk=walk_options)
-    plan = plan_units(inputs.files, jobs=jobs, unit_bytes=unit_bytes, options=read_options)
-    result = CountResult(
-        problems=[*inputs.problems, *plan.problems], hidden_skipped=inputs.hidden_skipped
-    )
+    result = CountResult(problems=list(inputs.problems), hidden_skipped=inputs.hidden_skipped)
     streams = _StreamCounter(inputs.streams, stdin, read_options)
 
-    use_pool = jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes
+    def plan_for(files: list[tuple[int, str, int]], workers: int) -> Plan:
+        plan = plan_units(files, jobs=workers, unit_bytes=unit_bytes, options=read_options)
+        result.problems.extend(plan.problems)
+        return plan
+
     if cluster is not None:
-        _count_on_cluster(plan, result, cluster, read_options=read_options, progress=progress)
+        _count_on_cluster(inputs.files, plan_for, result, cluster, read_options, progress)
         streams.count_into(result)
-    elif use_pool:
+        result.finish()
+        return result
+
+    plan = plan_for(inputs.files, jobs)
+    use_pool = jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes
+    if use_pool:
         _count_in_pool(
             plan,
             result,
@@ -197,10 +203,10 @@ def _count_in_pool(
 
 
 def _count_on_cluster(
-    plan: Plan,
+    files: list[tuple[int, str, int]],
+    plan_for: Callable[[list[tuple[int, str, int]], int], Plan],
     result: CountResult,
     cluster: ClusterOptions,
-    *,
     read_options: ReadOptions,
     progress: Callable[[int, int], None] | None,
 ) -> None:
@@ -208,19 +214,13 @@ def _count_on_cluster(
 
     # The workers see the same files through a shared filesystem, but not this process's
     # working directory; messages still name each path as the user gave it.
-    units = [
-        WorkUnit(
-            tuple(
-                replace(file_range, path=os.path.abspath(file_range.path))
-                for file_range in unit.ranges
-            ),
-            unit.size,
-        )
-        for unit in plan.units
-    ]
-    as_given = {r.input_index: r.path for unit in plan.units for r in unit.ranges}
+    absolute = [(index, os.path.abspath(path), size) for index, path, size in files]
+    as_given = {index: path for index, path, _ in files}
     unit_result = count_units_on_cluster(
-        units, read_options=read_options, cluster=cluster, progress=progress
+        lambda workers: plan_for(absolute, workers).units,
+        read_options=read_options,
+        cluster=cluster,
+        progress=progress,
     )
     unit_result.problems = [
         replace(problem, path=as_given.get(problem.input_index, problem.path))
