@@ -15,7 +15,7 @@ $(VENV)/.installed-run: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(PIP) install -e '.[test,lint,dask]'
+	$(PIP) install -e '.[test,lint,dask,fsspec]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

@@ -65,6 +65,13 @@ def test_the_cluster_prints_what_the_local_pool_prints(corpus: Path, local_clust
         assert b"sea" in remote.stdout
 
 
+def test_fsspec_urls_are_read_by_the_workers(corpus: Path, local_cluster: str) -> None:
+    local = run_wordcount(["-j", "2", "-n", "0", "-q", str(corpus)])
+    remote = run_wordcount(["--scheduler", local_cluster, "-n", "0", "-q", f"file://{corpus}"])
+    assert remote.stdout == local.stdout
+    assert remote.returncode == ExitStatus.SUCCESS
+
+
 def test_relative_paths_reach_the_workers_as_absolute_paths(
     corpus: Path, local_cluster: str
 ) -> None:

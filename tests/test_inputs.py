@@ -13,6 +13,7 @@ import multiprocessing
 import os
 import shutil
 import subprocess
+import sys
 import threading
 from collections import Counter
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
-from wordcount import count_inputs, counting
+from wordcount import count_inputs, remote
 from wordcount.planner import plan_units
 from wordcount.status import ExitStatus
 
@@ -393,12 +394,34 @@ def test_permission_errors_are_reported_even_when_simulated(
         deny(path)
         return real_scandir(path)
 
-    monkeypatch.setattr(counting, "open", fake_open, raising=False)
+    monkeypatch.setattr(remote, "open", fake_open, raising=False)
     monkeypatch.setattr(os, "scandir", fake_scandir)
     result = invoke([str(tmp_path), "-j", "1", "--quiet"])  # --quiet keeps errors
     assert result.stdout_bytes == b"good\t1\n"
     assert result.stderr == (
         f"wordcount: error: '{tmp_path}/locked': Permission denied\n"
         f"wordcount: error: '{tmp_path}/locked.txt': Permission denied\n"
+    )
+    assert result.exit_code == ExitStatus.INPUT_ERROR
+
+
+def test_an_fsspec_url_counts_as_the_path_does(messy: Path) -> None:
+    pytest.importorskip("fsspec", reason="needs the fsspec extra")
+    by_path = run_wordcount([str(messy), "-n", "0", "-j", "2", "-q"])
+    by_url = run_wordcount([f"file://{messy}", "-n", "0", "-j", "2", "-q"])
+    assert by_url.stdout == by_path.stdout == _tsv(MESSY_COUNTS)
+    assert by_url.returncode == ExitStatus.SUCCESS
+
+
+def test_a_url_without_fsspec_says_how_to_install_it(
+    messy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "fsspec", None)  # import fsspec now fails
+    url = f"file://{messy}/notes.gz"
+    result = invoke([url, str(messy / "sub" / "deeper")])
+    assert result.stdout_bytes == b"deep\t1\nstory\t1\n"
+    assert result.stderr == (
+        f"wordcount: error: '{url}': URLs need the fsspec extra: pip install "
+        "'wordcount[fsspec]'\nwordcount: 1 file unreadable\n"
     )
     assert result.exit_code == ExitStatus.INPUT_ERROR

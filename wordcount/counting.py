@@ -24,6 +24,7 @@ from wordcount.content import (
 from wordcount.lifecycle import apply_test_fault
 from wordcount.planner import FileRange, WorkUnit
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.remote import open_input
 from wordcount.tokens import MAX_RUN_BYTES, TextCounter, word_counts
 
 DEFAULT_READ_OPTIONS = ReadOptions()
@@ -127,9 +128,7 @@ def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> U
     for file_range in unit.ranges:
         apply_test_fault(file_range.path)
         try:
-            # Unbuffered: the reads are large already, and a BufferedReader per file is
-            # measurable overhead when a unit is a batch of thousands of small files.
-            file = open(file_range.path, "rb", buffering=0)  # noqa: SIM115
+            file = open_input(file_range.path)
         except OSError as error:
             unit_counter.report(file_range, describe_os_error(error))
             continue
@@ -219,7 +218,7 @@ def _invalid_utf8_warning(file_range: FileRange) -> InputProblem:
 def _range_is_valid_utf8(file_range: FileRange) -> bool:
     decoder = codecs.getincrementaldecoder("utf-8")()
     try:
-        with open(file_range.path, "rb") as file:
+        with open_input(file_range.path) as file:
             for chunk in _range_chunks(file, file_range):
                 decoder.decode(chunk)
         decoder.decode(b"", final=True)

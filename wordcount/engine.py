@@ -38,6 +38,7 @@ from wordcount.lifecycle import (
 )
 from wordcount.planner import Plan, WorkUnit, plan_units
 from wordcount.problems import InputProblem, describe_os_error, in_input_order
+from wordcount.remote import is_url
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -214,7 +215,10 @@ def _count_on_cluster(
 
     # The workers see the same files through a shared filesystem, but not this process's
     # working directory; messages still name each path as the user gave it.
-    absolute = [(index, os.path.abspath(path), size) for index, path, size in files]
+    absolute = [
+        (index, path if is_url(path) else os.path.abspath(path), size)
+        for index, path, size in files
+    ]
     as_given = {index: path for index, path, _ in files}
     unit_result = count_units_on_cluster(
         lambda workers: plan_for(absolute, workers).units,

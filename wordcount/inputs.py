@@ -4,6 +4,7 @@
     a regular file ─────────────────────▶ files: planned into units, opened by workers
     a directory ─▶ walked, sorted by name ─▶ files (hidden ones only with --hidden;
                                             --include / --exclude decide the rest)
+    an fsspec URL (s3://...) ─▶ listed ────▶ files, by the same rules
 
 A worker cannot read a stream: it can be read only once, and a worker started with spawn
 or forkserver has its own /dev/fd, so "/dev/fd/3" names nothing there (or something else).
@@ -19,6 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.remote import is_url, url_files
 
 STDIN_PATH = "-"
 # Names that mean "this process's open file": another process opening them gets its own.
@@ -81,6 +83,9 @@ def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> I
     walk = walk or WalkOptions()
     inputs = Inputs()
     for path in paths:
+        if is_url(path):
+            _add_url(path, walk, inputs)
+            continue
         if is_stream_path(path):
             inputs.streams.append((inputs.take_index(), path))
             continue
@@ -147,6 +152,29 @@ def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inp
             inputs.problems.append(
                 InputProblem(inputs.take_index(), path, message, ProblemKind.NOT_REGULAR)
             )
+
+
+def _add_url(url: str, walk: WalkOptions, inputs: Inputs) -> None:
+    """An fsspec URL: one file, or every file under it, with the walk's rules applied to
+    the part below the URL given (a listing has no directories to prune, nor symlinks)."""
+    try:
+        found = url_files(url)
+    except OSError as error:
+        inputs.problems.append(InputProblem(inputs.take_index(), url, describe_os_error(error)))
+        return
+    prefix = url.rstrip("/") + "/"
+    for file_url, size in found:
+        below = file_url[len(prefix) :].split("/") if file_url.startswith(prefix) else []
+        if not walk.hidden and any(part.startswith(".") for part in below):
+            inputs.hidden_skipped += 1
+            continue
+        directories = below[:-1]
+        if below and not (
+            walk.wants_file(file_url, below[-1])
+            and all(walk.wants_directory(file_url, name) for name in directories)
+        ):
+            continue
+        inputs.files.append((inputs.take_index(), file_url, size))
 
 
 def _listing(directory: str, inputs: Inputs) -> list[os.DirEntry[str]]:

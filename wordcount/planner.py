@@ -13,6 +13,7 @@ from typing import BinaryIO
 
 from wordcount.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, ReadOptions, classify_head
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.remote import open_input
 from wordcount.tokens import first_safe_separator
 
 # Looking for a boundary reads forward from the nominal cut in windows of this size; one
@@ -133,7 +134,7 @@ def _split_file(
     A big file is judged here, because only the worker of its first range would see the
     NUL bytes that show it is binary.
     """
-    with open(path, "rb") as file:
+    with open_input(path) as file:
         kind = classify_head(file.read(SNIFF_BYTES), options)
         if kind is HeadKind.BINARY:
             return None
