@@ -5,7 +5,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -154,6 +156,7 @@ class SubprocessCluster:
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,
             )
         ]
         self._wait_for_file()
@@ -163,6 +166,7 @@ class SubprocessCluster:
                 env={**env, **(worker_env or {})},
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
+                start_new_session=True,  # so that close() can end its worker processes too
             )
         )
         self._wait_for_workers(2)
@@ -179,12 +183,14 @@ class SubprocessCluster:
 
     def close(self) -> None:
         for process in reversed(self.processes):
-            process.terminate()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
         for process in self.processes:
             try:
                 process.wait(timeout=5)
             except subprocess.TimeoutExpired:  # a nanny busy restarting its worker
-                process.kill()
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
 
 

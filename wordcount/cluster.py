@@ -104,7 +104,7 @@ def count_units_on_cluster(
                 f"cannot reach {cluster.describe()} within {cluster.timeout:g} s ({error})"
             ) from None
         with client, client.as_current():
-            # As many units as the cluster has threads, times the local UNITS_PER_WORKER.
+            # Planned for the cluster's threads, as a local run plans for its workers.
             threads = client.nthreads()  # type: ignore[no-untyped-call]
             units = units_for(max(1, sum(threads.values())))
             if not units:
