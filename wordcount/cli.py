@@ -37,6 +37,7 @@ Examples:
   cat notes.txt | wordcount -            count standard input
   wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
   wordcount big.txt -j 1                 the serial baseline, no worker processes
+  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (wordcount[dask])
 
 \b
 Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
