@@ -81,10 +81,8 @@ def initialize_worker() -> None:
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Cancel what has not started and end the workers now, rather than wait for them.
-
-    A second Ctrl-C meanwhile is held back until they are gone, so it cannot leave one.
-    """
+    """End the workers now rather than wait for their units; what has not started never
+    will. A second Ctrl-C meanwhile is held back until they are gone, so none is left."""
     with signals_blocked():
         _stop_workers(executor)
 
