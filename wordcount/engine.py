@@ -1,4 +1,4 @@
-"""Run the work units, serially or in a process pool, and merge their counts.
+"""Run the work units, serially, in a process pool or on a Dask cluster; merge the counts.
 
     PATHs ─▶ inputs.expand_inputs ─▶ files ─▶ planner.plan_units ─▶ [WorkUnit, ...]
                    │                                  │ jobs == 1, or input too small:
@@ -6,9 +6,11 @@
                    │                                  │ otherwise:
                    │                                  │     ProcessPoolExecutor:
                    │                                  │     count_unit per unit ───────┐
+                   │                                  │ with a cluster (cluster.py):   │
+                   │                                  │     the same on Dask workers ──┤
                    └─▶ streams ("-", FIFOs) ─▶ count_stream here, while the pool works │
                                                                                         ▼
-                               CountResult ◀── Counter.update, as each unit completes ──┘
+                               CountResult ◀── counting.add_counts, as units complete ──┘
 
 The engine imports neither click nor rich; every setting arrives as an argument.
 """
