@@ -49,6 +49,33 @@ def test_small_files_parallel(benchmark: Any, small_files: list[Path]) -> None:
     bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), *small_files])
 
 
+def test_small_files_as_a_directory_parallel(benchmark: Any, small_files: list[Path]) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), small_files[0].parent])
+
+
+def test_startup_on_1kb(benchmark: Any, tmp_path: Path) -> None:
+    """Start-up: no pool, and no Dask import, for a small input (compare the next one)."""
+    small = tmp_path / "1kb.txt"
+    small.write_bytes(b"a few words of text " * 50)
+    bench(benchmark, [BIN / "wordcount", small])
+
+
+def test_baseline_import_click_and_rich(benchmark: Any) -> None:
+    bench(benchmark, [sys.executable, "-c", "import click, rich.table"])
+
+
+def test_dask_cluster_one_file(benchmark: Any, corpus_40mb: Path) -> None:
+    """The Dask backend on a local 2-worker cluster against the local pool's time above."""
+    distributed = pytest.importorskip("distributed", reason="needs the dask extra")
+    cluster = distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    )
+    try:
+        bench(benchmark, [BIN / "wordcount", "--scheduler", cluster.scheduler_address, corpus_40mb])
+    finally:
+        cluster.close()
+
+
 PYTHON_COUNTER_LOOP = """
 import sys
 from collections import Counter
