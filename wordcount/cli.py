@@ -23,7 +23,8 @@ from wordcount.display import (
 from wordcount.engine import START_METHODS, available_cpus, count_inputs
 from wordcount.inputs import STDIN_PATH, WalkOptions, names_a_stream
 from wordcount.lifecycle import Terminated, WorkerFailure, handle_termination_signals
-from wordcount.options import cluster_options, input_options
+from wordcount.options import cluster_options, input_options, selection_options
+from wordcount.selection import Selection, load_stopwords
 from wordcount.status import ExitStatus
 
 FORMATS = ("table", "tsv", "csv", "json")
@@ -89,6 +90,7 @@ Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest i
     show_envvar=True,
     help="How worker processes are started [default: Python's default for this platform].",
 )
+@selection_options
 @input_options
 @click.option(
     "-q",
@@ -119,6 +121,11 @@ def main(
     jobs: int | None,
     output_format: str | None,
     start_method: str | None,
+    stopwords: tuple[str, ...],
+    min_length: int,
+    min_count: int,
+    ties: bool,
+    stats: bool,
     hidden: bool,
     include: tuple[str, ...],
     exclude: tuple[str, ...],
@@ -159,6 +166,12 @@ def main(
         )
     except ValueError as error:
         raise click.UsageError(str(error)) from None
+    try:
+        selection = Selection(load_stopwords(stopwords), min_length, min_count)
+    except OSError as error:
+        raise click.BadParameter(
+            f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
+        ) from None
     # Every setting but the paths and the number of jobs, which --benchmark varies.
     count = functools.partial(
         count_inputs,
@@ -185,7 +198,15 @@ def main(
             elapsed = time.perf_counter() - started
             report_problems(result.problems, quiet=quiet)
             writing = True
-            status = write_report(result, top=top, output_format=chosen_format, elapsed=elapsed)
+            status = write_report(
+                result,
+                selection.apply(result.counts),
+                top=top,
+                ties=ties,
+                stats=stats,
+                output_format=chosen_format,
+                elapsed=elapsed,
+            )
             if not quiet:
                 report_summary(result)
     except KeyboardInterrupt as interrupt:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP

@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import sys
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 import click
@@ -14,6 +15,7 @@ from wordcount.engine import CountResult
 from wordcount.lifecycle import WorkerFailure
 from wordcount.problems import InputProblem, summary_line
 from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
+from wordcount.selection import Statistics, ranked_with_ties
 from wordcount.status import ExitStatus
 from wordcount.text import quote_path
 
@@ -102,25 +104,44 @@ def report_summary(result: CountResult) -> None:
         click.echo(f"wordcount: {line}", err=True)
 
 
-def write_report(result: CountResult, *, top: int, output_format: str, elapsed: float) -> int:
-    rows = ranked(result.counts, top=top)
-    summary = Summary(result.total_words, len(result.counts), result.files)
+def write_report(
+    result: CountResult,
+    counts: Counter[str],
+    *,
+    top: int,
+    ties: bool,
+    stats: bool,
+    output_format: str,
+    elapsed: float,
+) -> int:
+    """The selected counts on stdout; statistics too if asked (on stderr for tsv and csv,
+    so that the data stream stays clean)."""
+    rows = ranked_with_ties(counts, top=top) if ties else ranked(counts, top=top)
+    summary = Summary(sum(counts.values()), len(counts), result.files)
+    statistics = Statistics.of(counts, files=result.files) if stats else None
     try:
         if output_format == "table":
-            from wordcount.output import console, render_table
+            from wordcount.output import console, render_statistics, render_table
 
             console.print(render_table(rows, summary, elapsed_seconds=elapsed))
+            if statistics is not None:
+                console.print(render_statistics(statistics.rows()))
         else:
             lines = {
                 "tsv": lambda: tsv_lines(rows),
                 "csv": lambda: csv_lines(rows),
-                "json": lambda: json_lines(rows, summary),
+                "json": lambda: json_lines(
+                    rows, summary, stats=statistics.as_json() if statistics else None
+                ),
             }[output_format]()
             sys.stdout.writelines(lines)
         sys.stdout.flush()
     except BrokenPipeError:
         _silence_stdout()
         return ExitStatus.BROKEN_PIPE
+    if statistics is not None and output_format in ("tsv", "csv"):
+        for name, value in statistics.rows():
+            click.echo(f"{name}\t{value}", err=True)
     return ExitStatus.INPUT_ERROR if result.has_errors else ExitStatus.SUCCESS
 
 

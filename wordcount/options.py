@@ -88,6 +88,41 @@ cluster_options = _apply(
     ]
 )
 
+selection_options = _apply(
+    [
+        click.option(
+            "--stopwords",
+            metavar="LIST|FILE",
+            multiple=True,
+            help="Leave out stop words: a built-in list (en, de, fr, es) or a FILE of one word "
+            "a line, # comments allowed (repeatable).",
+        ),
+        click.option(
+            "--min-length",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Leave out words shorter than this many characters (after normalization).",
+        ),
+        click.option(
+            "--min-count",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Leave out words seen fewer than this many times.",
+        ),
+        click.option(
+            "--ties", is_flag=True, help="With --top N, also show every word tied with the Nth."
+        ),
+        click.option(
+            "--stats",
+            is_flag=True,
+            help="Add tokens, types, type-token ratio, hapax legomena and tokens per file: "
+            "under the table, in json, or on stderr for tsv and csv.",
+        ),
+    ]
+)
+
 
 def _text_encoding(name: str | None) -> str | None:
     """The codec's canonical name, or a usage error (exit 2) for one Python cannot decode

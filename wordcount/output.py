@@ -45,3 +45,13 @@ def render_benchmark(rows: list[tuple[str, ...]], *, caption: str) -> Table:
     for row in rows:
         table.add_row(*row)
     return table
+
+
+def render_statistics(rows: list[tuple[str, str]]) -> Table:
+    """The --stats panel under the word table."""
+    table = Table(box=box.SIMPLE_HEAD, title="statistics", title_justify="left")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    for name, value in rows:
+        table.add_row(name.replace("_", " "), value)
+    return table

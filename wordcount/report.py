@@ -59,13 +59,17 @@ def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
         yield f"{word},{count}\r\n"
 
 
-def json_lines(rows: Iterable[Row], summary: Summary) -> Iterator[str]:
-    document = {
+def json_lines(
+    rows: Iterable[Row], summary: Summary, *, stats: dict[str, float | int] | None = None
+) -> Iterator[str]:
+    document: dict[str, object] = {
         "total_words": summary.total_words,
         "unique_words": summary.unique_words,
         "files": summary.files,
         "top": [{"word": word, "count": count} for word, count in rows],
     }
+    if stats is not None:
+        document["stats"] = stats
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal
     # would act on them. Outside strings they cannot occur, so escaping them is safe.
     text = json.dumps(document, ensure_ascii=False, indent=2)

@@ -1,0 +1,134 @@
+"""Corpus controls: stop words, minimum length and count, ties, statistics (issue 5).
+
+TEXT's counts, by hand: the 4, and 2, cat 2, dog 2, a 1, end 1, ran 1, sat 1 (14 tokens,
+8 types, 4 hapax legomena).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount.selection import BUILTIN_STOPWORDS, load_stopwords
+from wordcount.status import ExitStatus
+
+TEXT = "The cat and the dog. The cat sat; a dog ran, and the end.\n"
+
+
+@pytest.fixture
+def text_file(write_file: WriteFile) -> Path:
+    return write_file("text.txt", TEXT)
+
+
+def _run(args: list[str]) -> tuple[str, str]:
+    result = invoke(args)
+    assert result.exit_code == ExitStatus.SUCCESS, result.output
+    return result.stdout, result.stderr
+
+
+def test_builtin_stopwords(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-n", "0", "--stopwords", "en"])
+    assert stdout == "cat\t2\ndog\t2\nend\t1\nran\t1\nsat\t1\n"
+
+
+def test_every_builtin_list_loads() -> None:
+    assert BUILTIN_STOPWORDS == ("de", "en", "es", "fr")
+    for language, word in (("de", "der"), ("en", "the"), ("es", "el"), ("fr", "le")):
+        assert word in load_stopwords([language])
+
+
+def test_a_stopword_file_is_normalized_by_the_rule(write_file: WriteFile) -> None:
+    # A curly apostrophe, capitals and comments: "don't" and "cat" are the stop words.
+    stopwords = write_file("stop.txt", "Don\u2019t  # the usual contraction\n# a comment\nCAT\n")
+    text = write_file("t.txt", "Don't stop the cat")
+    stdout, _ = _run([str(text), "-n", "0", "--stopwords", str(stopwords)])
+    assert stdout == "stop\t1\nthe\t1\n"
+
+
+def test_stopwords_repeat(text_file: Path, write_file: WriteFile) -> None:
+    extra = write_file("more.txt", "cat\n")
+    stdout, _ = _run([str(text_file), "-n", "0", "--stopwords", "en", "--stopwords", str(extra)])
+    assert stdout == "dog\t2\nend\t1\nran\t1\nsat\t1\n"
+
+
+def test_a_missing_stopword_file_is_a_usage_error(text_file: Path) -> None:
+    result = invoke([str(text_file), "--stopwords", "no-such-list"])
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert "--stopwords: no-such-list: No such file or directory" in result.output
+
+
+def test_min_length_counts_characters_after_normalization(write_file: WriteFile) -> None:
+    text = write_file("t.txt", "\ufb01 a bb")  # the ligature is one character, "fi" two
+    stdout, _ = _run([str(text), "-n", "0", "--min-length", "2"])
+    assert stdout == "bb\t1\nfi\t1\n"
+
+
+def test_min_count(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-n", "0", "--min-count", "2"])
+    assert stdout == "the\t4\nand\t2\ncat\t2\ndog\t2\n"
+
+
+def test_ties_show_every_word_tied_with_the_last(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-n", "2", "--ties"])
+    assert stdout == "the\t4\nand\t2\ncat\t2\ndog\t2\n"
+    stdout, _ = _run([str(text_file), "-n", "2"])
+    assert stdout == "the\t4\nand\t2\n"
+
+
+def test_stats_in_json(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-f", "json", "-n", "1", "--stats"])
+    assert json.loads(stdout)["stats"] == {
+        "tokens": 14,
+        "types": 8,
+        "type_token_ratio": 0.5714,
+        "hapax_legomena": 4,
+        "tokens_per_file": 14.0,
+    }
+
+
+def test_stats_go_to_stderr_for_tsv_and_csv(text_file: Path) -> None:
+    for output_format, first_line in (("tsv", "the\t4\n"), ("csv", "word,count\r\n")):
+        result = invoke([str(text_file), "-f", output_format, "-n", "1", "--stats"])
+        assert result.stdout_bytes.decode().startswith(first_line)
+        assert "tokens" not in result.stdout
+        assert result.stderr == (
+            "tokens\t14\ntypes\t8\ntype_token_ratio\t0.5714\nhapax_legomena\t4\n"
+            "tokens_per_file\t14.0\n"
+        )
+
+
+def test_stats_describe_the_selection(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-f", "json", "--stopwords", "en", "--stats"])
+    assert json.loads(stdout)["stats"] == {
+        "tokens": 7,
+        "types": 5,
+        "type_token_ratio": 0.7143,
+        "hapax_legomena": 3,
+        "tokens_per_file": 7.0,
+    }
+
+
+def test_stats_panel_under_the_table(text_file: Path) -> None:
+    stdout, _ = _run([str(text_file), "-f", "table", "-n", "1", "--stats"])
+    assert "statistics" in stdout
+    assert "type token ratio" in stdout
+    assert "0.5714" in stdout
+
+
+def test_controls_give_the_same_bytes_for_every_jobs(write_file: WriteFile) -> None:
+    big = write_file("big.txt", TEXT * 50_000)  # 2.9 MB: -j 2 starts a pool
+    args = ["-n", "3", "--ties", "--stopwords", "en", "--min-count", "2", "-f", "json"]
+    outputs = {run_wordcount(["-j", jobs, *args, "--stats", str(big)]).stdout for jobs in "12"}
+    assert len(outputs) == 1
+    document = json.loads(outputs.pop())
+    assert document["top"] == [
+        {"word": "cat", "count": 100_000},
+        {"word": "dog", "count": 100_000},
+        {"word": "end", "count": 50_000},
+        {"word": "ran", "count": 50_000},
+        {"word": "sat", "count": 50_000},
+    ]
+    assert document["stats"]["tokens"] == 350_000
