@@ -139,8 +139,8 @@ def test_table_format_in_a_pipe_is_plain_text(write_file: WriteFile) -> None:
     output = result.stdout.decode()
     assert "\x1b[" not in output
     lines = [line.split() for line in output.splitlines() if line.strip()]
-    assert ["1", "sea", "2", "66.67%"] in lines
-    assert ["2", "whale", "1", "33.33%"] in lines
+    assert ["1", "sea", "2", "66.67%", "\u2588" * 20] in lines
+    assert ["2", "whale", "1", "33.33%", "\u2588" * 10] in lines
 
 
 def test_sample_texts_bom_and_crlf_are_not_words() -> None:

@@ -6,12 +6,16 @@ TEXT's counts, by hand: the 4, and 2, cat 2, dog 2, a 1, end 1, ran 1, sat 1 (14
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
 import pytest
+from rich.console import Console
 
 from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount.output import render_table
+from wordcount.report import Summary
 from wordcount.selection import BUILTIN_STOPWORDS, load_stopwords
 from wordcount.status import ExitStatus
 
@@ -132,3 +136,18 @@ def test_controls_give_the_same_bytes_for_every_jobs(write_file: WriteFile) -> N
         {"word": "sat", "count": 50_000},
     ]
     assert document["stats"]["tokens"] == 350_000
+
+
+def test_each_table_row_has_a_bar_in_proportion_to_its_count() -> None:
+    console = Console(file=io.StringIO(), width=80, color_system=None)
+    rows = [("a", 4), ("b", 2), ("c", 1)]
+    console.print(render_table(rows, Summary(7, 3, 1), elapsed_seconds=0.1))
+    lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
+    bars = {line.split()[1]: line.count("\u2588") for line in lines if "%" in line}
+    assert bars == {"a": 20, "b": 10, "c": 5}
+
+
+def test_a_long_word_comes_out_whole_in_tsv_whatever_columns_says() -> None:
+    word = "w" * 200
+    result = run_wordcount(["-"], stdin=word.encode(), env={"COLUMNS": "20"})
+    assert result.stdout == f"{word}\t1\n".encode()

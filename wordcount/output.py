@@ -4,6 +4,7 @@ a pipe never pay for importing rich."""
 from __future__ import annotations
 
 from rich import box
+from rich.bar import Bar
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -11,6 +12,10 @@ from rich.text import Text
 from wordcount.benchmark import BENCHMARK_COLUMNS
 from wordcount.report import Row, Summary
 from wordcount.text import escape_controls
+
+# Wide enough to tell counts apart by eye, narrow enough to leave the words room on an
+# 80-column terminal.
+BAR_WIDTH = 20
 
 console = Console()
 error_console = Console(stderr=True)
@@ -32,9 +37,14 @@ def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -
     table.add_column("word", overflow="fold", style="bold")
     table.add_column("count", justify="right")
     table.add_column("share", justify="right", style="cyan")
+    # Each row's bar is proportional to its count against the first row's, so that the
+    # shape of the distribution (Zipf's, in real text) shows at a glance.
+    table.add_column("", width=BAR_WIDTH, no_wrap=True)
+    largest = rows[0][1] if rows else 0
     for rank, (word, count) in enumerate(rows, start=1):
         share = count / summary.total_words if summary.total_words else 0.0
-        table.add_row(str(rank), Text(escape_controls(word)), f"{count:,}", f"{share:.2%}")
+        bar = Bar(size=largest, begin=0, end=count, width=BAR_WIDTH, color="cyan")
+        table.add_row(str(rank), Text(escape_controls(word)), f"{count:,}", f"{share:.2%}", bar)
     return table
 
 
