@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import io
 import json
+import sys
+import time
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 
 from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount import count_inputs, display, output
 from wordcount.output import render_table
 from wordcount.report import Summary
 from wordcount.selection import BUILTIN_STOPWORDS, load_stopwords
@@ -151,3 +154,37 @@ def test_a_long_word_comes_out_whole_in_tsv_whatever_columns_says() -> None:
     word = "w" * 200
     result = run_wordcount(["-"], stdin=word.encode(), env={"COLUMNS": "20"})
     assert result.stdout == f"{word}\t1\n".encode()
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_progress_follows_the_bytes_counted(write_file: WriteFile, jobs: int) -> None:
+    big = write_file("big.txt", TEXT * 50_000)
+    seen: list[tuple[int, int]] = []
+    result = count_inputs(
+        paths=[str(big)],
+        jobs=jobs,
+        unit_bytes=256 << 10,
+        progress=lambda done, total: seen.append((done, total)),
+    )
+    assert result.counts["cat"] == 100_000
+    size = big.stat().st_size
+    assert seen[-1] == (size, size)
+    assert len(seen) > 5
+    assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = io.StringIO()
+    monkeypatch.setattr(terminal, "isatty", lambda: True)
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(display, "PROGRESS_DELAY_SECONDS", 0)
+    monkeypatch.setenv("TERM", "xterm")  # rich draws nothing live on a dumb terminal
+    monkeypatch.setattr(output, "error_console", Console(file=terminal, force_terminal=True))
+    with display.progress_bar(True) as update:
+        assert update is not None
+        update(1_000_000, 2_000_000)
+        update(2_000_000, 2_000_000)
+        time.sleep(0.3)  # rich redraws ten times a second
+    assert "2.0/2.0 MB" in terminal.getvalue()
+    with display.progress_bar(False) as update:
+        assert update is None

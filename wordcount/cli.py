@@ -13,11 +13,11 @@ from wordcount.cluster import INSTALL_HINT, ClusterUnavailable, resolve_cluster
 from wordcount.content import ReadOptions
 from wordcount.display import (
     escape_what_the_output_encoding_cannot_hold,
+    progress_bar,
     report_problems,
     report_summary,
     report_worker_failure,
     run_benchmark_command,
-    unit_progress,
     write_report,
 )
 from wordcount.engine import START_METHODS, available_cpus, count_inputs
@@ -96,7 +96,13 @@ Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest i
     "-q",
     "--quiet",
     is_flag=True,
-    help="No warnings and no summary of skipped files on stderr; errors are still shown.",
+    help="No warnings, no summary of skipped files and no progress bar on stderr; errors "
+    "are still shown.",
+)
+@click.option(
+    "--no-progress",
+    is_flag=True,
+    help="No progress bar (it shows only on a terminal, once a run lasts half a second).",
 )
 @cluster_options
 @click.option(
@@ -132,6 +138,7 @@ def main(
     encoding: str | None,
     binary_as_text: bool,
     quiet: bool,
+    no_progress: bool,
     backend: str | None,
     scheduler: str | None,
     scheduler_file: str | None,
@@ -193,7 +200,7 @@ def main(
         else:
             started = time.perf_counter()
             stdin = sys.stdin.buffer if sys.stdin is not None else None
-            with unit_progress(cluster is not None and not quiet) as progress:
+            with progress_bar(not (quiet or no_progress)) as progress:
                 result = count(paths=paths, jobs=jobs, stdin=stdin, progress=progress)
             elapsed = time.perf_counter() - started
             report_problems(result.problems, quiet=quiet)

@@ -82,7 +82,7 @@ def count_units_on_cluster(
     progress: Callable[[int, int], None] | None = None,
 ) -> UnitResult:
     """The units, planned by units_for(the cluster's worker threads), counted and combined
-    on the cluster; progress(done, total) as units end.
+    on the cluster; progress(bytes done, bytes in all) as units end.
 
     The scheduler is reached even with no units, so that a wrong address always shows.
     """
@@ -110,13 +110,16 @@ def count_units_on_cluster(
             if not units:
                 return UnitResult()
             futures = client.map(count_unit, units, options=read_options, pure=False)
-            total = _tree_reduce(client, futures)
+            reduced = _tree_reduce(client, futures)
             if progress is not None:
-                progress(0, len(futures))
-                for done, _ in enumerate(as_completed(futures), start=1):  # type: ignore[no-untyped-call]
-                    progress(done, len(futures))
+                sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}
+                done, all_bytes = 0, sum(sizes.values())
+                progress(done, all_bytes)
+                for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                    done += sizes[future.key]
+                    progress(done, all_bytes)
             try:
-                result: UnitResult = total.result()
+                result: UnitResult = reduced.result()
             except Exception as error:  # KilledWorker: workers kept dying on these units
                 reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
                 paths = sorted({r.path for unit in units for r in unit.ranges})

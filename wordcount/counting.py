@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import codecs
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import BinaryIO
 
@@ -123,7 +123,13 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
     )
 
 
-def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> UnitResult:
+def count_unit(
+    unit: WorkUnit,
+    options: ReadOptions = DEFAULT_READ_OPTIONS,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+) -> UnitResult:
+    """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
     unit_counter = _UnitCounter(options)
     for file_range in unit.ranges:
         apply_test_fault(file_range.path)
@@ -133,7 +139,10 @@ def count_unit(unit: WorkUnit, options: ReadOptions = DEFAULT_READ_OPTIONS) -> U
             unit_counter.report(file_range, describe_os_error(error))
             continue
         with file:
-            unit_counter.count_range(_range_chunks(file, file_range), file_range)
+            chunks = _range_chunks(file, file_range)
+            if on_bytes is not None:
+                chunks = _reported(chunks, on_bytes)
+            unit_counter.count_range(chunks, file_range)
             unit_counter.result.bytes_read += file.tell() - file_range.start
     return unit_counter.finish()
 
@@ -156,6 +165,12 @@ def count_stream(
 def _counted(chunks: Iterator[bytes], result: UnitResult) -> Iterator[bytes]:
     for chunk in chunks:
         result.bytes_read += len(chunk)
+        yield chunk
+
+
+def _reported(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Iterator[bytes]:
+    for chunk in chunks:
+        on_bytes(len(chunk))
         yield chunk
 
 

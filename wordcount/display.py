@@ -6,6 +6,7 @@ import contextlib
 import io
 import os
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
@@ -21,6 +22,8 @@ from wordcount.text import quote_path
 
 # A failure names this many unfinished inputs, so that its message stays one line.
 _PATHS_SHOWN = 3
+# A run shorter than this shows no progress bar: it would only flicker.
+PROGRESS_DELAY_SECONDS = 0.5
 
 
 def run_benchmark_command(
@@ -82,19 +85,41 @@ def escape_what_the_output_encoding_cannot_hold() -> None:
 
 
 @contextlib.contextmanager
-def unit_progress(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar of completed units on stderr, when it is a terminal and enabled."""
+def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A bar of bytes counted, with throughput and time left, on stderr: only when it is
+    a terminal, and only once the run has lasted PROGRESS_DELAY_SECONDS."""
     if not (enabled and sys.stderr.isatty()):
         yield None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        Progress,
+        TimeRemainingColumn,
+        TransferSpeedColumn,
+    )
 
     from wordcount.output import error_console
 
-    columns = ("{task.description}", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=error_console, transient=True) as bar:
-        task = bar.add_task("units counted", total=None)
-        yield lambda done, total: bar.update(task, completed=done, total=total)
+    started = time.monotonic()
+    bar: Progress | None = None
+
+    def update(done: int, total: int) -> None:
+        nonlocal bar
+        if bar is None:
+            if time.monotonic() - started < PROGRESS_DELAY_SECONDS:
+                return
+            columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+            bar = Progress(*columns, console=error_console, transient=True)
+            bar.add_task("counting", total=total)
+            bar.start()
+        bar.update(bar.task_ids[0], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def report_summary(result: CountResult) -> None:

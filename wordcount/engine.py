@@ -110,7 +110,8 @@ def count_inputs(
     """Count the words of every input. "-" in paths stands for stdin.
 
     With cluster, the units run on that Dask cluster instead of a local pool (see
-    cluster.py); progress(done, total) then follows the units as they complete.
+    cluster.py). progress(bytes done, bytes in all), if given, follows the files' bytes as
+    they are counted (streams, whose size is unknown, are left out).
     """
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
@@ -139,6 +140,7 @@ def count_inputs(
             start_method=start_method,
             read_options=read_options,
             streams=streams,
+            progress=progress,
         )
     else:
         if plan.units:
@@ -146,7 +148,8 @@ def count_inputs(
             # cut at separators, so this is as exact, and the rule runs once per distinct
             # raw token instead of once per unit.
             ranges = tuple(file_range for unit in plan.units for file_range in unit.ranges)
-            result.add(count_unit(WorkUnit(ranges, plan.total_bytes), read_options))
+            unit = WorkUnit(ranges, plan.total_bytes)
+            result.add(count_unit(unit, read_options, on_bytes=_byte_counter(progress, unit.size)))
         streams.count_into(result)
     result.finish()
     return result
@@ -160,6 +163,7 @@ def _count_in_pool(
     start_method: str | None,
     read_options: ReadOptions,
     streams: _StreamCounter,
+    progress: Callable[[int, int], None] | None,
 ) -> None:
     # Imported here: a run that needs no pool should not pay for importing one.
     import multiprocessing
@@ -183,6 +187,7 @@ def _count_in_pool(
                 executor.submit(count_unit, unit, read_options): unit for unit in plan.units
             }
         streams.count_into(result)
+        done_bytes = 0
         for future in as_completed(set(unfinished)):
             try:
                 unit_result = future.result()
@@ -196,8 +201,10 @@ def _count_in_pool(
                 raise WorkerFailure(reason, _paths_of(unfinished.values())) from None
             # A merged result must not stay reachable through its future: with many
             # units that would hold every worker's counts until the end.
-            del unfinished[future]
+            done_bytes += unfinished.pop(future).size
             result.add(unit_result)
+            if progress is not None:
+                progress(done_bytes, plan.total_bytes)
     except BaseException:
         if executor is not None:
             stop_workers(executor)
@@ -233,6 +240,22 @@ def _count_on_cluster(
         for problem in unit_result.problems
     ]
     result.add(unit_result)
+
+
+def _byte_counter(
+    progress: Callable[[int, int], None] | None, total: int
+) -> Callable[[int], None] | None:
+    """A callback for each chunk read, that tells progress the bytes done so far."""
+    if progress is None:
+        return None
+    done = 0
+
+    def add(size: int) -> None:
+        nonlocal done
+        done += size
+        progress(done, total)
+
+    return add
 
 
 def _paths_of(units: Iterable[WorkUnit]) -> list[str]:
