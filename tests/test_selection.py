@@ -188,3 +188,22 @@ def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPat
     assert "2.0/2.0 MB" in terminal.getvalue()
     with display.progress_bar(False) as update:
         assert update is None
+
+
+def test_case_sensitive_keeps_capitals(write_file: WriteFile) -> None:
+    # NFKC still applies (the ligature), and so does the apostrophe rule.
+    text = write_file("t.txt", "The the THE \u00dcber \u00fcber \ufb01nd Don\u2019t")
+    stdout, _ = _run([str(text), "-n", "0", "--case-sensitive"])
+    assert stdout == ("Don't\t1\nTHE\t1\nThe\t1\nfind\t1\nthe\t1\n\u00dcber\t1\n\u00fcber\t1\n")
+
+
+def test_case_sensitive_is_the_same_for_every_jobs(write_file: WriteFile) -> None:
+    big = write_file("big.txt", TEXT * 50_000)
+    outputs = {
+        run_wordcount(["-j", jobs, "-n", "0", "--case-sensitive", str(big)]).stdout for jobs in "12"
+    }
+    # Each line has "The" twice and "the" twice; capitals sort first (by code point).
+    assert outputs == {
+        b"The\t100000\nand\t100000\ncat\t100000\ndog\t100000\nthe\t100000\n"
+        b"a\t50000\nend\t50000\nran\t50000\nsat\t50000\n"
+    }

@@ -120,12 +120,14 @@ def test_fast_path_equals_plain_rule_for_any_chunking(text: str, cuts: list[int]
         text.encode("utf-8")
     except UnicodeEncodeError:
         return  # lone surrogates are not text a file can hold as UTF-8
-    # --text: NUL is in TRICKY, and this is about the rule, not about spotting binary files.
-    as_text = ReadOptions(binary_as_text=True)
-    stream = ChunkedStream(_split_at(data, cuts))
-    result = count_stream(stream, input_index=0, name="t", options=as_text)
-    assert _decoded(result.counts) == Counter(reference_words(text))
-    assert result.problems == []
+    for case_sensitive in (False, True):
+        # --text: NUL is in TRICKY, and this is about the rule, not spotting binary files.
+        options = ReadOptions(binary_as_text=True, case_sensitive=case_sensitive)
+        stream = ChunkedStream(_split_at(data, cuts))
+        result = count_stream(stream, input_index=0, name="t", options=options)
+        expected = reference_words(text, case_sensitive=case_sensitive)
+        assert _decoded(result.counts) == Counter(expected)
+        assert result.problems == []
 
 
 @settings(max_examples=300, deadline=None)

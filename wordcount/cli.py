@@ -127,6 +127,7 @@ def main(
     jobs: int | None,
     output_format: str | None,
     start_method: str | None,
+    case_sensitive: bool,
     stopwords: tuple[str, ...],
     min_length: int,
     min_count: int,
@@ -174,7 +175,8 @@ def main(
     except ValueError as error:
         raise click.UsageError(str(error)) from None
     try:
-        selection = Selection(load_stopwords(stopwords), min_length, min_count)
+        words_to_leave_out = load_stopwords(stopwords, case_sensitive=case_sensitive)
+        selection = Selection(words_to_leave_out, min_length, min_count)
     except OSError as error:
         raise click.BadParameter(
             f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
@@ -183,7 +185,9 @@ def main(
     count = functools.partial(
         count_inputs,
         start_method=start_method,
-        read_options=ReadOptions(encoding=encoding, binary_as_text=binary_as_text),
+        read_options=ReadOptions(
+            encoding=encoding, binary_as_text=binary_as_text, case_sensitive=case_sensitive
+        ),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
         cluster=cluster,
     )

@@ -60,6 +60,8 @@ class ReadOptions:
     encoding: str | None = None
     # Count files that look binary instead of skipping them (--text).
     binary_as_text: bool = False
+    # Keep capitals: the word rule without its lowercasing step (--case-sensitive).
+    case_sensitive: bool = False
 
 
 class BinaryContent(Exception):

@@ -75,7 +75,7 @@ class _UnitCounter:
             _feed(own, content.chunks)
             own.end_text()
             self.result.problems.extend(_skipped_run_warnings(own, file_range))
-            converted = word_counts(own.raw_counts)
+            converted = word_counts(own.raw_counts, case_sensitive=self.options.case_sensitive)
             self.own_words.update(converted.counts)
             if converted.saw_invalid_utf8:
                 self.result.problems.append(_invalid_utf8_warning(file_range))
@@ -92,7 +92,7 @@ class _UnitCounter:
         )
 
     def finish(self) -> UnitResult:
-        converted = word_counts(self.shared.raw_counts)
+        converted = word_counts(self.shared.raw_counts, case_sensitive=self.options.case_sensitive)
         add_counts(converted.counts, self.own_words)
         self.result.counts = converted.counts
         if converted.saw_invalid_utf8:

@@ -91,6 +91,12 @@ cluster_options = _apply(
 selection_options = _apply(
     [
         click.option(
+            "--case-sensitive",
+            is_flag=True,
+            help="Keep capitals: The and the are two words (NFKC and the apostrophe rule "
+            "still apply).",
+        ),
+        click.option(
             "--stopwords",
             metavar="LIST|FILE",
             multiple=True,

@@ -19,29 +19,32 @@ BOM = "\ufeff"
 APOSTROPHE = "'"
 RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
 
-# Step 3 for text that is all ASCII and already lowercased. tokens.py compiles the same
-# pattern for bytes, so the rule has this one definition.
+# Step 3 for text that is all ASCII, lowercased (the default) or not (--case-sensitive).
+# tokens.py compiles the same patterns for bytes, so the rule has this one definition.
 ASCII_WORD_PATTERN = r"[a-z0-9]+(?:'[a-z0-9]+)*"
-_ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
+ASCII_WORD_PATTERN_ANY_CASE = r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
+_ASCII_WORD = re.compile(ASCII_WORD_PATTERN_ANY_CASE)
 # Matched against a string of character classes ("w" word, "'" apostrophe, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
 
 
-def normalize(text: str) -> str:
-    """Step 2 of the rule: NFKC, then lowercase, then the curly apostrophe as ASCII."""
-    return (
-        unicodedata.normalize("NFKC", text).lower().replace(RIGHT_SINGLE_QUOTATION_MARK, APOSTROPHE)
-    )
+def normalize(text: str, *, case_sensitive: bool = False) -> str:
+    """Step 2 of the rule: NFKC, then lowercase (not with --case-sensitive), then the
+    curly apostrophe as ASCII."""
+    text = unicodedata.normalize("NFKC", text)
+    if not case_sensitive:
+        text = text.lower()
+    return text.replace(RIGHT_SINGLE_QUOTATION_MARK, APOSTROPHE)
 
 
 def is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
-def reference_words(text: str) -> list[str]:
+def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
     """All words of a whole text, in order, by the rule applied literally."""
-    text = normalize(text.removeprefix(BOM))
+    text = normalize(text.removeprefix(BOM), case_sensitive=case_sensitive)
     words: list[str] = []
     start: int | None = None
     last = len(text) - 1

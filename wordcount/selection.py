@@ -42,7 +42,7 @@ class Selection:
         )
 
 
-def load_stopwords(sources: Iterable[str]) -> frozenset[str]:
+def load_stopwords(sources: Iterable[str], *, case_sensitive: bool = False) -> frozenset[str]:
     """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
     comments, each line normalized by the word rule so that it matches counted words.
 
@@ -56,7 +56,7 @@ def load_stopwords(sources: Iterable[str]) -> frozenset[str]:
             with open(source, encoding="utf-8", errors="replace") as file:
                 text = file.read()
         for line in text.splitlines():
-            words.update(reference_words(line.partition("#")[0]))
+            words.update(reference_words(line.partition("#")[0], case_sensitive=case_sensitive))
     return frozenset(words)
 
 

@@ -20,7 +20,12 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from wordcount.rule import ASCII_WORD_PATTERN, normalize, split_normalized
+from wordcount.rule import (
+    ASCII_WORD_PATTERN,
+    ASCII_WORD_PATTERN_ANY_CASE,
+    normalize,
+    split_normalized,
+)
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -31,6 +36,7 @@ _SPACE = 0x20
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
 # bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
+_ASCII_WORD_ANY_CASE = re.compile(ASCII_WORD_PATTERN_ANY_CASE.encode("ascii"))
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # A run of this many bytes with no safe separator is cut at the last place inside it
@@ -53,7 +59,8 @@ _EXACT_CUT = re.compile(
 # per unit. 200,000 entries of short tokens stay within about 40 MB.
 _CACHE_LIMIT = 200_000
 _CACHEABLE_TOKEN_BYTES = 64
-_words_cache: dict[bytes, tuple[bytes, ...]] = {}
+# One cache per case mode: False for the default rule, True for --case-sensitive.
+_words_caches: dict[bool, dict[bytes, tuple[bytes, ...]]] = {False: {}, True: {}}
 
 # cp1252 leaves five bytes undefined; read as Latin-1 they become C1 controls, which the
 # rule treats as separators, so every byte sequence decodes.
@@ -73,8 +80,8 @@ def decode_cp1252(raw: bytes) -> str:
     return raw.decode("latin-1").translate(_CP1252_OVER_LATIN1)
 
 
-def words_of_text(text: str) -> list[str]:
-    return split_normalized(normalize(text))
+def words_of_text(text: str, *, case_sensitive: bool = False) -> list[str]:
+    return split_normalized(normalize(text, case_sensitive=case_sensitive))
 
 
 @dataclass
@@ -88,31 +95,36 @@ class WordCounts:
     saw_invalid_utf8: bool
 
 
-def _words_of_raw_token(raw: bytes) -> tuple[tuple[bytes, ...], bool]:
+def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, ...], bool]:
     """The words of one raw token as UTF-8, and whether the token was valid UTF-8."""
     if raw.isascii():
+        if case_sensitive:
+            return tuple(_ASCII_WORD_ANY_CASE.findall(raw)), True
         return tuple(_ASCII_WORD.findall(raw.lower())), True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return tuple(word.encode() for word in words_of_text(decode_cp1252(raw))), False
-    return tuple(word.encode() for word in words_of_text(text)), True
+        text, valid = decode_cp1252(raw), False
+    else:
+        valid = True
+    words = words_of_text(text, case_sensitive=case_sensitive)
+    return tuple(word.encode() for word in words), valid
 
 
-def word_counts(raw_counts: Counter[bytes]) -> WordCounts:
+def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> WordCounts:
     """Apply the rule once per distinct raw token, weighting its words by its count."""
     words: dict[bytes, int] = {}
     get = words.get
-    cache = _words_cache
+    cache = _words_caches[case_sensitive]
     saw_invalid_utf8 = False
     for raw, count in raw_counts.items():
         if raw.isalnum():  # ASCII letters and digits only: the rule reduces to lowercasing
-            word = raw if raw.islower() or raw.isdigit() else raw.lower()
+            word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
             words[word] = get(word, 0) + count
             continue
         token_words = cache.get(raw)
         if token_words is None:
-            token_words, valid_utf8 = _words_of_raw_token(raw)
+            token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
             if not valid_utf8:
                 saw_invalid_utf8 = True  # not cached, so that every unit holding it reports it
             elif len(raw) <= _CACHEABLE_TOKEN_BYTES:
