@@ -23,6 +23,7 @@ from wordcount.display import (
 from wordcount.engine import START_METHODS, available_cpus, count_inputs
 from wordcount.inputs import STDIN_PATH, WalkOptions, names_a_stream
 from wordcount.lifecycle import Terminated, WorkerFailure, handle_termination_signals
+from wordcount.ngrams import NgramOptions
 from wordcount.options import cluster_options, input_options, selection_options
 from wordcount.selection import Selection, load_stopwords
 from wordcount.status import ExitStatus
@@ -128,6 +129,7 @@ def main(
     output_format: str | None,
     start_method: str | None,
     case_sensitive: bool,
+    ngrams: int,
     stopwords: tuple[str, ...],
     min_length: int,
     min_count: int,
@@ -176,17 +178,26 @@ def main(
         raise click.UsageError(str(error)) from None
     try:
         words_to_leave_out = load_stopwords(stopwords, case_sensitive=case_sensitive)
-        selection = Selection(words_to_leave_out, min_length, min_count)
     except OSError as error:
         raise click.BadParameter(
             f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
         ) from None
+    # With n-grams, stop words and short words leave the word sequence in the workers,
+    # before n-grams are formed; only --min-count is left to apply to the n-grams.
+    sequence = NgramOptions(ngrams, words_to_leave_out, min_length) if ngrams > 1 else None
+    if sequence is None:
+        selection = Selection(words_to_leave_out, min_length, min_count)
+    else:
+        selection = Selection(min_count=min_count)
     # Every setting but the paths and the number of jobs, which --benchmark varies.
     count = functools.partial(
         count_inputs,
         start_method=start_method,
         read_options=ReadOptions(
-            encoding=encoding, binary_as_text=binary_as_text, case_sensitive=case_sensitive
+            encoding=encoding,
+            binary_as_text=binary_as_text,
+            case_sensitive=case_sensitive,
+            ngrams=sequence,
         ),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
         cluster=cluster,

@@ -22,6 +22,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
+from wordcount.ngrams import NgramOptions
 from wordcount.tokens import UTF8_BOM
 
 # The definition of binary looks this far; it also covers every magic number and
@@ -62,6 +63,8 @@ class ReadOptions:
     binary_as_text: bool = False
     # Keep capitals: the word rule without its lowercasing step (--case-sensitive).
     case_sensitive: bool = False
+    # Count runs of N words instead of words (--ngrams N, N > 1).
+    ngrams: NgramOptions | None = None
 
 
 class BinaryContent(Exception):

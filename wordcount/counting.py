@@ -8,6 +8,7 @@ process otherwise. It takes everything it needs as its argument and returns a pi
 from __future__ import annotations
 
 import codecs
+import functools
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -22,6 +23,7 @@ from wordcount.content import (
     open_content,
 )
 from wordcount.lifecycle import apply_test_fault
+from wordcount.ngrams import NgramCounter
 from wordcount.planner import FileRange, WorkUnit
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.remote import open_input
@@ -51,10 +53,21 @@ class _UnitCounter:
         self.result = UnitResult()
         self.plain_ranges: list[FileRange] = []
 
-    def count_range(self, chunks: Iterable[bytes], file_range: FileRange) -> None:
-        """Count one range, or a whole file or stream; problems go to the result."""
+    def count_range(
+        self,
+        chunks: Iterable[bytes],
+        file_range: FileRange,
+        following: Iterable[bytes] | None = None,
+    ) -> None:
+        """Count one range, or a whole file or stream; problems go to the result.
+
+        following: the rest of the file after a range that ends before it (for n-grams).
+        """
         try:
-            self._count(chunks, file_range)
+            if self.options.ngrams is not None:
+                self._count_ngrams(chunks, file_range, following)
+            else:
+                self._count(chunks, file_range)
         except OSError as error:
             self.report(file_range, describe_os_error(error))
         except UndecodableContent as error:
@@ -83,6 +96,27 @@ class _UnitCounter:
             _feed(self.shared, content.chunks)
             self.plain_ranges.append(file_range)
         self.result.files += 1
+
+    def _count_ngrams(
+        self,
+        chunks: Iterable[bytes],
+        file_range: FileRange,
+        following: Iterable[bytes] | None,
+    ) -> None:
+        """Each range gets its own NgramCounter: n-grams never join two files, and a range
+        that fails part-way adds nothing."""
+        assert self.options.ngrams is not None
+        ngrams = NgramCounter(self.options.ngrams, case_sensitive=self.options.case_sensitive)
+        if file_range.starts_file:
+            chunks = open_content(chunks, self.options).chunks
+        _feed(ngrams, chunks)
+        ngrams.end_range(following)
+        self.result.problems.extend(_skipped_run_warnings(ngrams.tokens, file_range))
+        if ngrams.saw_invalid_utf8:
+            self.result.problems.append(_invalid_utf8_warning(file_range))
+        self.own_words.update(ngrams.counts)
+        if file_range.starts_file:
+            self.result.files += 1
 
     def report(
         self, file_range: FileRange, message: str, kind: ProblemKind = ProblemKind.UNREADABLE
@@ -142,8 +176,13 @@ def count_unit(
             chunks = _range_chunks(file, file_range)
             if on_bytes is not None:
                 chunks = _reported(chunks, on_bytes)
-            unit_counter.count_range(chunks, file_range)
-            unit_counter.result.bytes_read += file.tell() - file_range.start
+            # Read on past the range only if asked: n-grams that start inside it end there.
+            following = None
+            if file_range.end is not None:
+                following = iter(functools.partial(file.read, READ_CHUNK_BYTES), b"")
+            unit_counter.count_range(chunks, file_range, following)
+            end = file.tell() if file_range.end is None else min(file.tell(), file_range.end)
+            unit_counter.result.bytes_read += end - file_range.start
     return unit_counter.finish()
 
 
@@ -174,7 +213,7 @@ def _reported(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Itera
         yield chunk
 
 
-def _feed(text_counter: TextCounter, chunks: Iterable[bytes]) -> None:
+def _feed(text_counter: TextCounter | NgramCounter, chunks: Iterable[bytes]) -> None:
     for chunk in chunks:
         text_counter.feed(chunk)
 

@@ -97,6 +97,16 @@ selection_options = _apply(
             "still apply).",
         ),
         click.option(
+            "--ngrams",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            metavar="N",
+            help="Count runs of N consecutive words within a file, shown joined by spaces. "
+            "Stop words and short words leave the sequence first; --min-count applies to "
+            "the n-grams.",
+        ),
+        click.option(
             "--stopwords",
             metavar="LIST|FILE",
             multiple=True,

@@ -111,6 +111,23 @@ def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, 
     return tuple(word.encode() for word in words), valid
 
 
+def words_of_raw_token(
+    raw: bytes, *, case_sensitive: bool = False
+) -> tuple[tuple[bytes, ...], bool]:
+    """The words of one raw token as UTF-8, and whether it was valid UTF-8: the rule, once
+    per distinct token, as word_counts applies it."""
+    cache = _words_caches[case_sensitive]
+    token_words = cache.get(raw)
+    if token_words is not None:
+        return token_words, True
+    token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
+    if valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[raw] = token_words
+    return token_words, valid_utf8
+
+
 def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> WordCounts:
     """Apply the rule once per distinct raw token, weighting its words by its count."""
     words: dict[bytes, int] = {}
@@ -161,16 +178,20 @@ class TextCounter:
             spaced = spaced[first_separator:]
         tokens = spaced.split()
         carry = tokens.pop() if tokens and spaced[-1] != _SPACE else b""
-        self.raw_counts.update(tokens)
+        self._take(tokens)
         self._carry = carry
         if len(carry) > self.max_run_bytes:
             self._cut_long_run()
 
     def end_text(self) -> None:
         if self._carry:
-            self.raw_counts[self._carry] += 1
+            self._take([self._carry])
         self._carry = b""
         self._skipping_run = False
+
+    def _take(self, tokens: list[bytes]) -> None:
+        """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
+        self.raw_counts.update(tokens)
 
     def _cut_long_run(self) -> None:
         run = self._carry
@@ -179,7 +200,7 @@ class TextCounter:
             cut = match.start()
         if cut > 0:
             head, self._carry = run[:cut], run[cut:]
-            self.raw_counts[head] += 1
+            self._take([head])
         else:
             # One word longer than max_run_bytes: counting it exactly would need unbounded
             # memory, so it is skipped and reported, never silently truncated.

@@ -1,0 +1,100 @@
+"""--ngrams N: how often each run of N consecutive words occurs within one file.
+
+    chunks ─▶ raw tokens, in text order (TextCounter's exact cutting) ─▶ words by the rule
+           ─▶ minus stop words and words under --min-length ─▶ a window of N words
+           ─▶ {b"w1 w2 ... wN": count}
+
+An n-gram never spans two files. Inside a file cut into ranges, a range owns the n-grams
+that start in it: at its end it reads on, past the end, for the N-1 words that complete
+them, so none is lost at a boundary and none is counted twice.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from wordcount.tokens import TextCounter, words_of_raw_token
+
+
+@dataclass(frozen=True)
+class NgramOptions:
+    size: int
+    # Taken out of the word sequence before n-grams are formed, as scikit-learn does.
+    stopwords: frozenset[str] = frozenset()
+    min_length: int = 1
+
+
+class _OrderedTokens(TextCounter):
+    """TextCounter's cutting, with the tokens handed on in order instead of counted."""
+
+    def __init__(self, take: NgramCounter) -> None:
+        super().__init__()
+        self._counter = take
+
+    def _take(self, tokens: list[bytes]) -> None:
+        self._counter.take_tokens(tokens)
+
+
+class NgramCounter:
+    """The n-grams of one range or whole file; feed its chunks, then call end_range."""
+
+    def __init__(self, options: NgramOptions, *, case_sensitive: bool) -> None:
+        self.size = options.size
+        self.counts: Counter[bytes] = Counter()
+        self.saw_invalid_utf8 = False
+        self._case_sensitive = case_sensitive
+        self._stopwords = {word.encode() for word in options.stopwords}
+        self._min_length = options.min_length
+        self._window: deque[bytes] = deque(maxlen=self.size - 1)
+        self._lookahead: list[bytes] | None = None
+        self.tokens = _OrderedTokens(self)
+
+    def feed(self, chunk: bytes) -> None:
+        self.tokens.feed(chunk)
+
+    def take_tokens(self, tokens: list[bytes]) -> None:
+        words = self._words(tokens)
+        if self._lookahead is not None:
+            self._lookahead.extend(words)
+            return
+        for word in words:
+            self._add(word)
+
+    def end_range(self, following: Iterable[bytes] | None) -> None:
+        """End of the range; following, if the file goes on, is the rest of the file."""
+        self.tokens.end_text()
+        if following is not None and self.size > 1:
+            self._lookahead = []
+            for chunk in following:
+                self.tokens.feed(chunk)
+                if len(self._lookahead) >= self.size - 1:
+                    break
+            self.tokens.end_text()
+            needed, self._lookahead = self._lookahead[: self.size - 1], None
+            # Each n-gram ending at one of these N-1 words starts inside the range.
+            for word in needed:
+                self._add(word)
+
+    def _add(self, word: bytes) -> None:
+        window = self._window
+        if len(window) == self.size - 1:
+            self.counts[b" ".join((*window, word))] += 1
+        if self.size > 1:
+            window.append(word)
+
+    def _words(self, tokens: list[bytes]) -> list[bytes]:
+        words: list[bytes] = []
+        for token in tokens:
+            token_words, valid_utf8 = words_of_raw_token(token, case_sensitive=self._case_sensitive)
+            if not valid_utf8:
+                self.saw_invalid_utf8 = True
+            words.extend(token_words)
+        if self._stopwords or self._min_length > 1:
+            words = [word for word in words if self._kept(word)]
+        return words
+
+    def _kept(self, word: bytes) -> bool:
+        length = len(word) if word.isascii() else len(word.decode())
+        return length >= self._min_length and word not in self._stopwords
