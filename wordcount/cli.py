@@ -129,6 +129,7 @@ def main(
     output_format: str | None,
     start_method: str | None,
     case_sensitive: bool,
+    pattern: str | None,
     ngrams: int,
     stopwords: tuple[str, ...],
     min_length: int,
@@ -182,6 +183,8 @@ def main(
         raise click.BadParameter(
             f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
         ) from None
+    if pattern is not None and ngrams > 1:
+        raise click.UsageError("--pattern and --ngrams cannot be used together")
     # With n-grams, stop words and short words leave the word sequence in the workers,
     # before n-grams are formed; only --min-count is left to apply to the n-grams.
     sequence = NgramOptions(ngrams, words_to_leave_out, min_length) if ngrams > 1 else None
@@ -198,6 +201,7 @@ def main(
             binary_as_text=binary_as_text,
             case_sensitive=case_sensitive,
             ngrams=sequence,
+            pattern=pattern,
         ),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
         cluster=cluster,

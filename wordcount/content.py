@@ -65,6 +65,8 @@ class ReadOptions:
     case_sensitive: bool = False
     # Count runs of N words instead of words (--ngrams N, N > 1).
     ngrams: NgramOptions | None = None
+    # A word is what this regex matches, instead of the rule's step 3 (--pattern).
+    pattern: str | None = None
 
 
 class BinaryContent(Exception):

@@ -24,6 +24,7 @@ from wordcount.content import (
 )
 from wordcount.lifecycle import apply_test_fault
 from wordcount.ngrams import NgramCounter
+from wordcount.pattern import PatternCounter
 from wordcount.planner import FileRange, WorkUnit
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.remote import open_input
@@ -64,7 +65,9 @@ class _UnitCounter:
         following: the rest of the file after a range that ends before it (for n-grams).
         """
         try:
-            if self.options.ngrams is not None:
+            if self.options.pattern is not None:
+                self._count_pattern(chunks, file_range, self.options.pattern)
+            elif self.options.ngrams is not None:
                 self._count_ngrams(chunks, file_range, following)
             else:
                 self._count(chunks, file_range)
@@ -95,6 +98,16 @@ class _UnitCounter:
         else:
             _feed(self.shared, content.chunks)
             self.plain_ranges.append(file_range)
+        self.result.files += 1
+
+    def _count_pattern(self, chunks: Iterable[bytes], file_range: FileRange, pattern: str) -> None:
+        """Files are never cut with a pattern (see the planner), so each is whole here."""
+        counter = PatternCounter(pattern, case_sensitive=self.options.case_sensitive)
+        _feed(counter, open_content(chunks, self.options).chunks)
+        counter.end_text()
+        if counter.saw_invalid_utf8:
+            self.result.problems.append(_invalid_utf8_warning(file_range))
+        self.own_words.update(counter.counts)
         self.result.files += 1
 
     def _count_ngrams(
@@ -213,7 +226,9 @@ def _reported(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Itera
         yield chunk
 
 
-def _feed(text_counter: TextCounter | NgramCounter, chunks: Iterable[bytes]) -> None:
+def _feed(
+    text_counter: TextCounter | NgramCounter | PatternCounter, chunks: Iterable[bytes]
+) -> None:
     for chunk in chunks:
         text_counter.feed(chunk)
 

@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from wordcount.pattern import check_pattern
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -97,6 +99,13 @@ selection_options = _apply(
             "still apply).",
         ),
         click.option(
+            "--pattern",
+            metavar="REGEX",
+            callback=lambda _ctx, _param, value: _regex(value),
+            help="A word is whatever this Python regex matches (after NFKC and lowercasing), "
+            "instead of the default rule. Matched a line at a time.",
+        ),
+        click.option(
             "--ngrams",
             type=click.IntRange(min=1),
             default=1,
@@ -138,6 +147,13 @@ selection_options = _apply(
         ),
     ]
 )
+
+
+def _regex(pattern: str | None) -> str | None:
+    problem = None if pattern is None else check_pattern(pattern)
+    if problem is not None:
+        raise click.BadParameter(f"not a valid regex: {problem}")
+    return pattern
 
 
 def _text_encoding(name: str | None) -> str | None:

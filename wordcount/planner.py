@@ -141,7 +141,9 @@ def _split_file(
             return None
         ranges = []
         start = 0
-        while kind is HeadKind.PLAIN and size - start > unit_bytes:
+        # A --pattern may match across any separator, so such files are read whole too.
+        splittable = kind is HeadKind.PLAIN and options.pattern is None
+        while splittable and size - start > unit_bytes:
             cut = _boundary_at_or_after(file, start + unit_bytes)
             if cut is None or cut >= size:
                 break

@@ -1,0 +1,65 @@
+"""--pattern REGEX: a custom word rule (issue 5)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount import count_inputs, pattern
+from wordcount.content import ReadOptions
+from wordcount.status import ExitStatus
+
+
+def test_a_pattern_replaces_the_word_rule(write_file: WriteFile) -> None:
+    path = write_file("t.txt", "e-mail E-Mail snake_case \u201cquoted\u201d\n")
+    result = invoke(["--pattern", r"\S+", "-n", "0", str(path)])
+    # NFKC and lowercasing still apply; then a word is whatever the regex matches.
+    assert result.stdout == "e-mail\t2\nsnake_case\t1\n\u201cquoted\u201d\t1\n"
+    assert result.exit_code == ExitStatus.SUCCESS
+
+
+def test_a_pattern_with_case_sensitive(write_file: WriteFile) -> None:
+    path = write_file("t.txt", "e-mail E-Mail snake_case\n")
+    result = invoke(["--pattern", "[a-z]+(?:-[a-z]+)*", "--case-sensitive", "-n", "0", str(path)])
+    assert result.stdout == "ail\t1\ncase\t1\ne-mail\t1\nsnake\t1\n"
+
+
+def test_an_invalid_regex_is_a_usage_error_with_its_own_message() -> None:
+    result = invoke(["--pattern", "(", "-"], stdin=b"x")
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert "not a valid regex: missing ), unterminated subpattern at position 0" in result.output
+
+
+def test_files_are_not_cut_so_a_match_may_span_any_separator(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_bytes(b"new york, new york\n" * 100)
+    options = ReadOptions(pattern="new york")
+    result = count_inputs(
+        paths=[str(path)], jobs=2, unit_bytes=10, pool_min_bytes=0, read_options=options
+    )
+    assert result.counts == {"new york": 200}
+
+
+def test_a_long_line_is_matched_in_pieces_cut_at_whitespace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 16)
+    path = tmp_path / "t.txt"
+    path.write_bytes("caf\u00e9 word ".encode() * 50)  # one line of 550 bytes
+    result = count_inputs(paths=[str(path)], jobs=1, read_options=ReadOptions(pattern=r"\S+"))
+    assert result.counts == Counter({"caf\u00e9": 50, "word": 50})
+
+
+def test_a_pattern_gives_the_same_bytes_for_every_jobs(write_file: WriteFile) -> None:
+    first = write_file("a.txt", "one-two three\n" * 100_000)
+    second = write_file("b.txt", "three four\n" * 100_000)
+    outputs = {
+        run_wordcount(
+            ["-j", jobs, "--pattern", r"[\w-]+", "-n", "0", str(first), str(second)]
+        ).stdout
+        for jobs in "12"
+    }
+    assert outputs == {b"three\t200000\nfour\t100000\none-two\t100000\n"}
