@@ -57,8 +57,8 @@ def _local_and_cluster(args: list[str], cluster_args: list[str]) -> tuple[object
 
 
 def test_the_cluster_prints_what_the_local_pool_prints(corpus: Path, local_cluster: str) -> None:
-    for output_format in ("tsv", "json"):
-        args = ["-n", "0", "-f", output_format, str(corpus), str(corpus / "missing.txt")]
+    for options in (["-f", "tsv"], ["-f", "json"], ["--by-file"], ["--ngrams", "2"]):
+        args = ["-n", "0", *options, str(corpus), str(corpus / "missing.txt")]
         local = run_wordcount(["-j", "2", *args])
         remote = run_wordcount(["--scheduler", local_cluster, *args])
         assert remote.stdout == local.stdout

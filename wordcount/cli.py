@@ -131,6 +131,7 @@ def main(
     case_sensitive: bool,
     pattern: str | None,
     ngrams: int,
+    by_file: bool,
     stopwords: tuple[str, ...],
     min_length: int,
     min_count: int,
@@ -202,6 +203,7 @@ def main(
             case_sensitive=case_sensitive,
             ngrams=sequence,
             pattern=pattern,
+            by_file=by_file,
         ),
         walk_options=WalkOptions(hidden=hidden, include=include, exclude=exclude),
         cluster=cluster,
@@ -226,10 +228,11 @@ def main(
             writing = True
             status = write_report(
                 result,
-                selection.apply(result.counts),
+                selection,
                 top=top,
                 ties=ties,
                 stats=stats,
+                by_file=by_file,
                 output_format=chosen_format,
                 elapsed=elapsed,
             )

@@ -67,6 +67,8 @@ class ReadOptions:
     ngrams: NgramOptions | None = None
     # A word is what this regex matches, instead of the rule's step 3 (--pattern).
     pattern: str | None = None
+    # Keep each input's counts apart as well as their sum (--by-file).
+    by_file: bool = False
 
 
 class BinaryContent(Exception):

@@ -40,6 +40,8 @@ class UnitResult:
     files: int = 0
     bytes_read: int = 0
     problems: list[InputProblem] = field(default_factory=list)
+    # With --by-file: each input's own counts, by input index.
+    by_file: dict[int, dict[bytes, int]] = field(default_factory=dict)
 
 
 class _UnitCounter:
@@ -82,23 +84,36 @@ class _UnitCounter:
 
     def _count(self, chunks: Iterable[bytes], file_range: FileRange) -> None:
         if not file_range.starts_file:  # the planner judged the file plain text
+            if self.options.by_file:
+                self._count_apart(chunks, file_range)
+                return
             _feed(self.shared, chunks)
             self.plain_ranges.append(file_range)
             return
         content = open_content(chunks, self.options)
-        if content.transformed:
-            own = TextCounter()
-            _feed(own, content.chunks)
-            own.end_text()
-            self.result.problems.extend(_skipped_run_warnings(own, file_range))
-            converted = word_counts(own.raw_counts, case_sensitive=self.options.case_sensitive)
-            self.own_words.update(converted.counts)
-            if converted.saw_invalid_utf8:
-                self.result.problems.append(_invalid_utf8_warning(file_range))
+        if content.transformed or self.options.by_file:
+            self._count_apart(content.chunks, file_range)
         else:
             _feed(self.shared, content.chunks)
             self.plain_ranges.append(file_range)
         self.result.files += 1
+
+    def _count_apart(self, chunks: Iterable[bytes], file_range: FileRange) -> None:
+        """A range with a TextCounter of its own: its counts are kept only if the whole
+        range went through, and can be told apart from other files' (--by-file)."""
+        own = TextCounter()
+        _feed(own, chunks)
+        own.end_text()
+        self.result.problems.extend(_skipped_run_warnings(own, file_range))
+        converted = word_counts(own.raw_counts, case_sensitive=self.options.case_sensitive)
+        self._keep(file_range, converted.counts)
+        if converted.saw_invalid_utf8:
+            self.result.problems.append(_invalid_utf8_warning(file_range))
+
+    def _keep(self, file_range: FileRange, counts: Mapping[bytes, int]) -> None:
+        self.own_words.update(counts)
+        if self.options.by_file:
+            add_counts(self.result.by_file.setdefault(file_range.input_index, {}), counts)
 
     def _count_pattern(self, chunks: Iterable[bytes], file_range: FileRange, pattern: str) -> None:
         """Files are never cut with a pattern (see the planner), so each is whole here."""
@@ -107,7 +122,7 @@ class _UnitCounter:
         counter.end_text()
         if counter.saw_invalid_utf8:
             self.result.problems.append(_invalid_utf8_warning(file_range))
-        self.own_words.update(counter.counts)
+        self._keep(file_range, counter.counts)
         self.result.files += 1
 
     def _count_ngrams(
@@ -127,7 +142,7 @@ class _UnitCounter:
         self.result.problems.extend(_skipped_run_warnings(ngrams.tokens, file_range))
         if ngrams.saw_invalid_utf8:
             self.result.problems.append(_invalid_utf8_warning(file_range))
-        self.own_words.update(ngrams.counts)
+        self._keep(file_range, ngrams.counts)
         if file_range.starts_file:
             self.result.files += 1
 
@@ -162,11 +177,15 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
     them, and run this again after a worker was lost."""
     counts = dict(left.counts)
     add_counts(counts, right.counts)
+    by_file = {index: dict(file_counts) for index, file_counts in left.by_file.items()}
+    for index, file_counts in right.by_file.items():
+        add_counts(by_file.setdefault(index, {}), file_counts)
     return UnitResult(
         counts,
         files=left.files + right.files,
         bytes_read=left.bytes_read + right.bytes_read,
         problems=[*left.problems, *right.problems],
+        by_file=by_file,
     )
 
 

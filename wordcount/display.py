@@ -7,7 +7,6 @@ import io
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 
 import click
@@ -15,8 +14,15 @@ import click
 from wordcount.engine import CountResult
 from wordcount.lifecycle import WorkerFailure
 from wordcount.problems import InputProblem, summary_line
-from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
-from wordcount.selection import Statistics, ranked_with_ties
+from wordcount.report import (
+    Summary,
+    csv_lines,
+    json_lines,
+    ranked,
+    tsv_by_file_lines,
+    tsv_lines,
+)
+from wordcount.selection import Selection, Statistics, file_ranges, ranked_with_ties
 from wordcount.status import ExitStatus
 from wordcount.text import quote_path
 
@@ -131,32 +137,43 @@ def report_summary(result: CountResult) -> None:
 
 def write_report(
     result: CountResult,
-    counts: Counter[str],
+    selection: Selection,
     *,
     top: int,
     ties: bool,
     stats: bool,
+    by_file: bool,
     output_format: str,
     elapsed: float,
 ) -> int:
     """The selected counts on stdout; statistics too if asked (on stderr for tsv and csv,
-    so that the data stream stays clean)."""
+    so that the data stream stays clean); with by_file, each file's counts as well."""
+    counts = selection.apply(result.counts)
     rows = ranked_with_ties(counts, top=top) if ties else ranked(counts, top=top)
     summary = Summary(sum(counts.values()), len(counts), result.files)
     statistics = Statistics.of(counts, files=result.files) if stats else None
+    per_file = [
+        (path, ranked(selection.apply(file_counts), top=top))
+        for path, file_counts in result.by_file.items()
+    ]
+    ranges = file_ranges(result.by_file, selection) if by_file else None
     try:
         if output_format == "table":
             from wordcount.output import console, render_statistics, render_table
 
-            console.print(render_table(rows, summary, elapsed_seconds=elapsed))
+            console.print(render_table(rows, summary, elapsed_seconds=elapsed, ranges=ranges))
             if statistics is not None:
                 console.print(render_statistics(statistics.rows()))
         else:
             lines = {
-                "tsv": lambda: tsv_lines(rows),
-                "csv": lambda: csv_lines(rows),
+                "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
+                "csv": lambda: csv_lines(rows, ranges=ranges),
                 "json": lambda: json_lines(
-                    rows, summary, stats=statistics.as_json() if statistics else None
+                    rows,
+                    summary,
+                    stats=statistics.as_json() if statistics else None,
+                    ranges=ranges,
+                    by_file=per_file if by_file else None,
                 ),
             }[output_format]()
             sys.stdout.writelines(lines)

@@ -62,8 +62,13 @@ class CountResult:
     problems: list[InputProblem] = field(default_factory=list)
     # Entries a walk left out because their names start with "." (see --hidden).
     hidden_skipped: int = 0
+    # With --by-file: each input's counts, by its name as given, in input order.
+    by_file: dict[str, Counter[str]] = field(default_factory=dict)
+    # The name of each input by index, to label by_file.
+    names: dict[int, str] = field(default_factory=dict, repr=False)
     # Counts as the units return them, keyed by UTF-8 bytes, until `finish` decodes them.
     _encoded_counts: Counter[bytes] = field(default_factory=Counter, repr=False)
+    _encoded_by_file: dict[int, dict[bytes, int]] = field(default_factory=dict, repr=False)
 
     @property
     def total_words(self) -> int:
@@ -75,6 +80,8 @@ class CountResult:
 
     def add(self, unit_result: UnitResult) -> None:
         add_counts(self._encoded_counts, unit_result.counts)
+        for index, file_counts in unit_result.by_file.items():
+            add_counts(self._encoded_by_file.setdefault(index, {}), file_counts)
         self.files += unit_result.files
         self.bytes_read += unit_result.bytes_read
         self.problems.extend(unit_result.problems)
@@ -84,6 +91,11 @@ class CountResult:
             {word.decode(): count for word, count in self._encoded_counts.items()}
         )
         self._encoded_counts = Counter()
+        self.by_file = {}
+        for index in sorted(self._encoded_by_file):  # a file named twice is one entry
+            decoded = {word.decode(): n for word, n in self._encoded_by_file[index].items()}
+            self.by_file.setdefault(self.names.get(index, str(index)), Counter()).update(decoded)
+        self._encoded_by_file = {}
         self.problems = in_input_order(self.problems)
 
 
@@ -117,6 +129,10 @@ def count_inputs(
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     inputs = expand_inputs(paths, walk=walk_options)
     result = CountResult(problems=list(inputs.problems), hidden_skipped=inputs.hidden_skipped)
+    result.names = {index: path for index, path, _ in inputs.files}
+    result.names.update(
+        (index, "<stdin>" if path == STDIN_PATH else path) for index, path in inputs.streams
+    )
     streams = _StreamCounter(inputs.streams, stdin, read_options)
 
     def plan_for(files: list[tuple[int, str, int]], workers: int) -> Plan:

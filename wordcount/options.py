@@ -116,6 +116,13 @@ selection_options = _apply(
             "the n-grams.",
         ),
         click.option(
+            "--by-file",
+            is_flag=True,
+            help="Per file: tsv gives file<TAB>word<TAB>count lines (each file's top N); "
+            "table, csv and json add a files column (in how many files a word occurs), and "
+            "json a by_file object.",
+        ),
+        click.option(
             "--stopwords",
             metavar="LIST|FILE",
             multiple=True,

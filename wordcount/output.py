@@ -3,9 +3,11 @@ a pipe never pay for importing rich."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from rich import box
 from rich.bar import Bar
-from rich.console import Console
+from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -21,7 +23,13 @@ console = Console()
 error_console = Console(stderr=True)
 
 
-def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -> Table:
+def render_table(
+    rows: list[Row],
+    summary: Summary,
+    *,
+    elapsed_seconds: float,
+    ranges: Counter[str] | None = None,
+) -> Table:
     """Words are data: each is a Text, never markup, so `[bold]` prints as itself, and
     its control characters are shown as \\xNN, so that none can act on the terminal."""
     caption = (
@@ -37,6 +45,8 @@ def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -
     table.add_column("word", overflow="fold", style="bold")
     table.add_column("count", justify="right")
     table.add_column("share", justify="right", style="cyan")
+    if ranges is not None:
+        table.add_column("files", justify="right")
     # Each row's bar is proportional to its count against the first row's, so that the
     # shape of the distribution (Zipf's, in real text) shows at a glance.
     table.add_column("", width=BAR_WIDTH, no_wrap=True)
@@ -44,7 +54,15 @@ def render_table(rows: list[Row], summary: Summary, *, elapsed_seconds: float) -
     for rank, (word, count) in enumerate(rows, start=1):
         share = count / summary.total_words if summary.total_words else 0.0
         bar = Bar(size=largest, begin=0, end=count, width=BAR_WIDTH, color="cyan")
-        table.add_row(str(rank), Text(escape_controls(word)), f"{count:,}", f"{share:.2%}", bar)
+        cells: list[RenderableType] = [
+            str(rank),
+            Text(escape_controls(word)),
+            f"{count:,}",
+            f"{share:.2%}",
+        ]
+        if ranges is not None:
+            cells.append(f"{ranges[word]:,}")
+        table.add_row(*cells, bar)
     return table
 
 

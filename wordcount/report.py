@@ -44,32 +44,54 @@ def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """word<TAB>count; a backslash or control character in a word is escaped (\\\\, \\t,
     \\n, \\r, \\xNN), so that every row is one line of two fields."""
     for word, count in rows:
-        if _TSV_SPECIAL.search(word):
-            word = _TSV_SPECIAL.sub(_tsv_escape, word)
-        yield f"{word}\t{count}\n"
+        yield f"{_tsv_field(word)}\t{count}\n"
 
 
-def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
+def _tsv_field(text: str) -> str:
+    return _TSV_SPECIAL.sub(_tsv_escape, text) if _TSV_SPECIAL.search(text) else text
+
+
+def tsv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]:
+    """--by-file in long format: file<TAB>word<TAB>count, files in input order."""
+    for path, rows in by_file:
+        for word, count in rows:
+            yield f"{_tsv_field(path)}\t{_tsv_field(word)}\t{count}\n"
+
+
+def csv_lines(rows: Iterable[Row], *, ranges: Counter[str] | None = None) -> Iterator[str]:
     """RFC 4180: a header, CRLF line ends; a word is quoted if it holds a quote, a comma
-    or any control character."""
-    yield "word,count\r\n"
+    or any control character. With ranges (--by-file), a files column too."""
+    yield "word,count,files\r\n" if ranges is not None else "word,count\r\n"
     for word, count in rows:
+        field = word
         if _CSV_NEEDS_QUOTES.search(word):
-            word = '"' + word.replace('"', '""') + '"'
-        yield f"{word},{count}\r\n"
+            field = '"' + word.replace('"', '""') + '"'
+        files = f",{ranges[word]}" if ranges is not None else ""
+        yield f"{field},{count}{files}\r\n"
 
 
 def json_lines(
-    rows: Iterable[Row], summary: Summary, *, stats: dict[str, float | int] | None = None
+    rows: Iterable[Row],
+    summary: Summary,
+    *,
+    stats: dict[str, float | int] | None = None,
+    ranges: Counter[str] | None = None,
+    by_file: Iterable[tuple[str, list[Row]]] | None = None,
 ) -> Iterator[str]:
+    top: list[dict[str, object]] = [{"word": word, "count": count} for word, count in rows]
+    if ranges is not None:
+        for row in top:
+            row["files"] = ranges[str(row["word"])]
     document: dict[str, object] = {
         "total_words": summary.total_words,
         "unique_words": summary.unique_words,
         "files": summary.files,
-        "top": [{"word": word, "count": count} for word, count in rows],
+        "top": top,
     }
     if stats is not None:
         document["stats"] = stats
+    if by_file is not None:
+        document["by_file"] = {path: dict(file_rows) for path, file_rows in by_file}
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal
     # would act on them. Outside strings they cannot occur, so escaping them is safe.
     text = json.dumps(document, ensure_ascii=False, indent=2)

@@ -116,3 +116,11 @@ class Statistics:
             "hapax_legomena": self.hapax_legomena,
             "tokens_per_file": round(self.tokens_per_file, 1),
         }
+
+
+def file_ranges(by_file: dict[str, Counter[str]], selection: Selection) -> Counter[str]:
+    """In how many files each word occurs (AntConc's "range")."""
+    ranges: Counter[str] = Counter()
+    for counts in by_file.values():
+        ranges.update(selection.apply(counts).keys())
+    return ranges
