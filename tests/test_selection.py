@@ -127,7 +127,8 @@ def test_stats_panel_under_the_table(text_file: Path) -> None:
 
 def test_controls_give_the_same_bytes_for_every_jobs(write_file: WriteFile) -> None:
     big = write_file("big.txt", TEXT * 50_000)  # 2.9 MB: -j 2 starts a pool
-    args = ["-n", "3", "--ties", "--stopwords", "en", "--min-count", "2", "-f", "json"]
+    args = ["-n", "3", "--ties", "--stopwords", "en", "--min-count", "2", "--min-length", "3"]
+    args += ["-f", "json"]
     outputs = {run_wordcount(["-j", jobs, *args, "--stats", str(big)]).stdout for jobs in "12"}
     assert len(outputs) == 1
     document = json.loads(outputs.pop())
@@ -207,3 +208,22 @@ def test_case_sensitive_is_the_same_for_every_jobs(write_file: WriteFile) -> Non
         b"The\t100000\nand\t100000\ncat\t100000\ndog\t100000\nthe\t100000\n"
         b"a\t50000\nend\t50000\nran\t50000\nsat\t50000\n"
     }
+
+
+@pytest.mark.parametrize(
+    ("env", "colour", "any_escape"),
+    [
+        ({"TERM": "xterm"}, False, False),  # a pipe: plain text
+        ({"TERM": "xterm", "FORCE_COLOR": "1"}, True, True),
+        ({"TERM": "xterm", "FORCE_COLOR": "1", "NO_COLOR": "1"}, False, True),  # bold stays
+        ({"TERM": "dumb", "FORCE_COLOR": "1"}, False, False),
+    ],
+)
+def test_colour_follows_no_color_force_color_and_term(
+    text_file: Path, env: dict[str, str], colour: bool, any_escape: bool
+) -> None:
+    full_env = {"NO_COLOR": "", **env}
+    result = run_wordcount(["-f", "table", "-n", "1", str(text_file)], env=full_env)
+    output = result.stdout.decode()
+    assert ("\x1b[36m" in output) is colour  # the share column's cyan
+    assert ("\x1b[" in output) is any_escape
