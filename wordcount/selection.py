@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from importlib import resources
 
 from wordcount.report import Row, rank_key, ranked
 from wordcount.rule import reference_words
@@ -51,6 +50,9 @@ def load_stopwords(sources: Iterable[str], *, case_sensitive: bool = False) -> f
     words: set[str] = set()
     for source in sources:
         if source in BUILTIN_STOPWORDS:
+            # Imported here: importlib.resources costs milliseconds that most runs never need.
+            from importlib import resources
+
             text = resources.files("wordcount").joinpath(f"stopwords/{source}.txt").read_text()
         else:
             with open(source, encoding="utf-8", errors="replace") as file:
