@@ -46,8 +46,9 @@ class UnitResult:
 
 class _UnitCounter:
     """The counts of one unit. Plain text shares one TextCounter, so that the rule runs
-    once per distinct raw token of the unit; a decompressed or decoded file gets its own,
-    kept only if the whole file went through."""
+    once per distinct raw token of the unit; a decompressed or decoded file, and every
+    range under --by-file, gets its own, kept only if the whole range went through.
+    --pattern and --ngrams count each range with a counter of their own kind."""
 
     def __init__(self, options: ReadOptions) -> None:
         self.options = options
