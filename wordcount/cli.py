@@ -9,7 +9,7 @@ import time
 
 import click
 
-from wordcount.cluster import INSTALL_HINT, ClusterUnavailable, resolve_cluster
+from wordcount.cluster import ClusterUnavailable, resolve_cluster
 from wordcount.content import ReadOptions
 from wordcount.display import (
     escape_what_the_output_encoding_cannot_hold,
@@ -242,7 +242,7 @@ def main(
         status = 128 + interrupt.signal_number if isinstance(interrupt, Terminated) else 130
     except ClusterUnavailable as error:
         click.echo(f"wordcount: error: {error}", err=True)
-        status = ExitStatus.USAGE_ERROR if str(error) == INSTALL_HINT else ExitStatus.INPUT_ERROR
+        status = ExitStatus.USAGE_ERROR if error.missing_extra else ExitStatus.INPUT_ERROR
     except WorkerFailure as failure:
         report_worker_failure(failure)
         status = ExitStatus.WORKER_FAILED

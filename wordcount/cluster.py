@@ -27,7 +27,11 @@ _DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
 
 
 class ClusterUnavailable(Exception):
-    """Dask is not installed, or its scheduler cannot be reached in time."""
+    """Dask is not installed (missing_extra), or its scheduler cannot be reached in time."""
+
+    def __init__(self, message: str, *, missing_extra: bool = False) -> None:
+        super().__init__(message)
+        self.missing_extra = missing_extra
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,7 @@ def count_units_on_cluster(
     try:
         from distributed import Client, as_completed
     except ImportError:
-        raise ClusterUnavailable(INSTALL_HINT) from None
+        raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
 
     with _quiet_unless(cluster.verbose):
         try:

@@ -152,11 +152,9 @@ def write_report(
     rows = ranked_with_ties(counts, top=top) if ties else ranked(counts, top=top)
     summary = Summary(sum(counts.values()), len(counts), result.files)
     statistics = Statistics.of(counts, files=result.files) if stats else None
-    per_file = [
-        (path, ranked(selection.apply(file_counts), top=top))
-        for path, file_counts in result.by_file.items()
-    ]
-    ranges = file_ranges(result.by_file, selection) if by_file else None
+    selected_by_file = {path: selection.apply(counts) for path, counts in result.by_file.items()}
+    per_file = [(path, ranked(counts, top=top)) for path, counts in selected_by_file.items()]
+    ranges = file_ranges(selected_by_file.values()) if by_file else None
     try:
         if output_format == "table":
             from wordcount.output import console, render_statistics, render_table

@@ -121,9 +121,9 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
 
 def apply_test_fault(path: str) -> None:
     """The test-only fault for this path, if WORDCOUNT_TEST_FAULT names its file."""
-    action, _, name = _TEST_FAULT.partition(":")
-    if not name or os.path.basename(path) != name:
+    if not _FAULT_FILE_NAME or os.path.basename(path) != _FAULT_FILE_NAME:
         return
+    action = _FAULT_ACTION
     if action == "kill":
         os.kill(os.getpid(), signal.SIGKILL)
     elif action == "hang":
@@ -136,4 +136,5 @@ class _UnpicklableError(Exception):
     """Holds a lambda, so it cannot be pickled back to the main process."""
 
 
-_TEST_FAULT = os.environ.get(TEST_FAULT_VARIABLE, "")
+# Read once: apply_test_fault runs for every range a worker counts.
+_FAULT_ACTION, _, _FAULT_FILE_NAME = os.environ.get(TEST_FAULT_VARIABLE, "").partition(":")

@@ -120,9 +120,9 @@ class Statistics:
         }
 
 
-def file_ranges(by_file: dict[str, Counter[str]], selection: Selection) -> Counter[str]:
+def file_ranges(files_counts: Iterable[Counter[str]]) -> Counter[str]:
     """In how many files each word occurs (AntConc's "range")."""
     ranges: Counter[str] = Counter()
-    for counts in by_file.values():
-        ranges.update(selection.apply(counts).keys())
+    for counts in files_counts:
+        ranges.update(counts.keys())
     return ranges

@@ -121,6 +121,7 @@ def words_of_raw_token(
     if token_words is not None:
         return token_words, True
     token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
+    # An invalid token is not cached, so that every unit holding it reports it.
     if valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
         if len(cache) >= _CACHE_LIMIT:
             cache.clear()
@@ -132,22 +133,15 @@ def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> 
     """Apply the rule once per distinct raw token, weighting its words by its count."""
     words: dict[bytes, int] = {}
     get = words.get
-    cache = _words_caches[case_sensitive]
     saw_invalid_utf8 = False
     for raw, count in raw_counts.items():
         if raw.isalnum():  # ASCII letters and digits only: the rule reduces to lowercasing
             word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
             words[word] = get(word, 0) + count
             continue
-        token_words = cache.get(raw)
-        if token_words is None:
-            token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
-            if not valid_utf8:
-                saw_invalid_utf8 = True  # not cached, so that every unit holding it reports it
-            elif len(raw) <= _CACHEABLE_TOKEN_BYTES:
-                if len(cache) >= _CACHE_LIMIT:
-                    cache.clear()
-                cache[raw] = token_words
+        token_words, valid_utf8 = words_of_raw_token(raw, case_sensitive=case_sensitive)
+        if not valid_utf8:
+            saw_invalid_utf8 = True
         for word in token_words:
             words[word] = get(word, 0) + count
     return WordCounts(words, saw_invalid_utf8)
