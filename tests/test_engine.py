@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import pickle
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
@@ -12,7 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from wordcount import count_inputs, reference_words
-from wordcount.planner import FILE_COST_BYTES, plan_units
+from wordcount.counting import SMALL_FILE_BYTES, count_unit
+from wordcount.planner import FILE_COST_BYTES, FileRange, WorkUnit, plan_units
 
 PROSE = (
     "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
@@ -124,3 +126,37 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
     assert [(p.path, p.message, p.is_error) for p in result.problems] == [
         (str(latin1), "not valid UTF-8; its invalid words were read as cp1252", False)
     ]
+
+
+def test_a_work_unit_survives_pickling_as_columns() -> None:
+    unit = WorkUnit((FileRange("a.txt", 0, 0, None), FileRange("b.txt", 3, 100, 250)), size=400)
+    assert pickle.loads(pickle.dumps(unit)) == unit
+    assert pickle.loads(pickle.dumps(WorkUnit((), 0))) == WorkUnit((), 0)
+
+
+@pytest.mark.parametrize("size", [SMALL_FILE_BYTES - 1, SMALL_FILE_BYTES, SMALL_FILE_BYTES + 1])
+def test_files_either_side_of_the_small_file_limit_count_the_same(
+    tmp_path: Path, size: int
+) -> None:
+    """Below the limit a file is read in one call; at it and above, in chunks."""
+    body = b"\xef\xbb\xbfsmall " + b"x" * (size - 15) + b" big\r\n"  # 15 bytes besides the x run
+    assert len(body) == size
+    path = tmp_path / "edge.txt"
+    path.write_bytes(body)
+    result = count_unit(WorkUnit((FileRange(str(path), 0, 0, None),), size))
+    assert result.counts == {b"small": 1, b"x" * (size - 15): 1, b"big": 1}
+    assert (result.files, result.bytes_read, result.problems) == (1, size, [])
+
+
+def test_small_files_that_need_decoding_or_are_binary_still_get_the_full_path(
+    tmp_path: Path,
+) -> None:
+    import gzip
+
+    (tmp_path / "packed.txt.gz").write_bytes(gzip.compress(b"packed words words"))
+    (tmp_path / "wide.txt").write_bytes("\ufeffwide words".encode("utf-16-le"))
+    (tmp_path / "blob.bin").write_bytes(b"blob\x00words")
+    result = count_inputs(paths=[str(tmp_path)], jobs=1)
+    assert result.counts == {"words": 3, "packed": 1, "wide": 1}
+    assert result.files == 2
+    assert [problem.path for problem in result.problems] == [str(tmp_path / "blob.bin")]

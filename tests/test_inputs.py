@@ -380,7 +380,7 @@ def test_permission_errors_are_reported_even_when_simulated(
     (tmp_path / "good.txt").write_bytes(b"good")
     (tmp_path / "locked.txt").write_bytes(b"secret")
     (tmp_path / "locked").mkdir()
-    real_open, real_scandir = open, os.scandir
+    real_open, real_os_open, real_scandir = open, os.open, os.scandir
 
     def deny(path: str) -> None:
         if os.path.basename(path) in ("locked", "locked.txt"):
@@ -390,11 +390,16 @@ def test_permission_errors_are_reported_even_when_simulated(
         deny(path)
         return real_open(path, *args, **kwargs)
 
+    def fake_os_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        deny(path)
+        return real_os_open(path, *args, **kwargs)
+
     def fake_scandir(path: str) -> Any:
         deny(path)
         return real_scandir(path)
 
     monkeypatch.setattr(remote, "open", fake_open, raising=False)
+    monkeypatch.setattr(os, "open", fake_os_open)
     monkeypatch.setattr(os, "scandir", fake_scandir)
     result = invoke([str(tmp_path), "-j", "1", "--quiet"])  # --quiet keeps errors
     assert result.stdout_bytes == b"good\t1\n"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from wordcount import count_inputs
 from wordcount.content import BinaryContent, ReadOptions, UndecodableContent, open_content
-from wordcount.counting import UnitResult, count_stream
-from wordcount.engine import CountResult
+from wordcount.counting import count_stream
 from wordcount.report import ranked, tsv_lines
+from wordcount.results import CountResult, UnitResult
 
 # Bytes that matter to the splitter and decoder, mixed with anything at all.
 INTERESTING = [b"\n", b"\r\n", b" ", b".", b"'", b"\xe9", b"\xc3\xa9", b"\xe2\x80\x99", b"\x00"]

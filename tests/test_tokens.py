@@ -148,6 +148,21 @@ def test_cutting_long_runs_is_exact(text: str, cuts: list[int]) -> None:
 
 
 @settings(max_examples=300, deadline=None)
+@given(text=TEXT, slice_bytes=st.integers(min_value=1, max_value=64))
+def test_counting_a_chunk_in_slices_is_exact(text: str, slice_bytes: int) -> None:
+    """A chunk is split and counted a slice at a time; a token across slices stays whole."""
+    text = text.removeprefix("\ufeff")
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    counter = TextCounter(slice_bytes=slice_bytes)
+    counter.feed(data)
+    counter.end_text()
+    assert _decoded(word_counts(counter.raw_counts).counts) == Counter(reference_words(text))
+
+
+@settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 400), max_size=6))
 def test_any_bytes_count_the_same_however_they_are_chunked(data: bytes, cuts: list[int]) -> None:
     whole = count_stream(io.BytesIO(data), input_index=0, name="t")

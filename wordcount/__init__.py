@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from wordcount.engine import CountResult, count_inputs
+from wordcount.engine import count_inputs
+from wordcount.results import CountResult
 from wordcount.rule import reference_words
 
 __all__ = ["CountResult", "__version__", "count_inputs", "reference_words"]

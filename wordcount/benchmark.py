@@ -11,7 +11,8 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from wordcount.engine import CountResult, count_inputs
+from wordcount.engine import count_inputs
+from wordcount.results import CountResult
 
 
 @dataclass(frozen=True)

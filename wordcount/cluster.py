@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from wordcount.content import ReadOptions
-from wordcount.counting import UnitResult, combined, count_unit
+from wordcount.counting import count_unit
 from wordcount.lifecycle import WorkerFailure
 from wordcount.planner import WorkUnit
+from wordcount.results import UnitResult, combined
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount[dask]'"
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.

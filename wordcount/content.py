@@ -28,10 +28,9 @@ from wordcount.tokens import UTF8_BOM
 # The definition of binary looks this far; it also covers every magic number and
 # byte-order mark, and is small next to a unit.
 SNIFF_BYTES = 64 << 10
-# Each read hands the fast path this much: large enough that per-chunk overhead vanishes,
-# small enough that the chunk's tokens stay near the core's L2 cache (two workers on two
-# cores measured a few percent faster than with 1 MiB) and a worker's memory stays small.
-# Decompressed text moves on in pieces of the same size.
+# Each read hands the fast path this much (which counts it in slices, see
+# tokens.SLICE_BYTES): large enough that per-read overhead vanishes, small enough that a
+# worker's memory stays small. Decompressed text moves on in pieces of the same size.
 READ_CHUNK_BYTES = 256 << 10
 
 BINARY_MESSAGE = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterable, Iterator
 
 import click
 
-from wordcount.engine import CountResult
 from wordcount.lifecycle import WorkerFailure
 from wordcount.problems import InputProblem, summary_line
 from wordcount.report import (
@@ -22,6 +21,7 @@ from wordcount.report import (
     tsv_by_file_lines,
     tsv_lines,
 )
+from wordcount.results import CountResult
 from wordcount.selection import Selection, Statistics, file_ranges, ranked_with_ties
 from wordcount.status import ExitStatus
 from wordcount.text import quote_path

@@ -10,7 +10,7 @@
                    │                                  │     the same on Dask workers ──┤
                    └─▶ streams ("-", FIFOs) ─▶ count_stream here, while the pool works │
                                                                                         ▼
-                               CountResult ◀── counting.add_counts, as units complete ──┘
+                               CountResult ◀── results.add_counts, as units complete ───┘
 
 The engine imports neither click nor rich; every setting arrives as an argument.
 """
@@ -18,19 +18,12 @@ The engine imports neither click nor rich; every setting arrives as an argument.
 from __future__ import annotations
 
 import os
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from wordcount.content import ReadOptions
-from wordcount.counting import (
-    DEFAULT_READ_OPTIONS,
-    UnitResult,
-    add_counts,
-    count_stream,
-    count_unit,
-)
+from wordcount.counting import DEFAULT_READ_OPTIONS, count_stream, count_unit
 from wordcount.inputs import STDIN_PATH, WalkOptions, expand_inputs
 from wordcount.lifecycle import (
     WorkerFailure,
@@ -39,8 +32,9 @@ from wordcount.lifecycle import (
     stop_workers,
 )
 from wordcount.planner import Plan, WorkUnit, plan_units
-from wordcount.problems import InputProblem, describe_os_error, in_input_order
+from wordcount.problems import InputProblem, describe_os_error
 from wordcount.remote import is_url
+from wordcount.results import CountResult, UnitResult
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -52,51 +46,6 @@ START_METHODS = ("fork", "spawn", "forkserver")
 # Below this much input a pool costs more to start than it saves: starting workers takes
 # tens of milliseconds (more under spawn), while one core counts 2 MiB in about as long.
 POOL_MIN_BYTES = 2 << 20
-
-
-@dataclass
-class CountResult:
-    counts: Counter[str] = field(default_factory=Counter)
-    files: int = 0
-    bytes_read: int = 0
-    problems: list[InputProblem] = field(default_factory=list)
-    # Entries a walk left out because their names start with "." (see --hidden).
-    hidden_skipped: int = 0
-    # With --by-file: each input's counts, by its name as given, in input order.
-    by_file: dict[str, Counter[str]] = field(default_factory=dict)
-    # The name of each input by index, to label by_file.
-    names: dict[int, str] = field(default_factory=dict, repr=False)
-    # Counts as the units return them, keyed by UTF-8 bytes, until `finish` decodes them.
-    _encoded_counts: Counter[bytes] = field(default_factory=Counter, repr=False)
-    _encoded_by_file: dict[int, dict[bytes, int]] = field(default_factory=dict, repr=False)
-
-    @property
-    def total_words(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def has_errors(self) -> bool:
-        return any(problem.is_error for problem in self.problems)
-
-    def add(self, unit_result: UnitResult) -> None:
-        add_counts(self._encoded_counts, unit_result.counts)
-        for index, file_counts in unit_result.by_file.items():
-            add_counts(self._encoded_by_file.setdefault(index, {}), file_counts)
-        self.files += unit_result.files
-        self.bytes_read += unit_result.bytes_read
-        self.problems.extend(unit_result.problems)
-
-    def finish(self) -> None:
-        self.counts = Counter(
-            {word.decode(): count for word, count in self._encoded_counts.items()}
-        )
-        self._encoded_counts = Counter()
-        self.by_file = {}
-        for index in sorted(self._encoded_by_file):  # a file named twice is one entry
-            decoded = {word.decode(): n for word, n in self._encoded_by_file[index].items()}
-            self.by_file.setdefault(self.names.get(index, str(index)), Counter()).update(decoded)
-        self._encoded_by_file = {}
-        self.problems = in_input_order(self.problems)
 
 
 def available_cpus() -> int:

@@ -7,9 +7,9 @@ so every raw token, and so every word, lies inside exactly one unit.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from wordcount.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, ReadOptions, classify_head
 from wordcount.problems import InputProblem, ProblemKind, describe_os_error
@@ -34,9 +34,12 @@ MAX_UNIT_BYTES = 64 << 20
 MIN_UNIT_BYTES = 256 << 10
 
 
-@dataclass(frozen=True)
-class FileRange:
-    """Bytes [start, end) of one input file; end None means up to the end of the file."""
+class FileRange(NamedTuple):
+    """Bytes [start, end) of one input file; end None means up to the end of the file.
+
+    A named tuple, not a dataclass: 20,000 small files make 20,000 of these, which the
+    main process creates before any worker can start.
+    """
 
     path: str
     input_index: int
@@ -52,6 +55,23 @@ class FileRange:
 class WorkUnit:
     ranges: tuple[FileRange, ...]
     size: int
+
+    def __reduce__(self) -> tuple[Callable[..., WorkUnit], tuple[object, ...]]:
+        # Pickled as four columns of plain values, which pickle copies in C: the main
+        # process pickles every unit before the workers start, and for 20,000 small files
+        # that took 11 ms as FileRange objects against 3 ms as columns.
+        columns = tuple(zip(*self.ranges, strict=True)) if self.ranges else ((), (), (), ())
+        return _unit_from_columns, (*columns, self.size)
+
+
+def _unit_from_columns(
+    paths: tuple[str, ...],
+    indexes: tuple[int, ...],
+    starts: tuple[int, ...],
+    ends: tuple[int | None, ...],
+    size: int,
+) -> WorkUnit:
+    return WorkUnit(tuple(map(FileRange, paths, indexes, starts, ends)), size)
 
 
 @dataclass

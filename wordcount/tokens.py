@@ -1,7 +1,7 @@
 """The fast path of the word rule: byte chunks in, word counts out.
 
-    chunk ──bytes.translate──▶ every safe separator byte becomes b" "
-          ──bytes.split──────▶ raw tokens ──Counter (C)──▶ {raw token: n}
+    chunk, 16 KiB at a time ──bytes.translate──▶ every safe separator byte becomes b" "
+                            ──bytes.split──────▶ raw tokens ──Counter (C)──▶ {raw token: n}
     {raw token: n} ──the rule, once per distinct raw token──▶ {word: n}
 
 A raw token is a maximal run of bytes that are not safe separators. Cutting the text at a
@@ -53,6 +53,12 @@ _NOT_IGNORABLE_ASCII = rb"[\x00-\x26\x28-\x2d\x2f-\x39\x3b-\x5d\x5f\x61-\x7f]"
 _EXACT_CUT = re.compile(
     rb"[<=>]|(?<=" + _NOT_IGNORABLE_ASCII + rb")[.:^`](?=" + _NOT_IGNORABLE_ASCII + rb")"
 )
+
+# Chunks are split into tokens and counted this many bytes at a time: the token list of a
+# slice (about 2,700 objects) stays in the core's cache between bytes.split creating it
+# and Counter counting it. 43 MB of English counted in 0.75 s in 16 KiB slices against
+# 0.83 s in 256 KiB ones; below 8 KiB the per-slice overhead eats the gain.
+SLICE_BYTES = 16 << 10
 
 # Distinct raw tokens seen recently, with their words as UTF-8: real text repeats its
 # vocabulary across units, so a worker converts most raw tokens once per process, not once
@@ -154,14 +160,25 @@ class TextCounter:
     then the next text may start. A token never spans two texts.
     """
 
-    def __init__(self, *, max_run_bytes: int = MAX_RUN_BYTES) -> None:
+    def __init__(
+        self, *, max_run_bytes: int = MAX_RUN_BYTES, slice_bytes: int = SLICE_BYTES
+    ) -> None:
         self.max_run_bytes = max_run_bytes
+        self.slice_bytes = slice_bytes
         self.raw_counts: Counter[bytes] = Counter()
         self.skipped_runs = 0
         self._carry = b""
         self._skipping_run = False
 
     def feed(self, chunk: bytes) -> None:
+        slice_bytes = self.slice_bytes
+        if len(chunk) <= slice_bytes:
+            self._feed_slice(chunk)
+            return
+        for start in range(0, len(chunk), slice_bytes):
+            self._feed_slice(chunk[start : start + slice_bytes])
+
+    def _feed_slice(self, chunk: bytes) -> None:
         data = self._carry + chunk if self._carry else chunk
         spaced = data.translate(_SEPARATORS_TO_SPACE)
         if self._skipping_run:
