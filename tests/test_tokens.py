@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from wordcount.content import ReadOptions
 from wordcount.counting import count_stream
 from wordcount.rule import reference_words
-from wordcount.tokens import SAFE_SEPARATORS, TextCounter, word_counts
+from wordcount.tokens import (
+    QUOTES_AS_ASCII,
+    SAFE_SEPARATORS,
+    TextCounter,
+    word_counts,
+    words_of_raw_token,
+)
 
 
 def _decoded(counts: dict[bytes, int]) -> Counter[str]:
@@ -51,6 +57,31 @@ class ChunkedStream(io.RawIOBase):
 
     def read(self, size: int = -1) -> bytes:
         return self._chunks.pop(0) if self._chunks else b""
+
+
+def test_quotes_read_as_ascii_are_what_the_rule_makes_of_them() -> None:
+    """The shortcut for quoted ASCII words holds only for characters NFKC leaves alone,
+    that are not letters, marks or digits, and that no other character composes with."""
+    composed_from = set()
+    for code_point in range(0x110000):
+        decomposition = unicodedata.decomposition(chr(code_point))
+        if decomposition and not decomposition.startswith("<"):  # canonical: may compose
+            composed_from.update(int(part, 16) for part in decomposition.split())
+    for quote, replacement in QUOTES_AS_ASCII.items():
+        assert unicodedata.normalize("NFKC", chr(quote)) == chr(quote)
+        assert unicodedata.category(chr(quote))[0] not in "LMN"
+        assert quote not in composed_from
+        assert replacement == ("'" if quote == 0x2019 else " ")
+    for token in [
+        "\u2018Well",
+        "MARMALADE\u2019",
+        "\u201cOh\u201d",
+        "don\u2019t",
+        "a\u2014b\u2013c",
+    ]:
+        words, valid = words_of_raw_token(token.encode())
+        assert [word.decode() for word in words] == reference_words(token)
+        assert valid
 
 
 def _split_at(data: bytes, cuts: list[int]) -> list[bytes]:
@@ -92,6 +123,14 @@ TRICKY = [
     "J\u030c",
     "\u00df",
     "\u2014",
+    "\u2013",
+    "\u2018",
+    "\u201c",
+    "\u201d",
+    "\u2018\u03a3",
+    "\u03a3\u2019",
+    "end.",
+    "I:",
     "\u2026",
     "\x00",
     "na\u00efve",

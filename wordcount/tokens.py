@@ -37,6 +37,16 @@ _SPACE = 0x20
 # bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
 _ASCII_WORD_ANY_CASE = re.compile(ASCII_WORD_PATTERN_ANY_CASE.encode("ascii"))
+# Without an apostrophe, to the runs of letters and digits.
+_NOT_ALNUM = bytes(byte for byte in range(128) if not chr(byte).isalnum())
+_NOT_ALNUM_TO_SPACE = bytes.maketrans(_NOT_ALNUM, b" " * len(_NOT_ALNUM))
+# Quotes and dashes that English text puts next to ASCII words. In a token whose other
+# characters are ASCII the rule reads them as the ASCII below: NFKC leaves all of them
+# alone, none is a letter, and with no Greek sigma in such a token the case-ignorable
+# curly quotes change nothing; U+2019 is the rule's apostrophe.
+QUOTES_AS_ASCII = str.maketrans(
+    {"\u2018": " ", "\u2019": "'", "\u201c": " ", "\u201d": " ", "\u2013": " ", "\u2014": " "}
+)
 UTF8_BOM = b"\xef\xbb\xbf"
 
 # A run of this many bytes with no safe separator is cut at the last place inside it
@@ -113,6 +123,9 @@ def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, 
         text, valid = decode_cp1252(raw), False
     else:
         valid = True
+        ascii_text = text.translate(QUOTES_AS_ASCII)
+        if ascii_text.isascii():  # "‘Well", "don’t": quotes around ASCII words
+            return _words_of_raw_token(ascii_text.encode(), case_sensitive)[0], True
     words = words_of_text(text, case_sensitive=case_sensitive)
     return tuple(word.encode() for word in words), valid
 
@@ -136,7 +149,11 @@ def words_of_raw_token(
 
 
 def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> WordCounts:
-    """Apply the rule once per distinct raw token, weighting its words by its count."""
+    """Apply the rule once per distinct raw token, weighting its words by its count.
+
+    Every worker converts its whole vocabulary, so this runs in full on each of them; the
+    two commonest kinds of token are converted inline, without a call or the cache.
+    """
     words: dict[bytes, int] = {}
     get = words.get
     saw_invalid_utf8 = False
@@ -144,6 +161,11 @@ def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> 
         if raw.isalnum():  # ASCII letters and digits only: the rule reduces to lowercasing
             word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
             words[word] = get(word, 0) + count
+            continue
+        if raw.isascii() and b"'" not in raw:  # "end.", "3.14": runs of letters and digits
+            ascii_words = (raw if case_sensitive else raw.lower()).translate(_NOT_ALNUM_TO_SPACE)
+            for word in ascii_words.split():
+                words[word] = get(word, 0) + count
             continue
         token_words, valid_utf8 = words_of_raw_token(raw, case_sensitive=case_sensitive)
         if not valid_utf8:
