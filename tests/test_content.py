@@ -6,6 +6,7 @@ import bz2
 import gzip
 import io
 import lzma
+import os
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -107,6 +108,26 @@ def test_binary_inside_a_compressed_file_is_skipped(tmp_path: Path) -> None:
 )
 def test_paths_of_this_process_s_own_files_are_streams(path: str, stream: bool) -> None:
     assert is_stream_path(path) is stream
+
+
+@pytest.mark.parametrize(
+    ("working_directory", "path", "stream"),
+    [
+        ("/dev/fd", "3", True),
+        ("/dev", "stdin", True),
+        ("/dev/fd/sub", "../4", True),
+        ("/proc/self/fd", "0", True),
+        ("/home/ann", "../../dev/fd/3", True),
+        ("/home/ann", "notes.txt", False),
+        ("/dev", "null", False),
+    ],
+)
+def test_relative_paths_are_streams_by_where_they_lead(
+    working_directory: str, path: str, stream: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(os, "getcwd", lambda: working_directory)
+    assert is_stream_path(path) is stream
+    assert is_stream_path(path, working_directory=working_directory) is stream
 
 
 def test_globs_match_names_or_whole_paths() -> None:

@@ -62,8 +62,23 @@ class Inputs:
         return self._next_index - 1
 
 
-def is_stream_path(path: str) -> bool:
-    return path == STDIN_PATH or _PROCESS_LOCAL.match(os.path.abspath(path)) is not None
+def is_stream_path(path: str, *, working_directory: str | None = None) -> bool:
+    """working_directory: os.getcwd(), if the caller has it already."""
+    if path == STDIN_PATH:
+        return True
+    # The absolute path can hold "fd" or "stdin" only if the path or the working directory
+    # does (abspath joins them with "/" and drops whole components): checking the text
+    # first spares each of 20,000 named files an abspath and a getcwd, 40 ms in all.
+    if not _may_name_fd_or_stdin(path):
+        if path.startswith("/"):
+            return False
+        if not _may_name_fd_or_stdin(working_directory or os.getcwd()):
+            return False
+    return _PROCESS_LOCAL.match(os.path.abspath(path)) is not None
+
+
+def _may_name_fd_or_stdin(path: str) -> bool:
+    return "fd" in path or "stdin" in path
 
 
 def names_a_stream(path: str) -> bool:
@@ -82,11 +97,12 @@ def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> I
     """Files named are always counted; the walk options govern only what a walk finds."""
     walk = walk or WalkOptions()
     inputs = Inputs()
+    working_directory = os.getcwd()
     for path in paths:
         if is_url(path):
             _add_url(path, walk, inputs)
             continue
-        if is_stream_path(path):
+        if is_stream_path(path, working_directory=working_directory):
             inputs.streams.append((inputs.take_index(), path))
             continue
         try:
