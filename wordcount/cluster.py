@@ -96,9 +96,15 @@ def count_units_on_cluster(
     except ImportError:
         raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
 
+    class ClosedByWith(Client):
+        def __del__(self) -> None:
+            """Nothing: a client is closed by `with` below. Dask's own __del__, run at exit
+            on a client whose constructor failed (a malformed address), waited twice the
+            timeout and then printed a traceback."""
+
     with _quiet_unless(cluster.verbose):
         try:
-            client = Client(  # type: ignore[no-untyped-call]
+            client = ClosedByWith(  # type: ignore[no-untyped-call]
                 cluster.address,
                 scheduler_file=cluster.scheduler_file,
                 timeout=cluster.timeout,
