@@ -196,6 +196,7 @@ def count_unit(
                 if on_bytes is not None:
                     on_bytes(len(small_file))
                 continue
+            # Larger, or compressed, encoded or binary: opened again, for the path below.
         try:
             file = open_input(file_range.path)
         except OSError as error:
