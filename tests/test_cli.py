@@ -8,12 +8,15 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import click
 import pytest
 from rich.console import Console
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
+from wordcount import CountResult, count_inputs, tokens
+from wordcount.benchmark import run_benchmark
 from wordcount.cli import main
 from wordcount.output import render_table
 from wordcount.report import Summary
@@ -237,6 +240,21 @@ def test_benchmark_mode_prints_both_runs_and_checks_them(corpus: list[Path]) -> 
     assert header == ["run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency"]
     assert (serial[:2], parallel[:2]) == (["serial", "1"], ["parallel", "2"])
     assert serial[5:] == ["1.00", "100%"]
+
+
+def test_every_benchmark_run_starts_with_no_converted_tokens(write_file: WriteFile) -> None:
+    """Forked workers would otherwise inherit the conversions of earlier runs."""
+    quoted = write_file("quoted.txt", "\u2018Well,\u2019 she said, \u2018don\u2019t.\u2019\n")
+    cache_sizes = []
+
+    def count(**settings: Any) -> CountResult:
+        cache_sizes.append(sum(len(cache) for cache in tokens._words_caches.values()))
+        return count_inputs(**settings)
+
+    benchmark = run_benchmark(paths=[str(quoted)], jobs=2, repeat=2, count=count)
+    assert cache_sizes == [0, 0, 0, 0]
+    assert sum(len(cache) for cache in tokens._words_caches.values()) > 0  # the runs fill it
+    assert benchmark.identical
 
 
 def test_benchmark_refuses_stdin() -> None:

@@ -87,6 +87,12 @@ _CP1252_OVER_LATIN1 = {
 }
 
 
+def forget_converted_tokens() -> None:
+    """Empty this process's cache of converted raw tokens, as in a process just started."""
+    for cache in _words_caches.values():
+        cache.clear()
+
+
 def first_safe_separator(data: bytes) -> int:
     """Index of the first safe separator byte in data, or -1."""
     return data.translate(_SEPARATORS_TO_SPACE).find(b" ")
