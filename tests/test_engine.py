@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import pickle
 from collections import Counter
@@ -14,6 +15,7 @@ from hypothesis import strategies as st
 
 from wordcount import count_inputs, reference_words
 from wordcount.counting import SMALL_FILE_BYTES, count_unit
+from wordcount.lifecycle import objects_frozen
 from wordcount.planner import FILE_COST_BYTES, FileRange, WorkUnit, plan_units
 
 PROSE = (
@@ -160,3 +162,16 @@ def test_small_files_that_need_decoding_or_are_binary_still_get_the_full_path(
     assert result.counts == {"words": 3, "packed": 1, "wide": 1}
     assert result.files == 2
     assert [problem.path for problem in result.problems] == [str(tmp_path / "blob.bin")]
+
+
+def test_the_pool_starts_with_objects_frozen_and_leaves_none_frozen(tmp_path: Path) -> None:
+    """Forked workers must not walk the parent's objects in their garbage collection, and
+    a library caller must not be left with objects that can never be collected."""
+    with pytest.raises(RuntimeError), objects_frozen():
+        assert gc.get_freeze_count() > 0
+        raise RuntimeError
+    assert gc.get_freeze_count() == 0
+    path = tmp_path / "prose.txt"
+    path.write_bytes(PROSE.encode() * 50)
+    count_inputs(paths=[str(path)], jobs=2, unit_bytes=512, pool_min_bytes=0)
+    assert gc.get_freeze_count() == 0

@@ -28,6 +28,7 @@ from wordcount.inputs import STDIN_PATH, WalkOptions, expand_inputs
 from wordcount.lifecycle import (
     WorkerFailure,
     initialize_worker,
+    objects_frozen,
     signals_blocked,
     stop_workers,
 )
@@ -143,7 +144,7 @@ def _count_in_pool(
     # A signal held back meanwhile is raised as the block ends, inside the try below.
     executor: ProcessPoolExecutor | None = None
     try:
-        with signals_blocked():
+        with signals_blocked(), objects_frozen():
             executor = ProcessPoolExecutor(
                 max_workers=workers, mp_context=context, initializer=initialize_worker
             )

@@ -14,6 +14,7 @@ that into WorkerFailure, and no partial counts are ever reported.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import time
@@ -68,6 +69,22 @@ def signals_blocked() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextlib.contextmanager
+def objects_frozen() -> Iterator[None]:
+    """Workers forked inside leave this process's objects out of their garbage collection.
+
+    Otherwise a worker's first full collection walks every object it shares with this
+    process, touching, and so copying, every page of them: a fresh worker took 19 ms to
+    unpickle a unit of 10,000 files against 5 ms with gc.freeze(). This process unfreezes
+    its objects as the block ends, so nothing it frees later is kept.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def initialize_worker() -> None:
