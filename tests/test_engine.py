@@ -167,9 +167,14 @@ def test_small_files_that_need_decoding_or_are_binary_still_get_the_full_path(
 def test_the_pool_starts_with_objects_frozen_and_leaves_none_frozen(tmp_path: Path) -> None:
     """Forked workers must not walk the parent's objects in their garbage collection, and
     a library caller must not be left with objects that can never be collected."""
-    with pytest.raises(RuntimeError), objects_frozen():
-        assert gc.get_freeze_count() > 0
-        raise RuntimeError
+
+    def fail_while_frozen() -> None:
+        with objects_frozen():
+            assert gc.get_freeze_count() > 0
+            raise RuntimeError("inside")
+
+    with pytest.raises(RuntimeError, match="inside"):
+        fail_while_frozen()
     assert gc.get_freeze_count() == 0
     path = tmp_path / "prose.txt"
     path.write_bytes(PROSE.encode() * 50)
