@@ -180,3 +180,16 @@ def test_the_pool_starts_with_objects_frozen_and_leaves_none_frozen(tmp_path: Pa
     path.write_bytes(PROSE.encode() * 50)
     count_inputs(paths=[str(path)], jobs=2, unit_bytes=512, pool_min_bytes=0)
     assert gc.get_freeze_count() == 0
+
+
+def test_a_file_gone_before_its_worker_reads_it_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_bytes(b"still here")
+    gone = str(tmp_path / "gone.txt")  # planned, then deleted before the worker got to it
+    unit = WorkUnit((FileRange(gone, 0, 0, None), FileRange(str(good), 1, 0, None)), 10)
+    result = count_unit(unit)
+    assert result.counts == {b"still": 1, b"here": 1}
+    assert [(p.input_index, p.message, p.is_error) for p in result.problems] == [
+        (0, "No such file or directory", True)
+    ]
+    assert (result.files, result.bytes_read) == (1, 10)
