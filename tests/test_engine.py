@@ -180,6 +180,14 @@ def test_the_pool_starts_with_objects_frozen_and_leaves_none_frozen(tmp_path: Pa
     path.write_bytes(PROSE.encode() * 50)
     count_inputs(paths=[str(path)], jobs=2, unit_bytes=512, pool_min_bytes=0)
     assert gc.get_freeze_count() == 0
+    gc.freeze()  # a caller's own freeze is left as it was
+    try:
+        frozen = gc.get_freeze_count()
+        with objects_frozen():
+            assert gc.get_freeze_count() == frozen
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.unfreeze()
 
 
 def test_a_file_gone_before_its_worker_reads_it_is_an_error_not_a_crash(tmp_path: Path) -> None:
