@@ -233,6 +233,14 @@ def test_sorting_the_output_in_a_script(write_file: WriteFile) -> None:
     assert result.stdout == b"z\t1\ny\t2\nx\t3\n"
 
 
+def test_after_a_double_dash_a_name_like_an_option_is_a_file(write_file: WriteFile) -> None:
+    dashed = write_file("-n.txt", "dash dash")
+    plain = write_file("plain.txt", "plain")
+    result = run_wordcount(["-f", "tsv", "--", dashed.name, plain.name], cwd=dashed.parent)
+    assert result.stdout == b"dash\t2\nplain\t1\n"
+    assert result.returncode == ExitStatus.SUCCESS
+
+
 def test_benchmark_mode_prints_both_runs_and_checks_them(corpus: list[Path]) -> None:
     result = run_wordcount(["--benchmark", "--repeat", "1", "-j", "2", str(corpus[1])])
     assert result.returncode == 0, result.stderr
