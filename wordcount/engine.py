@@ -142,6 +142,7 @@ def _count_in_pool(
     # forkserver and resource tracker where the start method uses them): they inherit the
     # block, so a Ctrl-C or SIGHUP to the process group cannot kill one half-started.
     # A signal held back meanwhile is raised as the block ends, inside the try below.
+    # Forked workers also start with this process's objects frozen (see objects_frozen).
     executor: ProcessPoolExecutor | None = None
     try:
         with signals_blocked(), objects_frozen():

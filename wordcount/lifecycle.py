@@ -4,6 +4,8 @@
     ─ blocks SIGINT/SIGTERM while starting ─▶ inherit the block; the initializer ignores
       the pool (a Ctrl-C in that window          SIGINT (the main process alone decides)
       would hit a half-started worker)          and unblocks the rest
+    ─ freezes its objects while forking ─────▶ their garbage collection leaves the shared
+                                                pages alone
     ─ SIGTERM, SIGHUP ─▶ Terminated, like Ctrl-C's KeyboardInterrupt
     ─ on any exception: stop_workers ─────────▶ SIGTERM, then SIGKILL after a grace period
 
