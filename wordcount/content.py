@@ -129,6 +129,14 @@ def open_content(raw_chunks: Iterable[bytes], options: ReadOptions) -> Content:
     return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed)
 
 
+def plain_text(whole: bytes, options: ReadOptions) -> bytes | None:
+    """A whole file, already read, as open_content would hand it on if it is plain text;
+    None if it is not (compressed, encoded or binary)."""
+    if classify_head(whole, options) is not HeadKind.PLAIN:
+        return None
+    return whole.removeprefix(UTF8_BOM)
+
+
 def take_head(chunks: Iterator[bytes], size: int) -> tuple[bytes, Iterator[bytes]]:
     """At least size bytes from the start (all of them if fewer), and the rest."""
     parts: list[bytes] = []

@@ -16,11 +16,10 @@ from wordcount.content import (
     BINARY_MESSAGE,
     READ_CHUNK_BYTES,
     BinaryContent,
-    HeadKind,
     ReadOptions,
     UndecodableContent,
-    classify_head,
     open_content,
+    plain_text,
 )
 from wordcount.lifecycle import apply_test_fault
 from wordcount.ngrams import NgramCounter
@@ -30,7 +29,7 @@ from wordcount.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.reading import range_chunks, range_is_valid_utf8, reported
 from wordcount.remote import is_url, open_input, read_small_file
 from wordcount.results import UnitResult, add_counts
-from wordcount.tokens import MAX_RUN_BYTES, UTF8_BOM, TextCounter, word_counts
+from wordcount.tokens import MAX_RUN_BYTES, TextCounter, word_counts
 
 DEFAULT_READ_OPTIONS = ReadOptions()
 # A whole file smaller than this is read in one call and counted straight from memory
@@ -146,9 +145,10 @@ class _UnitCounter:
     def count_small_file(self, content: bytes, file_range: FileRange) -> bool:
         """Count a whole file already read, if it is plain text; False if it is not, and
         then nothing was counted."""
-        if classify_head(content, self.options) is not HeadKind.PLAIN:
+        text = plain_text(content, self.options)
+        if text is None:
             return False
-        self.shared.feed(content.removeprefix(UTF8_BOM))
+        self.shared.feed(text)
         self.shared.end_text()
         self.plain_ranges.append(file_range)
         self.result.files += 1

@@ -36,7 +36,7 @@ class WalkOptions:
     def wants_file(self, path: str, name: str) -> bool:
         if self.include and not _matches_any(self.include, path, name):
             return False
-        return not self.exclude or not _matches_any(self.exclude, path, name)
+        return not _matches_any(self.exclude, path, name)
 
     def wants_directory(self, path: str, name: str) -> bool:
         return not _matches_any(self.exclude, path, name)
@@ -44,8 +44,11 @@ class WalkOptions:
 
 def _matches_any(patterns: tuple[str, ...], path: str, name: str) -> bool:
     # A pattern with a slash is matched against the whole path as printed; one without,
-    # against the name alone, as in .gitignore and rsync.
-    return any(fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns)
+    # against the name alone, as in .gitignore and rsync. No patterns, the common case,
+    # costs no generator for each of thousands of entries.
+    return bool(patterns) and any(
+        fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns
+    )
 
 
 @dataclass

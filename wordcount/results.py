@@ -55,8 +55,7 @@ class CountResult:
 
     def add(self, unit_result: UnitResult) -> None:
         add_counts(self._encoded_counts, unit_result.counts)
-        for index, file_counts in unit_result.by_file.items():
-            add_counts(self._encoded_by_file.setdefault(index, {}), file_counts)
+        _add_by_file(self._encoded_by_file, unit_result.by_file)
         self.files += unit_result.files
         self.bytes_read += unit_result.bytes_read
         self.problems.extend(unit_result.problems)
@@ -90,8 +89,7 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
     counts = dict(left.counts)
     add_counts(counts, right.counts)
     by_file = {index: dict(file_counts) for index, file_counts in left.by_file.items()}
-    for index, file_counts in right.by_file.items():
-        add_counts(by_file.setdefault(index, {}), file_counts)
+    _add_by_file(by_file, right.by_file)
     return UnitResult(
         counts,
         files=left.files + right.files,
@@ -99,3 +97,10 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
         problems=[*left.problems, *right.problems],
         by_file=by_file,
     )
+
+
+def _add_by_file(
+    total: dict[int, dict[bytes, int]], by_file: Mapping[int, Mapping[bytes, int]]
+) -> None:
+    for index, file_counts in by_file.items():
+        add_counts(total.setdefault(index, {}), file_counts)

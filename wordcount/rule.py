@@ -20,10 +20,9 @@ APOSTROPHE = "'"
 RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
 
 # Step 3 for text that is all ASCII, lowercased (the default) or not (--case-sensitive).
-# tokens.py compiles the same patterns for bytes, so the rule has this one definition.
-ASCII_WORD_PATTERN = r"[a-z0-9]+(?:'[a-z0-9]+)*"
-ASCII_WORD_PATTERN_ANY_CASE = r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
-_ASCII_WORD = re.compile(ASCII_WORD_PATTERN_ANY_CASE)
+# tokens.py compiles the same pattern for bytes, so the rule has this one definition.
+ASCII_WORD_PATTERN = r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
+_ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
 # Matched against a string of character classes ("w" word, "'" apostrophe, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")

@@ -20,12 +20,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from wordcount.rule import (
-    ASCII_WORD_PATTERN,
-    ASCII_WORD_PATTERN_ANY_CASE,
-    normalize,
-    split_normalized,
-)
+from wordcount.rule import ASCII_WORD_PATTERN, normalize, split_normalized
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -34,10 +29,9 @@ SAFE_SEPARATORS = bytes(
 _SEPARATORS_TO_SPACE = bytes.maketrans(SAFE_SEPARATORS, b" " * len(SAFE_SEPARATORS))
 _SPACE = 0x20
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
-# bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about).
+# bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about),
+# and without an apostrophe, to the runs of letters and digits.
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
-_ASCII_WORD_ANY_CASE = re.compile(ASCII_WORD_PATTERN_ANY_CASE.encode("ascii"))
-# Without an apostrophe, to the runs of letters and digits.
 _NOT_ALNUM = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 _NOT_ALNUM_TO_SPACE = bytes.maketrans(_NOT_ALNUM, b" " * len(_NOT_ALNUM))
 # Quotes and dashes that English text puts next to ASCII words. In a token whose other
@@ -117,12 +111,19 @@ class WordCounts:
     saw_invalid_utf8: bool
 
 
+def _ascii_words(raw: bytes, case_sensitive: bool) -> list[bytes]:
+    """The words of a raw token that is all ASCII."""
+    if not case_sensitive:
+        raw = raw.lower()
+    if b"'" in raw:
+        return _ASCII_WORD.findall(raw)
+    return raw.translate(_NOT_ALNUM_TO_SPACE).split()
+
+
 def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, ...], bool]:
     """The words of one raw token as UTF-8, and whether the token was valid UTF-8."""
     if raw.isascii():
-        if case_sensitive:
-            return tuple(_ASCII_WORD_ANY_CASE.findall(raw)), True
-        return tuple(_ASCII_WORD.findall(raw.lower())), True
+        return tuple(_ascii_words(raw, case_sensitive)), True
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -131,7 +132,7 @@ def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, 
         valid = True
         ascii_text = text.translate(QUOTES_AS_ASCII)
         if ascii_text.isascii():  # "‘Well", "don’t": quotes around ASCII words
-            return _words_of_raw_token(ascii_text.encode(), case_sensitive)[0], True
+            return tuple(_ascii_words(ascii_text.encode(), case_sensitive)), True
     words = words_of_text(text, case_sensitive=case_sensitive)
     return tuple(word.encode() for word in words), valid
 
@@ -168,9 +169,8 @@ def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> 
             word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
             words[word] = get(word, 0) + count
             continue
-        if raw.isascii() and b"'" not in raw:  # "end.", "3.14": runs of letters and digits
-            ascii_words = (raw if case_sensitive else raw.lower()).translate(_NOT_ALNUM_TO_SPACE)
-            for word in ascii_words.split():
+        if raw.isascii():  # "end.", "3.14", "don't": cheaper than a lookup in the cache
+            for word in _ascii_words(raw, case_sensitive):
                 words[word] = get(word, 0) + count
             continue
         token_words, valid_utf8 = words_of_raw_token(raw, case_sensitive=case_sensitive)
