@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from benchmarks.conftest import ODD_LINE_END_COPIES
-from wordcount.engine import available_cpus
+from wordcount.engine.run import available_cpus
 
 BIN = Path(sys.executable).parent
 ROUNDS = 5

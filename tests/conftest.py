@@ -1,4 +1,5 @@
-"""Shared fixtures: a pinned environment, and the CLI run in-process and as a subprocess."""
+"""Shared fixtures: a pinned environment, the CLI run in-process and as a subprocess, and a
+log of the processes that counted, to prove that a parallel run used workers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from wordcount.cli import main
+from wordcount import CountResult
+from wordcount.cli.command import main
+from wordcount.engine.hooks import PROCESSES_VARIABLE
 
 # Output can depend on all of these; pin them so that tests mean the same everywhere.
 PINNED_ENV = {
@@ -93,3 +96,59 @@ def write_file(tmp_path: Path) -> WriteFile:
         return path
 
     return write
+
+
+class ProcessLog:
+    """Which processes counted the units of each run (see engine/hooks.py)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def take_workers(self) -> set[int]:
+        """The processes other than the main one that counted units, in every run since the
+        last call; an empty set for runs that counted in-process."""
+        workers: set[int] = set()
+        if self.path.exists():
+            for line in self.path.read_text(encoding="ascii").splitlines():
+                main_process, _, counted_by = line.partition(":")
+                workers.update(set(map(int, counted_by.split())) - {int(main_process)})
+            self.path.unlink()
+        return workers
+
+    def assert_serial(self) -> None:
+        assert self.take_workers() == set(), "a serial run used worker processes"
+
+    def assert_parallel(self, workers: int = 2) -> None:
+        counted_by = self.take_workers()
+        assert len(counted_by) >= workers, f"counted by {len(counted_by)} worker process(es)"
+
+
+@pytest.fixture
+def process_log(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> ProcessLog:
+    """Every run in this test, in-process or as a subprocess, logs who counted."""
+    path = tmp_path / "processes.log"
+    monkeypatch.setenv(PROCESSES_VARIABLE, str(path))
+    return ProcessLog(path)
+
+
+def serial_and_parallel(
+    args: list[str], process_log: ProcessLog, *, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[bytes]:
+    """Run the installed command with -j 1, then -j 2; check that both print the same bytes
+    and exit alike, the first having counted in-process and the second in two workers.
+    Returns the parallel run."""
+    serial = run_wordcount(["-j", "1", *args], env=env)
+    process_log.assert_serial()
+    parallel = run_wordcount(["-j", "2", *args], env=env)
+    process_log.assert_parallel()
+    assert (parallel.stdout, parallel.stderr, parallel.returncode) == (
+        serial.stdout,
+        serial.stderr,
+        serial.returncode,
+    )
+    return parallel
+
+
+def workers_of(result: CountResult) -> int:
+    """How many processes other than this one counted the result's units."""
+    return len(result.counted_by - {os.getpid()})

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.status import ExitStatus
+from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
+from wordcount.cli.exit_status import ExitStatus
 
 
 @pytest.fixture
@@ -58,15 +58,11 @@ def test_stdin_and_stopwords(write_file: WriteFile) -> None:
     assert result.stdout == f"{path}\tcat\t1\n<stdin>\tdog\t1\n"
 
 
-def test_by_file_is_the_same_for_every_jobs(write_file: WriteFile) -> None:
+def test_by_file_is_the_same_for_every_jobs(write_file: WriteFile, process_log: ProcessLog) -> None:
     big = write_file("big.txt", "alpha beta beta\n" * 200_000)  # 3.2 MB: cut into ranges
     small = write_file("small.txt", "beta gamma\n")
-    outputs = {
-        run_wordcount(["-j", jobs, "--by-file", "-f", "json", str(big), str(small)]).stdout
-        for jobs in "12"
-    }
-    assert len(outputs) == 1
-    document = json.loads(outputs.pop())
+    result = serial_and_parallel(["--by-file", "-f", "json", str(big), str(small)], process_log)
+    document = json.loads(result.stdout)
     assert document["by_file"] == {
         str(big): {"beta": 400_000, "alpha": 200_000},
         str(small): {"beta": 1, "gamma": 1},

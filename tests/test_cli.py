@@ -14,13 +14,22 @@ import click
 import pytest
 from rich.console import Console
 
-from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
-from wordcount import CountResult, count_inputs, tokens
-from wordcount.benchmark import run_benchmark
-from wordcount.cli import main
-from wordcount.output import render_table
-from wordcount.report import Summary
-from wordcount.status import ExitStatus
+from tests.conftest import (
+    BIN_DIR,
+    PINNED_ENV,
+    ProcessLog,
+    WriteFile,
+    invoke,
+    run_wordcount,
+    serial_and_parallel,
+)
+from wordcount import CountResult, count_inputs
+from wordcount.cli.benchmark import run_benchmark
+from wordcount.cli.command import main
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.selection import Totals
+from wordcount.cli.terminal import render_table
+from wordcount.words import tokens
 
 SAMPLE_TEXTS = Path(__file__).parent.parent / "sample_texts"
 
@@ -129,7 +138,7 @@ def test_version_comes_from_package_metadata() -> None:
 def test_table_prints_markup_words_literally() -> None:
     console = Console(width=80, color_system=None, record=True)
     rows = [("[/]", 3), ("[bold]x", 2), ("[link=http://x]y", 1)]
-    console.print(render_table(rows, Summary(6, 3, 1), elapsed_seconds=0.25))
+    console.print(render_table(rows, Totals(6, 3, 1), elapsed_seconds=0.25))
     text = console.export_text()
     for word, _ in rows:
         assert word in text
@@ -154,22 +163,25 @@ def test_sample_texts_bom_and_crlf_are_not_words() -> None:
     assert all("\ufeff" not in word and "\r" not in word for word in counts)
 
 
-def _full_output(paths: list[Path], *extra: str, env: dict[str, str] | None = None) -> bytes:
-    result = run_wordcount(["-n", "0", *extra, *map(str, paths)], env=env)
+def _full_output(
+    paths: list[Path], process_log: ProcessLog, *extra: str, env: dict[str, str] | None = None
+) -> bytes:
+    """-n 0 of the paths, the same with -j 1 and -j 2 (which must use two workers)."""
+    result = serial_and_parallel(["-n", "0", *extra, *map(str, paths)], process_log, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     return result.stdout
 
 
 @pytest.mark.parametrize("start_method", multiprocessing.get_all_start_methods())
-def test_parallel_output_is_byte_identical_to_serial(corpus: list[Path], start_method: str) -> None:
-    serial = _full_output(corpus, "-j", "1")
-    parallel = _full_output(corpus, "-j", "2", env={"WORDCOUNT_START_METHOD": start_method})
-    assert parallel == serial
+def test_parallel_output_is_byte_identical_to_serial(
+    corpus: list[Path], start_method: str, process_log: ProcessLog
+) -> None:
+    output = _full_output(corpus, process_log, env={"WORDCOUNT_START_METHOD": start_method})
     counts = Counter(
         {
             word: int(count)
-            for word, count in (line.split("\t") for line in serial.decode().splitlines())
+            for word, count in (line.split("\t") for line in output.decode().splitlines())
         }
     )
     # 60,000 lines with "the" 3 times, "the end of the story" twice.
@@ -179,11 +191,12 @@ def test_parallel_output_is_byte_identical_to_serial(corpus: list[Path], start_m
     assert counts["na\u00efve"] == 60_000
 
 
-def test_formats_are_identical_across_jobs(corpus: list[Path]) -> None:
-    for output_format in ("tsv", "csv", "json"):
-        assert _full_output(corpus, "-f", output_format, "-j", "1") == _full_output(
-            corpus, "-f", output_format, "-j", "2"
-        )
+@pytest.mark.parametrize("output_format", ["csv", "json"])
+def test_formats_are_identical_across_jobs(
+    corpus: list[Path], output_format: str, process_log: ProcessLog
+) -> None:
+    output = _full_output(corpus, process_log, "-f", output_format)
+    assert output.startswith(b"word,count\r\nthe,180002\r\n" if output_format == "csv" else b"{")
 
 
 def test_python_dash_m_behaves_like_the_console_script(write_file: WriteFile) -> None:
@@ -241,13 +254,25 @@ def test_after_a_double_dash_a_name_like_an_option_is_a_file(write_file: WriteFi
     assert result.returncode == ExitStatus.SUCCESS
 
 
-def test_benchmark_mode_prints_both_runs_and_checks_them(corpus: list[Path]) -> None:
-    result = run_wordcount(["--benchmark", "--repeat", "1", "-j", "2", str(corpus[1])])
+def test_benchmark_mode_prints_both_runs_and_checks_them(
+    corpus: list[Path], process_log: ProcessLog
+) -> None:
+    big = corpus[0]  # 12 words a line, 60,000 lines
+    result = run_wordcount(["--benchmark", "--repeat", "1", "-j", "2", str(big)])
     assert result.returncode == 0, result.stderr
+    process_log.assert_parallel()
     header, serial, parallel = (line.split("\t") for line in result.stdout.decode().splitlines())
     assert header == ["run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency"]
     assert (serial[:2], parallel[:2]) == (["serial", "1"], ["parallel", "2"])
     assert serial[5:] == ["1.00", "100%"]
+    megabytes = big.stat().st_size / 1e6
+    serial_seconds, seconds = float(serial[2]), float(parallel[2])
+    assert seconds > 0
+    # Each figure of the parallel row follows from its seconds, to the digits printed.
+    assert float(parallel[3]) == pytest.approx(megabytes / seconds, rel=0.02, abs=0.1)
+    assert float(parallel[4]) == pytest.approx(720_000 / seconds, rel=0.02)
+    assert float(parallel[5]) == pytest.approx(serial_seconds / seconds, rel=0.02, abs=0.01)
+    assert float(parallel[6].rstrip("%")) == pytest.approx(float(parallel[5]) * 50, abs=1)
 
 
 def test_every_benchmark_run_starts_with_no_converted_tokens(write_file: WriteFile) -> None:

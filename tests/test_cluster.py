@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV, invoke, run_wordcount
+from tests.conftest import BIN_DIR, ProcessLog, invoke, run_wordcount
 from wordcount import count_inputs
-from wordcount.cluster import ClusterOptions
-from wordcount.lifecycle import TEST_FAULT_VARIABLE
-from wordcount.status import ExitStatus
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine.cluster import ClusterOptions
+from wordcount.engine.hooks import FAULT_VARIABLE
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
 
@@ -50,26 +50,28 @@ def local_cluster() -> Iterator[str]:
         cluster.close()
 
 
-def _local_and_cluster(args: list[str], cluster_args: list[str]) -> tuple[object, object]:
-    local = run_wordcount(["-j", "2", *args])
-    remote = run_wordcount([*cluster_args, *args])
-    return local, remote
-
-
-def test_the_cluster_prints_what_the_local_pool_prints(corpus: Path, local_cluster: str) -> None:
+def test_the_cluster_prints_what_the_local_pool_prints(
+    corpus: Path, local_cluster: str, process_log: ProcessLog
+) -> None:
     for options in (["-f", "tsv"], ["-f", "json"], ["--by-file"], ["--ngrams", "2"]):
         args = ["-n", "0", *options, str(corpus), str(corpus / "missing.txt")]
         local = run_wordcount(["-j", "2", *args])
+        process_log.assert_parallel()
         remote = run_wordcount(["--scheduler", local_cluster, *args])
+        process_log.assert_parallel()  # both Dask workers counted
         assert remote.stdout == local.stdout
         assert remote.stderr == local.stderr  # paths named as given, not made absolute
         assert remote.returncode == local.returncode == ExitStatus.INPUT_ERROR
         assert b"sea" in remote.stdout
 
 
-def test_fsspec_urls_are_read_by_the_workers(corpus: Path, local_cluster: str) -> None:
+def test_fsspec_urls_are_read_by_the_workers(
+    corpus: Path, local_cluster: str, process_log: ProcessLog
+) -> None:
     local = run_wordcount(["-j", "2", "-n", "0", "-q", str(corpus)])
+    process_log.assert_parallel()
     remote = run_wordcount(["--scheduler", local_cluster, "-n", "0", "-q", f"file://{corpus}"])
+    process_log.assert_parallel()
     assert remote.stdout == local.stdout
     assert remote.returncode == ExitStatus.SUCCESS
 
@@ -208,14 +210,18 @@ class SubprocessCluster:
                 process.wait()
 
 
-def test_end_to_end_with_dask_scheduler_and_worker_commands(corpus: Path, tmp_path: Path) -> None:
+def test_end_to_end_with_dask_scheduler_and_worker_commands(
+    corpus: Path, tmp_path: Path, process_log: ProcessLog
+) -> None:
     cluster = SubprocessCluster(tmp_path)
     try:
         args = ["-n", "0", str(corpus)]
         remote = run_wordcount(["--scheduler-file", str(cluster.scheduler_file), *args])
+        process_log.assert_parallel()
     finally:
         cluster.close()
     local = run_wordcount(["-j", "2", *args])
+    process_log.assert_parallel()
     assert (remote.stdout, remote.stderr, remote.returncode) == (
         local.stdout,
         local.stderr,
@@ -228,7 +234,7 @@ def test_a_lost_worker_fails_the_run_with_a_clear_line(corpus: Path, tmp_path: P
     (tmp_path / "victim.txt").write_bytes(b"the victim")
     # Every worker that opens victim.txt dies; the scheduler allows no retry of a task
     # that killed a worker, so the run must fail, not print partial counts.
-    cluster = SubprocessCluster(tmp_path, {TEST_FAULT_VARIABLE: "kill:victim.txt"})
+    cluster = SubprocessCluster(tmp_path, {FAULT_VARIABLE: "kill:victim.txt"})
     try:
         started = time.monotonic()
         paths = [str(corpus / "big.txt"), str(tmp_path / "victim.txt")]
@@ -241,4 +247,3 @@ def test_a_lost_worker_fails_the_run_with_a_clear_line(corpus: Path, tmp_path: P
     assert result.stderr.startswith(b"wordcount: error: the Dask cluster failed: KilledWorker")
     assert result.stderr.count(b"\n") == 1
     assert seconds < 30
-    assert PINNED_ENV  # the command ran under the pinned environment

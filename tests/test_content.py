@@ -16,11 +16,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordcount import count_inputs
-from wordcount.content import BinaryContent, ReadOptions, open_content
-from wordcount.counting import count_stream
-from wordcount.inputs import WalkOptions, is_stream_path
-from wordcount.problems import InputProblem, ProblemKind, summary_line
-from wordcount.rule import reference_words
+from wordcount.cli.messages import summary_line
+from wordcount.engine.worker import count_stream
+from wordcount.sources.content import BinaryContent, open_content
+from wordcount.sources.paths import WalkOptions, is_stream_path
+from wordcount.sources.problems import InputProblem, ProblemKind
+from wordcount.words.rule import reference_words
 
 ENCODINGS: dict[str, Callable[[str], bytes]] = {
     "utf-8": lambda text: text.encode(),
@@ -74,16 +75,16 @@ def test_concatenated_gzip_members_are_all_read() -> None:
 
 @pytest.mark.parametrize("start", [b"BZh is not bzip2", b"\x1f\x8b", b"\xfd7zXZ"])
 def test_text_that_starts_like_a_magic_number_is_text(start: bytes) -> None:
-    content = open_content([start + b" words"], ReadOptions())
+    content = open_content([start + b" words"], encoding=None, binary_as_text=False)
     assert not content.transformed
     assert b"".join(content.chunks) == start + b" words"
 
 
 def test_a_nul_after_the_first_64_kib_is_text_and_inside_them_binary() -> None:
     late = b"x " * (32 << 10) + b"\x00"
-    assert b"".join(open_content([late], ReadOptions()).chunks) == late
+    assert b"".join(open_content([late], encoding=None, binary_as_text=False).chunks) == late
     with pytest.raises(BinaryContent):
-        open_content([late[1:]], ReadOptions())
+        open_content([late[1:]], encoding=None, binary_as_text=False)
 
 
 def test_binary_inside_a_compressed_file_is_skipped(tmp_path: Path) -> None:

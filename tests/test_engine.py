@@ -13,10 +13,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import workers_of
 from wordcount import count_inputs, reference_words
-from wordcount.counting import SMALL_FILE_BYTES, count_unit
-from wordcount.lifecycle import objects_frozen
-from wordcount.planner import FILE_COST_BYTES, FileRange, WorkUnit, plan_units
+from wordcount.engine.lifecycle import objects_frozen
+from wordcount.engine.planner import FILE_COST_BYTES, plan_units
+from wordcount.engine.units import WorkUnit
+from wordcount.engine.worker import SMALL_FILE_BYTES, count_unit
+from wordcount.sources.paths import InputFile
+from wordcount.sources.ranges import FileRange
 
 PROSE = (
     "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
@@ -28,7 +32,7 @@ def test_ranges_cover_the_file_and_cut_after_line_feeds(tmp_path: Path) -> None:
     path = tmp_path / "prose.txt"
     data = PROSE.encode() * 50
     path.write_bytes(data)
-    plan = plan_units([(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=300)
+    plan = plan_units([InputFile(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=300)
     ranges = [unit.ranges[0] for unit in plan.units]
     assert len(ranges) > 5
     assert ranges[0].start == 0
@@ -42,7 +46,7 @@ def test_a_file_without_line_breaks_is_cut_before_a_separator(tmp_path: Path) ->
     path = tmp_path / "one-line.txt"
     data = b"word, " * 1000
     path.write_bytes(data)
-    plan = plan_units([(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=500)
+    plan = plan_units([InputFile(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=500)
     starts = [unit.ranges[0].start for unit in plan.units[1:]]
     assert starts
     assert all(data[start : start + 1] in (b",", b" ") for start in starts)
@@ -53,7 +57,7 @@ def test_small_files_are_batched_by_bytes_plus_a_cost_per_file(tmp_path: Path) -
     for index in range(25):
         path = tmp_path / f"{index}.txt"
         path.write_bytes(b"x" * (FILE_COST_BYTES - 1) + b"\n")  # each costs 2 x FILE_COST_BYTES
-        paths.append((index, str(path), FILE_COST_BYTES))
+        paths.append(InputFile(index, str(path), FILE_COST_BYTES))
     plan = plan_units(paths, jobs=2, unit_bytes=20 * FILE_COST_BYTES)
     assert [len(unit.ranges) for unit in plan.units] == [10, 10, 5]
     assert [unit.size for unit in plan.units] == [10240, 10240, 5120]
@@ -90,6 +94,7 @@ def test_pool_counts_equal_serial_counts_under_every_start_method(
     parallel = count_inputs(
         paths=paths, jobs=2, start_method=start_method, unit_bytes=512, pool_min_bytes=0
     )
+    assert (workers_of(serial), workers_of(parallel)) == (0, 2)
     assert parallel.counts == serial.counts
     assert serial.counts["times"] == 2 * sum(20 + index for index in range(6))
     assert (

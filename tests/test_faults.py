@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV
-from wordcount.lifecycle import TEST_FAULT_VARIABLE
-from wordcount.status import ExitStatus
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine.hooks import FAULT_VARIABLE
 
 START_METHODS = multiprocessing.get_all_start_methods()
 # Time for the workers to start and take up their units before a signal is sent.
@@ -43,7 +43,7 @@ def _start(inputs: list[Path], start_method: str, fault: str) -> subprocess.Pope
         **os.environ,
         **PINNED_ENV,
         "WORDCOUNT_START_METHOD": start_method,
-        TEST_FAULT_VARIABLE: f"{fault}:victim.txt",
+        FAULT_VARIABLE: f"{fault}:victim.txt",
     }
     return subprocess.Popen(
         [str(BIN_DIR / "wordcount"), "-j", "2", *map(str, inputs)],

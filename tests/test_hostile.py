@@ -17,9 +17,11 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.output import render_table
-from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
-from wordcount.status import ExitStatus
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.formats import csv_lines, json_lines, tsv_lines
+from wordcount.cli.ranking import ranked
+from wordcount.cli.selection import Totals
+from wordcount.cli.terminal import render_table
 
 # A terminal title change, a CSI colour, DEL, a C1 CSI, a tab, a newline, a backslash.
 HOSTILE = Counter(
@@ -32,8 +34,8 @@ def _render(force_terminal: bool) -> str:
     console = Console(
         file=io.StringIO(), width=100, force_terminal=force_terminal, color_system="standard"
     )
-    summary = Summary(total_words=9, unique_words=5, files=1)
-    console.print(render_table(ranked(HOSTILE, top=0), summary, elapsed_seconds=0.5))
+    totals = Totals(total_words=9, unique_words=5, files=1)
+    console.print(render_table(ranked(HOSTILE, top=0), totals, elapsed_seconds=0.5))
     output = console.file.getvalue()  # type: ignore[attr-defined]
     assert isinstance(output, str)
     return output
@@ -65,8 +67,8 @@ def test_csv_quotes_words_with_controls_and_parses_back() -> None:
 
 
 def test_json_escapes_every_control_and_parses_back() -> None:
-    summary = Summary(total_words=9, unique_words=5, files=1)
-    text = "".join(json_lines(ranked(HOSTILE, top=0), summary))
+    totals = Totals(total_words=9, unique_words=5, files=1)
+    text = "".join(json_lines(ranked(HOSTILE, top=0), totals))
     assert not any(char in text for char in RAW_CONTROLS if char != "\n")
     for escaped in ("\\u001b]0;pwned\\u0007", "del\\u007f", "\\u009b"):
         assert escaped in text

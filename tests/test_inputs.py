@@ -21,10 +21,20 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
-from wordcount import count_inputs, remote
-from wordcount.planner import plan_units
-from wordcount.status import ExitStatus
+from tests.conftest import (
+    BIN_DIR,
+    PINNED_ENV,
+    ProcessLog,
+    WriteFile,
+    invoke,
+    run_wordcount,
+    workers_of,
+)
+from wordcount import count_inputs
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine.planner import plan_units
+from wordcount.sources import opening
+from wordcount.sources.paths import InputFile
 
 BINARY = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
 CP1252 = "not valid UTF-8; its invalid words were read as cp1252"
@@ -111,7 +121,7 @@ def _walk_stderr(tree: Path) -> str:
     [("1", None)] + [("2", method) for method in multiprocessing.get_all_start_methods()],
 )
 def test_a_messy_folder_counts_every_text_and_explains_the_rest(
-    messy: Path, jobs_and_method: tuple[str, str | None]
+    messy: Path, jobs_and_method: tuple[str, str | None], process_log: ProcessLog
 ) -> None:
     jobs, method = jobs_and_method
     env = {"WORDCOUNT_START_METHOD": method} if method else {}
@@ -119,12 +129,10 @@ def test_a_messy_folder_counts_every_text_and_explains_the_rest(
     assert result.stderr.decode() == _walk_stderr(messy)
     assert result.stdout == _tsv(MESSY_COUNTS)
     assert result.returncode == ExitStatus.SUCCESS
-
-
-def test_the_pool_really_runs_on_the_messy_folder(messy: Path) -> None:
-    filler = messy / "filler.txt"
-    plan = plan_units([(0, str(filler), filler.stat().st_size)], jobs=2)
-    assert len(plan.units) > 1  # the filler file is cut into ranges, so -j 2 uses a pool
+    if jobs == "1":
+        process_log.assert_serial()
+    else:  # the filler file is cut into ranges, so -j 2 uses a pool
+        process_log.assert_parallel()
 
 
 def test_hidden_files_are_counted_with_hidden(messy: Path) -> None:
@@ -259,12 +267,13 @@ def test_an_unknown_encoding_is_a_usage_error(name: str) -> None:
 def test_an_invalid_byte_just_after_a_unit_boundary(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
     path.write_bytes(b"a" * 99 + b"\n" + b"\xe9t\xe9 caf\xe9\n" + b"b\n" * 50)
-    plan = plan_units([(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=99)
+    plan = plan_units([InputFile(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=99)
     assert plan.units[1].ranges[0].start == 100  # the second unit starts with 0xE9
     for jobs in (1, 2):
         result = count_inputs(paths=[str(path)], jobs=jobs, unit_bytes=99, pool_min_bytes=0)
         assert result.counts == {"a" * 99: 1, "\u00e9t\u00e9": 1, "caf\u00e9": 1, "b": 50}
         assert [problem.message for problem in result.problems] == [CP1252]
+        assert workers_of(result) == (0 if jobs == 1 else 2)
 
 
 def test_carriage_returns_only_and_no_line_breaks(tmp_path: Path) -> None:
@@ -275,6 +284,7 @@ def test_carriage_returns_only_and_no_line_breaks(tmp_path: Path) -> None:
     result = count_inputs(
         paths=[str(cr_only), str(one_line)], jobs=2, unit_bytes=1000, pool_min_bytes=0
     )
+    assert workers_of(result) == 2
     assert result.counts == Counter(
         {"old": 2_000, "mac": 2_000, "line": 4_000, "ends": 2_000, "no": 2_000}
         | {"breaks": 2_000, "at": 2_000, "all": 2_000}
@@ -336,7 +346,9 @@ def _write_in_background(path: Path, data: bytes) -> threading.Thread:
 
 
 @pytest.mark.parametrize("start_method", multiprocessing.get_all_start_methods())
-def test_a_fifo_and_stdin_with_a_pool(messy: Path, tmp_path: Path, start_method: str) -> None:
+def test_a_fifo_and_stdin_with_a_pool(
+    messy: Path, tmp_path: Path, start_method: str, process_log: ProcessLog
+) -> None:
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     writer = _write_in_background(fifo, gzip.compress(b"from the fifo"))
@@ -350,10 +362,13 @@ def test_a_fifo_and_stdin_with_a_pool(messy: Path, tmp_path: Path, start_method:
     )
     assert result.stderr == b""
     assert result.returncode == ExitStatus.SUCCESS
+    process_log.assert_parallel()
 
 
 @pytest.mark.parametrize("start_method", multiprocessing.get_all_start_methods())
-def test_process_substitution_is_read_by_the_main_process(messy: Path, start_method: str) -> None:
+def test_process_substitution_is_read_by_the_main_process(
+    messy: Path, start_method: str, process_log: ProcessLog
+) -> None:
     """`wordcount <(cmd)` passes /dev/fd/N, which a spawned worker could not open."""
     read_end, write_end = os.pipe()
     filler = str(messy / "filler.txt")
@@ -371,6 +386,7 @@ def test_process_substitution_is_read_by_the_main_process(messy: Path, start_met
     assert stdout == _tsv({"filler": FILLER_LINES, "substituted": 3, "w\u00f6rds": 3})
     assert stderr == b""
     assert process.returncode == ExitStatus.SUCCESS
+    process_log.assert_parallel()
 
 
 def test_permission_errors_are_reported_even_when_simulated(
@@ -398,7 +414,7 @@ def test_permission_errors_are_reported_even_when_simulated(
         deny(path)
         return real_scandir(path)
 
-    monkeypatch.setattr(remote, "open", fake_open, raising=False)
+    monkeypatch.setattr(opening, "open", fake_open, raising=False)
     monkeypatch.setattr(os, "open", fake_os_open)
     monkeypatch.setattr(os, "scandir", fake_scandir)
     result = invoke([str(tmp_path), "-j", "1", "--quiet"])  # --quiet keeps errors
@@ -410,10 +426,12 @@ def test_permission_errors_are_reported_even_when_simulated(
     assert result.exit_code == ExitStatus.INPUT_ERROR
 
 
-def test_an_fsspec_url_counts_as_the_path_does(messy: Path) -> None:
+def test_an_fsspec_url_counts_as_the_path_does(messy: Path, process_log: ProcessLog) -> None:
     pytest.importorskip("fsspec", reason="needs the fsspec extra")
     by_path = run_wordcount([str(messy), "-n", "0", "-j", "2", "-q"])
+    process_log.assert_parallel()
     by_url = run_wordcount([f"file://{messy}", "-n", "0", "-j", "2", "-q"])
+    process_log.assert_parallel()
     assert by_url.stdout == by_path.stdout == _tsv(MESSY_COUNTS)
     assert by_url.returncode == ExitStatus.SUCCESS
 

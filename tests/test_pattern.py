@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount import count_inputs, pattern
-from wordcount.content import ReadOptions
-from wordcount.status import ExitStatus
+from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
+from wordcount import count_inputs
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine.options import CountOptions
+from wordcount.words import pattern
 
 
 def test_a_pattern_replaces_the_word_rule(write_file: WriteFile) -> None:
@@ -36,9 +37,9 @@ def test_an_invalid_regex_is_a_usage_error_with_its_own_message() -> None:
 def test_files_are_not_cut_so_a_match_may_span_any_separator(tmp_path: Path) -> None:
     path = tmp_path / "t.txt"
     path.write_bytes(b"new york, new york\n" * 100)
-    options = ReadOptions(pattern="new york")
+    options = CountOptions(pattern="new york")
     result = count_inputs(
-        paths=[str(path)], jobs=2, unit_bytes=10, pool_min_bytes=0, read_options=options
+        paths=[str(path)], jobs=2, unit_bytes=10, pool_min_bytes=0, options=options
     )
     assert result.counts == {"new york": 200}
 
@@ -49,17 +50,15 @@ def test_a_long_line_is_matched_in_pieces_cut_at_whitespace(
     monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 16)
     path = tmp_path / "t.txt"
     path.write_bytes("caf\u00e9 word ".encode() * 50)  # one line of 550 bytes
-    result = count_inputs(paths=[str(path)], jobs=1, read_options=ReadOptions(pattern=r"\S+"))
+    result = count_inputs(paths=[str(path)], jobs=1, options=CountOptions(pattern=r"\S+"))
     assert result.counts == Counter({"caf\u00e9": 50, "word": 50})
 
 
-def test_a_pattern_gives_the_same_bytes_for_every_jobs(write_file: WriteFile) -> None:
+def test_a_pattern_gives_the_same_bytes_for_every_jobs(
+    write_file: WriteFile, process_log: ProcessLog
+) -> None:
     first = write_file("a.txt", "one-two three\n" * 100_000)
     second = write_file("b.txt", "three four\n" * 100_000)
-    outputs = {
-        run_wordcount(
-            ["-j", jobs, "--pattern", r"[\w-]+", "-n", "0", str(first), str(second)]
-        ).stdout
-        for jobs in "12"
-    }
-    assert outputs == {b"three\t200000\nfour\t100000\none-two\t100000\n"}
+    args = ["--pattern", r"[\w-]+", "-n", "0", str(first), str(second)]
+    result = serial_and_parallel(args, process_log)
+    assert result.stdout == b"three\t200000\nfour\t100000\none-two\t100000\n"

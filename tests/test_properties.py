@@ -6,6 +6,7 @@ profile, with many more examples, over the same code.
 
 from __future__ import annotations
 
+import functools
 import io
 import random
 from collections import Counter
@@ -14,11 +15,14 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import workers_of
 from wordcount import count_inputs
-from wordcount.content import BinaryContent, ReadOptions, UndecodableContent, open_content
-from wordcount.counting import count_stream
-from wordcount.report import ranked, tsv_lines
-from wordcount.results import CountResult, UnitResult
+from wordcount.cli.formats import tsv_lines
+from wordcount.cli.ranking import ranked
+from wordcount.engine.merge import Merge, UnitResult, combined
+from wordcount.engine.options import CountOptions
+from wordcount.engine.worker import count_stream
+from wordcount.sources.content import BinaryContent, UndecodableContent, open_content
 
 # Bytes that matter to the splitter and decoder, mixed with anything at all.
 INTERESTING = [b"\n", b"\r\n", b" ", b".", b"'", b"\xe9", b"\xc3\xa9", b"\xe2\x80\x99", b"\x00"]
@@ -28,7 +32,7 @@ RAW = st.lists(st.one_of(st.sampled_from(INTERESTING), st.binary(max_size=8)), m
 FUNCTION_SCOPED = [HealthCheck.function_scoped_fixture]
 
 
-def _single_pass(data: bytes, options: ReadOptions) -> Counter[str]:
+def _single_pass(data: bytes, options: CountOptions) -> Counter[str]:
     result = count_stream(io.BytesIO(data), input_index=0, name="s", options=options)
     return Counter({word.decode(): count for word, count in result.counts.items()})
 
@@ -40,7 +44,7 @@ def test_units_of_any_size_count_as_one_pass_over_any_bytes(
 ) -> None:
     path = tmp_path / "any.bin"
     path.write_bytes(data)
-    options = ReadOptions(binary_as_text=binary_as_text)
+    options = CountOptions(binary_as_text=binary_as_text)
     # Planned for 2 workers with tiny units, counted in-process (no pool start-up per
     # example): every boundary the planner picks is exercised.
     split = count_inputs(
@@ -48,7 +52,7 @@ def test_units_of_any_size_count_as_one_pass_over_any_bytes(
         jobs=2,
         unit_bytes=unit_bytes,
         pool_min_bytes=1 << 40,
-        read_options=options,
+        options=options,
     )
     assert split.counts == _single_pass(data, options)
 
@@ -64,6 +68,7 @@ def test_jobs_1_2_and_3_print_the_same_bytes(tmp_path: Path) -> None:
     outputs = set()
     for jobs in (1, 2, 3):
         result = count_inputs(paths=paths, jobs=jobs, unit_bytes=997, pool_min_bytes=0)
+        assert workers_of(result) == (0 if jobs == 1 else jobs)
         outputs.add("".join(tsv_lines(ranked(result.counts, top=0))))
     assert len(outputs) == 1
 
@@ -72,19 +77,28 @@ COUNTS = st.dictionaries(st.sampled_from([b"a", b"b", b"c", b"\xc3\xa9", b"d"]),
 
 
 @given(parts=st.lists(COUNTS, max_size=6), seed=st.integers(0, 1000))
-def test_merging_in_any_order_gives_the_same_report(
+def test_merging_in_any_order_gives_the_sum_of_the_parts(
     parts: list[dict[bytes, int]], seed: int
 ) -> None:
-    def merged(order: list[dict[bytes, int]]) -> list[tuple[str, int]]:
-        result = CountResult()
-        for counts in order:
-            result.add(UnitResult(counts=dict(counts)))
-        result.finish()
-        return ranked(result.counts, top=0)
-
+    """Merged as units complete (Merge) or pairwise on a cluster (combined), in any order,
+    the counts are the plain sum of the parts, added up here word by word."""
+    expected: dict[str, int] = {}
+    for counts in parts:
+        for word, count in counts.items():
+            expected[word.decode()] = expected.get(word.decode(), 0) + count
     shuffled = parts[:]
     random.Random(seed).shuffle(shuffled)
-    assert merged(parts) == merged(shuffled)
+    merge = Merge()
+    for counts in shuffled:
+        merge.add(UnitResult(counts=dict(counts)))
+    assert merge.result(names={}, hidden_skipped=0).counts == expected
+    pairwise_merge = Merge()
+    pairwise_merge.add(
+        functools.reduce(
+            combined, [UnitResult(counts=dict(counts)) for counts in shuffled], UnitResult()
+        )
+    )
+    assert pairwise_merge.result(names={}, hidden_skipped=0).counts == expected
 
 
 @given(data=RAW | st.binary(max_size=200), binary_as_text=st.booleans())
@@ -93,9 +107,8 @@ def test_decoding_any_bytes_fails_only_in_the_documented_ways(
 ) -> None:
     """The fuzz target: whatever the bytes, open_content either yields UTF-8 text chunks
     or raises BinaryContent / UndecodableContent, never anything else."""
-    options = ReadOptions(binary_as_text=binary_as_text)
     try:
-        content = open_content([data[:5], data[5:]], options)
+        content = open_content([data[:5], data[5:]], encoding=None, binary_as_text=binary_as_text)
         text = b"".join(content.chunks)
     except (BinaryContent, UndecodableContent):
         return

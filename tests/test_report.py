@@ -10,7 +10,9 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wordcount.report import Summary, csv_lines, json_lines, ranked, tsv_lines
+from wordcount.cli.formats import csv_lines, json_lines, tsv_lines
+from wordcount.cli.ranking import ranked
+from wordcount.cli.selection import Totals
 
 COUNTS = Counter({"b": 2, "a": 2, "\u00e9": 5, "z": 1, "\u00c0": 2, 'c,"d': 1})
 
@@ -49,8 +51,8 @@ def test_csv_parses_back_with_quoting_and_crlf() -> None:
 
 
 def test_json_parses_back() -> None:
-    summary = Summary(total_words=13, unique_words=6, files=2)
-    document = json.loads("".join(json_lines(ranked(COUNTS, top=2), summary)))
+    totals = Totals(total_words=13, unique_words=6, files=2)
+    document = json.loads("".join(json_lines(ranked(COUNTS, top=2), totals)))
     assert document == {
         "total_words": 13,
         "unique_words": 6,

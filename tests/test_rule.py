@@ -6,10 +6,11 @@ planner, report), serial and parallel."""
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from tests.conftest import invoke
+from tests.conftest import ProcessLog, invoke
 from wordcount import reference_words
 
 NAIVE_PRECOMPOSED = "na\u00efve"
@@ -32,16 +33,30 @@ def test_reference_rule(text: str, words: list[str]) -> None:
     assert reference_words(text) == words
 
 
+def _counted(tsv: str) -> Counter[str]:
+    return Counter(
+        {word: int(count) for word, count in (line.split("\t") for line in tsv.splitlines())}
+    )
+
+
 @pytest.mark.parametrize(("text", "words"), EXAMPLES)
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_cli_counts_each_example(text: str, words: list[str], jobs: str) -> None:
-    result = invoke(["-j", jobs, "-n", "0", "-f", "tsv", "-"], stdin=text.encode())
+def test_cli_counts_each_example(text: str, words: list[str]) -> None:
+    result = invoke(["-n", "0", "-f", "tsv", "-"], stdin=text.encode())
     assert result.exit_code == 0
-    counted = {
-        word: int(count)
-        for word, count in (line.split("\t") for line in result.output.splitlines())
-    }
-    assert counted == Counter(words)
+    assert _counted(result.output) == Counter(words)
+
+
+def test_every_example_counts_alike_in_a_pool(tmp_path: Path, process_log: ProcessLog) -> None:
+    """All the examples, a line each, repeated past the pool threshold: -j 2 cuts the file
+    into ranges counted by two workers, and each example still gives its words."""
+    repeats = 40_000  # about 3 MB
+    path = tmp_path / "examples.txt"
+    path.write_bytes("".join(f"{text}\n" for text, _ in EXAMPLES).encode() * repeats)
+    expected = Counter(word for _, words in EXAMPLES for word in words for _ in range(repeats))
+    for jobs in ("1", "2"):
+        result = invoke(["-j", jobs, "-n", "0", "-f", "tsv", str(path)])
+        assert _counted(result.output) == expected
+    process_log.assert_parallel()
 
 
 def test_leading_bom_is_not_text_but_a_later_one_separates() -> None:

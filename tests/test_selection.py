@@ -15,12 +15,19 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount import count_inputs, display, output
-from wordcount.output import render_table
-from wordcount.report import Summary
-from wordcount.selection import BUILTIN_STOPWORDS, load_stopwords
-from wordcount.status import ExitStatus
+from tests.conftest import (
+    ProcessLog,
+    WriteFile,
+    invoke,
+    run_wordcount,
+    serial_and_parallel,
+    workers_of,
+)
+from wordcount import count_inputs
+from wordcount.cli import progress, terminal
+from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.selection import Totals, load_stopwords
+from wordcount.cli.terminal import render_table
 
 TEXT = "The cat and the dog. The cat sat; a dog ran, and the end.\n"
 
@@ -42,7 +49,6 @@ def test_builtin_stopwords(text_file: Path) -> None:
 
 
 def test_every_builtin_list_loads() -> None:
-    assert BUILTIN_STOPWORDS == ("de", "en", "es", "fr")
     for language, word in (("de", "der"), ("en", "the"), ("es", "el"), ("fr", "le")):
         assert word in load_stopwords([language])
 
@@ -125,13 +131,13 @@ def test_stats_panel_under_the_table(text_file: Path) -> None:
     assert "0.5714" in stdout
 
 
-def test_controls_give_the_same_bytes_for_every_jobs(write_file: WriteFile) -> None:
+def test_controls_give_the_same_bytes_for_every_jobs(
+    write_file: WriteFile, process_log: ProcessLog
+) -> None:
     big = write_file("big.txt", TEXT * 50_000)  # 2.9 MB: -j 2 starts a pool
     args = ["-n", "3", "--ties", "--stopwords", "en", "--min-count", "2", "--min-length", "3"]
-    args += ["-f", "json"]
-    outputs = {run_wordcount(["-j", jobs, *args, "--stats", str(big)]).stdout for jobs in "12"}
-    assert len(outputs) == 1
-    document = json.loads(outputs.pop())
+    args += ["-f", "json", "--stats", str(big)]
+    document = json.loads(serial_and_parallel(args, process_log).stdout)
     assert document["top"] == [
         {"word": "cat", "count": 100_000},
         {"word": "dog", "count": 100_000},
@@ -145,7 +151,7 @@ def test_controls_give_the_same_bytes_for_every_jobs(write_file: WriteFile) -> N
 def test_each_table_row_has_a_bar_in_proportion_to_its_count() -> None:
     console = Console(file=io.StringIO(), width=80, color_system=None)
     rows = [("a", 4), ("b", 2), ("c", 1)]
-    console.print(render_table(rows, Summary(7, 3, 1), elapsed_seconds=0.1))
+    console.print(render_table(rows, Totals(7, 3, 1), elapsed_seconds=0.1))
     lines = console.file.getvalue().splitlines()  # type: ignore[attr-defined]
     bars = {line.split()[1]: line.count("\u2588") for line in lines if "%" in line}
     assert bars == {"a": 20, "b": 10, "c": 5}
@@ -168,6 +174,7 @@ def test_progress_follows_the_bytes_counted(write_file: WriteFile, jobs: int) ->
         progress=lambda done, total: seen.append((done, total)),
     )
     assert result.counts["cat"] == 100_000
+    assert workers_of(result) == (0 if jobs == 1 else 2)
     size = big.stat().st_size
     assert seen[-1] == (size, size)
     assert len(seen) > 5
@@ -175,19 +182,19 @@ def test_progress_follows_the_bytes_counted(write_file: WriteFile, jobs: int) ->
 
 
 def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    terminal = io.StringIO()
-    monkeypatch.setattr(terminal, "isatty", lambda: True)
-    monkeypatch.setattr(sys, "stderr", terminal)
-    monkeypatch.setattr(display, "PROGRESS_DELAY_SECONDS", 0)
+    screen = io.StringIO()
+    monkeypatch.setattr(screen, "isatty", lambda: True)
+    monkeypatch.setattr(sys, "stderr", screen)
+    monkeypatch.setattr(progress, "PROGRESS_DELAY_SECONDS", 0)
     monkeypatch.setenv("TERM", "xterm")  # rich draws nothing live on a dumb terminal
-    monkeypatch.setattr(output, "error_console", Console(file=terminal, force_terminal=True))
-    with display.progress_bar(True) as update:
+    monkeypatch.setattr(terminal, "error_console", Console(file=screen, force_terminal=True))
+    with progress.progress_bar(True) as update:
         assert update is not None
         update(1_000_000, 2_000_000)
         update(2_000_000, 2_000_000)
         time.sleep(0.3)  # rich redraws ten times a second
-    assert "2.0/2.0 MB" in terminal.getvalue()
-    with display.progress_bar(False) as update:
+    assert "2.0/2.0 MB" in screen.getvalue()
+    with progress.progress_bar(False) as update:
         assert update is None
 
 
@@ -198,16 +205,16 @@ def test_case_sensitive_keeps_capitals(write_file: WriteFile) -> None:
     assert stdout == ("Don't\t1\nTHE\t1\nThe\t1\nfind\t1\nthe\t1\n\u00dcber\t1\n\u00fcber\t1\n")
 
 
-def test_case_sensitive_is_the_same_for_every_jobs(write_file: WriteFile) -> None:
+def test_case_sensitive_is_the_same_for_every_jobs(
+    write_file: WriteFile, process_log: ProcessLog
+) -> None:
     big = write_file("big.txt", TEXT * 50_000)
-    outputs = {
-        run_wordcount(["-j", jobs, "-n", "0", "--case-sensitive", str(big)]).stdout for jobs in "12"
-    }
+    result = serial_and_parallel(["-n", "0", "--case-sensitive", str(big)], process_log)
     # Each line has "The" twice and "the" twice; capitals sort first (by code point).
-    assert outputs == {
+    assert result.stdout == (
         b"The\t100000\nand\t100000\ncat\t100000\ndog\t100000\nthe\t100000\n"
         b"a\t50000\nend\t50000\nran\t50000\nsat\t50000\n"
-    }
+    )
 
 
 @pytest.mark.parametrize(

@@ -1,3 +1,3 @@
-from wordcount.cli import main
+from wordcount.cli.command import main
 
 main(prog_name="wordcount")

@@ -7,14 +7,18 @@ so every raw token, and so every word, lies inside exactly one unit.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import BinaryIO, NamedTuple
+from typing import BinaryIO
 
-from wordcount.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, ReadOptions, classify_head
-from wordcount.problems import InputProblem, ProblemKind, describe_os_error
-from wordcount.remote import open_input
-from wordcount.tokens import first_safe_separator
+from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
+from wordcount.engine.units import WorkUnit
+from wordcount.sources.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, classify_head
+from wordcount.sources.opening import open_input
+from wordcount.sources.paths import InputFile
+from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.sources.ranges import FileRange
+from wordcount.words.tokens import first_safe_separator
 
 # Looking for a boundary reads forward from the nominal cut in windows of this size; one
 # window almost always holds a line break, and the read is small next to a unit.
@@ -34,77 +38,39 @@ MAX_UNIT_BYTES = 64 << 20
 MIN_UNIT_BYTES = 256 << 10
 
 
-class FileRange(NamedTuple):
-    """Bytes [start, end) of one input file; end None means up to the end of the file.
-
-    A named tuple, not a dataclass: 20,000 small files make 20,000 of these, which the
-    main process creates before any worker can start.
-    """
-
-    path: str
-    input_index: int
-    start: int
-    end: int | None
-
-    @property
-    def starts_file(self) -> bool:
-        return self.start == 0
-
-
-@dataclass(frozen=True)
-class WorkUnit:
-    ranges: tuple[FileRange, ...]
-    size: int
-
-    def __reduce__(self) -> tuple[Callable[..., WorkUnit], tuple[object, ...]]:
-        # Pickled as four columns of plain values, which pickle copies in C: the main
-        # process pickles every unit before the workers start, and for 20,000 small files
-        # that took 11 ms as FileRange objects against 3 ms as columns.
-        columns = tuple(zip(*self.ranges, strict=True)) if self.ranges else ((), (), (), ())
-        return _unit_from_columns, (*columns, self.size)
-
-
-def _unit_from_columns(
-    paths: tuple[str, ...],
-    indexes: tuple[int, ...],
-    starts: tuple[int, ...],
-    ends: tuple[int | None, ...],
-    size: int,
-) -> WorkUnit:
-    return WorkUnit(tuple(map(FileRange, paths, indexes, starts, ends)), size)
-
-
 @dataclass
 class Plan:
     units: list[WorkUnit] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
-    total_bytes: int = 0
+
+    @property
+    def total_bytes(self) -> int:
+        return sum(unit.size for unit in self.units)
 
 
 def plan_units(
-    files: Iterable[tuple[int, str, int]],
+    files: Iterable[InputFile],
     *,
     jobs: int,
     unit_bytes: int | None = None,
-    options: ReadOptions | None = None,
+    options: CountOptions = DEFAULT_OPTIONS,
 ) -> Plan:
-    """Plan the units of (input index, path, size) for `jobs` workers; jobs 1 puts every
-    file whole into one unit.
+    """Plan the units of the files for `jobs` workers; jobs 1 puts every file whole into
+    one unit.
 
     unit_bytes overrides the unit size, which otherwise follows from the total input.
     Only plain UTF-8 text is cut into ranges: compressed or encoded files are read whole
     by one worker, since neither can be entered in the middle.
     """
-    options = options or ReadOptions()
     plan = Plan()
     sized = list(files)
-    plan.total_bytes = sum(size for _, _, size in sized)
     if jobs == 1:
         whole_files = tuple(FileRange(path, index, 0, None) for index, path, _ in sized)
-        plan.units = [WorkUnit(whole_files, plan.total_bytes)] if whole_files else []
+        total_bytes = sum(file.size for file in sized)
+        plan.units = [WorkUnit(whole_files, total_bytes)] if whole_files else []
         return plan
 
-    total_cost = plan.total_bytes + FILE_COST_BYTES * len(sized)
+    total_cost = sum(file.size + FILE_COST_BYTES for file in sized)
     target = unit_bytes or _unit_bytes_for(total_cost, jobs)
     batch: list[FileRange] = []
     batch_bytes = batch_cost = 0
@@ -120,8 +86,6 @@ def plan_units(
                 plan.problems.append(
                     InputProblem(input_index, path, BINARY_MESSAGE, ProblemKind.BINARY)
                 )
-            if not ranges:
-                plan.total_bytes -= size
             plan.units.extend(
                 WorkUnit((file_range,), _range_size(file_range, size)) for file_range in ranges
             )
@@ -148,7 +112,7 @@ def _range_size(file_range: FileRange, file_size: int) -> int:
 
 
 def _split_file(
-    path: str, input_index: int, size: int, unit_bytes: int, options: ReadOptions
+    path: str, input_index: int, size: int, unit_bytes: int, options: CountOptions
 ) -> list[FileRange] | None:
     """The file's ranges: one whole range if it must be read whole; None if it is binary.
 
@@ -156,7 +120,8 @@ def _split_file(
     NUL bytes that show it is binary.
     """
     with open_input(path) as file:
-        kind = classify_head(file.read(SNIFF_BYTES), options)
+        head = file.read(SNIFF_BYTES)
+        kind = classify_head(head, encoding=options.encoding, binary_as_text=options.binary_as_text)
         if kind is HeadKind.BINARY:
             return None
         ranges = []

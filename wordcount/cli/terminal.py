@@ -1,9 +1,15 @@
-"""Terminal presentation with rich. Imported only when a table is shown, so that runs in
-a pipe never pay for importing rich."""
+"""What a terminal shows, drawn with rich: the word table, the --stats panel and the
+--benchmark table. Imported only when a table is shown, so that runs in a pipe never pay
+for importing rich.
+
+Words are data: each is a Text, never markup, so `[bold]` prints as itself, and its
+control characters are shown as \\xNN, so that none can act on the terminal.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 from rich import box
 from rich.bar import Bar
@@ -11,9 +17,9 @@ from rich.console import Console, RenderableType
 from rich.table import Table
 from rich.text import Text
 
-from wordcount.benchmark import BENCHMARK_COLUMNS
-from wordcount.report import Row, Summary
-from wordcount.text import escape_controls
+from wordcount.cli.messages import escape_controls
+from wordcount.cli.ranking import Row
+from wordcount.cli.selection import Statistics, Totals
 
 # Wide enough to tell counts apart by eye, narrow enough to leave the words room on an
 # 80-column terminal.
@@ -25,16 +31,15 @@ error_console = Console(stderr=True)
 
 def render_table(
     rows: list[Row],
-    summary: Summary,
+    totals: Totals,
     *,
     elapsed_seconds: float,
     ranges: Counter[str] | None = None,
 ) -> Table:
-    """Words are data: each is a Text, never markup, so `[bold]` prints as itself, and
-    its control characters are shown as \\xNN, so that none can act on the terminal."""
+    """Rank, word, count, share and a bar; with ranges (--by-file), a files column."""
     caption = (
-        f"{summary.total_words:,} words · {summary.unique_words:,} unique · "
-        f"{summary.files:,} {'file' if summary.files == 1 else 'files'} · "
+        f"{totals.total_words:,} words · {totals.unique_words:,} unique · "
+        f"{totals.files:,} {'file' if totals.files == 1 else 'files'} · "
         f"{elapsed_seconds:.2f} s"
     )
     # Wide enough that the caption stays on one line under a table of short words.
@@ -52,7 +57,7 @@ def render_table(
     table.add_column("", width=BAR_WIDTH, no_wrap=True)
     largest = rows[0][1] if rows else 0
     for rank, (word, count) in enumerate(rows, start=1):
-        share = count / summary.total_words if summary.total_words else 0.0
+        share = count / totals.total_words if totals.total_words else 0.0
         bar = Bar(size=largest, begin=0, end=count, width=BAR_WIDTH, color="cyan")
         cells: list[RenderableType] = [
             str(rank),
@@ -66,20 +71,21 @@ def render_table(
     return table
 
 
-def render_benchmark(rows: list[tuple[str, ...]], *, caption: str) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="right")
-    for index, column in enumerate(BENCHMARK_COLUMNS):
-        table.add_column(column, justify="left" if index == 0 else "right")
-    for row in rows:
-        table.add_row(*row)
-    return table
-
-
-def render_statistics(rows: list[tuple[str, str]]) -> Table:
+def render_statistics(statistics: Statistics) -> Table:
     """The --stats panel under the word table."""
     table = Table(box=box.SIMPLE_HEAD, title="statistics", title_justify="left")
     table.add_column("measure")
     table.add_column("value", justify="right")
-    for name, value in rows:
+    for name, value in statistics.rows():
         table.add_row(name.replace("_", " "), value)
+    return table
+
+
+def render_timings(columns: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str) -> Table:
+    """The --benchmark table: the first column names the run, the others are figures."""
+    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="right")
+    for index, column in enumerate(columns):
+        table.add_column(column, justify="left" if index == 0 else "right")
+    for row in rows:
+        table.add_row(*row)
     return table

@@ -18,11 +18,13 @@ import re
 import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from wordcount.problems import InputProblem, ProblemKind, describe_os_error
-from wordcount.remote import is_url, url_files
+from wordcount.sources.opening import is_url, url_files
+from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
 STDIN_PATH = "-"
+STDIN_NAME = "<stdin>"
 # Names that mean "this process's open file": another process opening them gets its own.
 _PROCESS_LOCAL = re.compile(r"^/(?:dev/(?:fd/|stdin$)|proc/(?:self|thread-self|\d+)/fd/)")
 
@@ -51,11 +53,26 @@ def _matches_any(patterns: tuple[str, ...], path: str, name: str) -> bool:
     )
 
 
+class InputFile(NamedTuple):
+    """A regular file (or URL) to plan into units. The index orders messages and --by-file
+    entries as the inputs were given and found."""
+
+    input_index: int
+    path: str
+    size: int
+
+
+class InputStream(NamedTuple):
+    """Something only this process can read, once: "-", a FIFO, /dev/fd/N."""
+
+    input_index: int
+    path: str
+
+
 @dataclass
 class Inputs:
-    # (input index, path, size): the index orders messages as inputs were given and found.
-    files: list[tuple[int, str, int]] = field(default_factory=list)
-    streams: list[tuple[int, str]] = field(default_factory=list)
+    files: list[InputFile] = field(default_factory=list)
+    streams: list[InputStream] = field(default_factory=list)
     problems: list[InputProblem] = field(default_factory=list)
     hidden_skipped: int = 0
     _next_index: int = 0
@@ -63,6 +80,15 @@ class Inputs:
     def take_index(self) -> int:
         self._next_index += 1
         return self._next_index - 1
+
+    def names(self) -> dict[int, str]:
+        """Each counted input's name for reports, by index; standard input is <stdin>."""
+        names = {file.input_index: file.path for file in self.files}
+        names.update(
+            (stream.input_index, STDIN_NAME if stream.path == STDIN_PATH else stream.path)
+            for stream in self.streams
+        )
+        return names
 
 
 def is_stream_path(path: str, *, working_directory: str | None = None) -> bool:
@@ -106,7 +132,7 @@ def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> I
             _add_url(path, walk, inputs)
             continue
         if is_stream_path(path, working_directory=working_directory):
-            inputs.streams.append((inputs.take_index(), path))
+            inputs.streams.append(InputStream(inputs.take_index(), path))
             continue
         try:
             status = os.stat(path)
@@ -118,9 +144,9 @@ def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> I
         if stat.S_ISDIR(status.st_mode):
             _walk(path, status, walk, inputs)
         elif stat.S_ISREG(status.st_mode):
-            inputs.files.append((inputs.take_index(), path, status.st_size))
+            inputs.files.append(InputFile(inputs.take_index(), path, status.st_size))
         else:  # a FIFO, a character device: named, so the user means to read it
-            inputs.streams.append((inputs.take_index(), path))
+            inputs.streams.append(InputStream(inputs.take_index(), path))
     return inputs
 
 
@@ -165,7 +191,7 @@ def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inp
         elif not walk.wants_file(path, entry.name):
             continue
         elif status is not None:  # a regular file: its size plans the work
-            inputs.files.append((inputs.take_index(), path, status.st_size))
+            inputs.files.append(InputFile(inputs.take_index(), path, status.st_size))
         else:
             # Found, not named: reading a FIFO nobody writes to would hang the walk.
             message = "not a regular file; skipped (name it to read it)"
@@ -194,7 +220,7 @@ def _add_url(url: str, walk: WalkOptions, inputs: Inputs) -> None:
             and all(walk.wants_directory(file_url, name) for name in directories)
         ):
             continue
-        inputs.files.append((inputs.take_index(), file_url, size))
+        inputs.files.append(InputFile(inputs.take_index(), file_url, size))
 
 
 def _listing(directory: str, inputs: Inputs) -> list[os.DirEntry[str]]:

@@ -1,43 +1,22 @@
-"""Rank the counts and write them as TSV, CSV or JSON: the stable output contract.
+"""The data formats, TSV, CSV and JSON: the stable output contract for scripts.
 
-Order is count descending, then word ascending by code point; it is a total order, so the
-output never depends on how the counts were merged.
+Each writer yields the text to write, for rows already selected and ranked.
 """
 
 from __future__ import annotations
 
-import heapq
 import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-Row = tuple[str, int]
+from wordcount.cli.ranking import Row
+from wordcount.cli.selection import Statistics, Totals
 
 _TSV_SPECIAL = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
 _TSV_NAMED_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _CSV_NEEDS_QUOTES = re.compile('[",\x00-\x1f\x7f-\x9f]')
 _DEL_AND_C1 = re.compile("[\x7f-\x9f]")
-
-
-@dataclass(frozen=True)
-class Summary:
-    total_words: int
-    unique_words: int
-    files: int
-
-
-def rank_key(row: Row) -> tuple[int, str]:
-    word, count = row
-    return -count, word
-
-
-def ranked(counts: Counter[str], *, top: int) -> list[Row]:
-    """The top rows in report order; top 0 means every word."""
-    if top == 0 or top >= len(counts):
-        return sorted(counts.items(), key=rank_key)
-    return heapq.nsmallest(top, counts.items(), key=rank_key)
 
 
 def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
@@ -72,9 +51,9 @@ def csv_lines(rows: Iterable[Row], *, ranges: Counter[str] | None = None) -> Ite
 
 def json_lines(
     rows: Iterable[Row],
-    summary: Summary,
+    totals: Totals,
     *,
-    stats: dict[str, float | int] | None = None,
+    stats: Statistics | None = None,
     ranges: Counter[str] | None = None,
     by_file: Iterable[tuple[str, list[Row]]] | None = None,
 ) -> Iterator[str]:
@@ -83,13 +62,13 @@ def json_lines(
         for row in top:
             row["files"] = ranges[str(row["word"])]
     document: dict[str, object] = {
-        "total_words": summary.total_words,
-        "unique_words": summary.unique_words,
-        "files": summary.files,
+        "total_words": totals.total_words,
+        "unique_words": totals.unique_words,
+        "files": totals.files,
         "top": top,
     }
     if stats is not None:
-        document["stats"] = stats
+        document["stats"] = stats.as_json()
     if by_file is not None:
         document["by_file"] = {path: dict(file_rows) for path, file_rows in by_file}
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal

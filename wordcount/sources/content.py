@@ -22,9 +22,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
-from wordcount.ngrams import NgramOptions
-from wordcount.tokens import UTF8_BOM
-
 # The issue's definition of binary looks this far; it also covers every magic number and
 # byte-order mark, and is small next to a unit.
 SNIFF_BYTES = 64 << 10
@@ -33,6 +30,7 @@ SNIFF_BYTES = 64 << 10
 # worker's memory stays small. Decompressed text moves on in pieces of the same size.
 READ_CHUNK_BYTES = 256 << 10
 
+UTF8_BOM = b"\xef\xbb\xbf"
 BINARY_MESSAGE = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
 
 # Magic numbers long enough that no text file starts with one by chance: "BZh" alone
@@ -52,22 +50,6 @@ _BYTE_ORDER_MARKS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
-
-
-@dataclass(frozen=True)
-class ReadOptions:
-    # One codec for every input (--encoding); None: UTF-8, or as a byte-order mark says.
-    encoding: str | None = None
-    # Count files that look binary instead of skipping them (--text).
-    binary_as_text: bool = False
-    # Keep capitals: the word rule without its lowercasing step (--case-sensitive).
-    case_sensitive: bool = False
-    # Count runs of N words instead of words (--ngrams N, N > 1).
-    ngrams: NgramOptions | None = None
-    # A word is what this regex matches, instead of the rule's step 3 (--pattern).
-    pattern: str | None = None
-    # Keep each input's counts apart as well as their sum (--by-file).
-    by_file: bool = False
 
 
 class BinaryContent(Exception):
@@ -90,13 +72,14 @@ class HeadKind(enum.Enum):
 _SPECIAL_FIRST_BYTES = frozenset(b"\x1fB\xfd\xff\xfe\x00")
 
 
-def classify_head(head: bytes, options: ReadOptions) -> HeadKind:
-    if options.encoding is not None or (head and head[0] in _SPECIAL_FIRST_BYTES):
+def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) -> HeadKind:
+    """encoding: --encoding, one codec for every input; binary_as_text: --text."""
+    if encoding is not None or (head and head[0] in _SPECIAL_FIRST_BYTES):
         if _decompressor_for(head) is not None:
             return HeadKind.COMPRESSED
-        if options.encoding is not None or _byte_order_mark(head) is not None:
+        if encoding is not None or _byte_order_mark(head) is not None:
             return HeadKind.ENCODED
-    if not options.binary_as_text and head.find(b"\x00", 0, SNIFF_BYTES) >= 0:
+    if not binary_as_text and head.find(b"\x00", 0, SNIFF_BYTES) >= 0:
         return HeadKind.BINARY
     return HeadKind.PLAIN
 
@@ -108,31 +91,33 @@ class Content:
     transformed: bool
 
 
-def open_content(raw_chunks: Iterable[bytes], options: ReadOptions) -> Content:
+def open_content(
+    raw_chunks: Iterable[bytes], *, encoding: str | None, binary_as_text: bool
+) -> Content:
     """Look at the first bytes of a whole file or stream; raise BinaryContent to skip it."""
     head, chunks = take_head(iter(raw_chunks), SNIFF_BYTES)
-    kind = classify_head(head, options)
+    kind = classify_head(head, encoding=encoding, binary_as_text=binary_as_text)
     transformed = False
     if kind is HeadKind.COMPRESSED:
         chunks = _decompressed(chain([head], chunks), head)
         head, chunks = take_head(chunks, SNIFF_BYTES)
-        kind = classify_head(head, options)
+        kind = classify_head(head, encoding=encoding, binary_as_text=binary_as_text)
         transformed = True
     if kind is HeadKind.BINARY:
         raise BinaryContent
     if kind is HeadKind.ENCODED:
-        decoder = _TextDecoder(head, options)
+        decoder = _TextDecoder(head, encoding)
         first_text = decoder.decode(head[decoder.mark_length :])
-        if not options.binary_as_text and "\x00" in first_text:
+        if not binary_as_text and "\x00" in first_text:
             raise BinaryContent
         return Content(decoder.utf8_chunks(first_text, chunks), transformed=True)
     return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed)
 
 
-def plain_text(whole: bytes, options: ReadOptions) -> bytes | None:
+def plain_text(whole: bytes, *, encoding: str | None, binary_as_text: bool) -> bytes | None:
     """A whole file, already read, as open_content would hand it on if it is plain text;
     None if it is not (compressed, encoded or binary)."""
-    if classify_head(whole, options) is not HeadKind.PLAIN:
+    if classify_head(whole, encoding=encoding, binary_as_text=binary_as_text) is not HeadKind.PLAIN:
         return None
     return whole.removeprefix(UTF8_BOM)
 
@@ -186,9 +171,9 @@ def _decompressed(raw_chunks: Iterator[bytes], head: bytes) -> Iterator[bytes]:
 class _TextDecoder:
     """Decodes as --encoding or the byte-order mark says, naming the byte of any error."""
 
-    def __init__(self, head: bytes, options: ReadOptions) -> None:
-        if options.encoding is not None:
-            self.encoding, mark = options.encoding, b""
+    def __init__(self, head: bytes, encoding: str | None) -> None:
+        if encoding is not None:
+            self.encoding, mark = encoding, b""
         else:
             found = _byte_order_mark(head)
             assert found is not None

@@ -6,6 +6,8 @@
       would hit a half-started worker)          and unblocks the rest
     ─ freezes its objects while forking ─────▶ their garbage collection leaves the shared
                                                 pages alone
+                                              ─ wait for each other at a starting line, so
+                                                that each takes its first unit together
     ─ SIGTERM, SIGHUP ─▶ Terminated, like Ctrl-C's KeyboardInterrupt
     ─ on any exception: stop_workers ─────────▶ SIGTERM, then SIGKILL after a grace period
 
@@ -17,11 +19,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
 import signal
+import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
+
+from wordcount.engine.errors import Terminated
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -30,26 +34,9 @@ _STARTUP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 # A worker asked to stop gets this long to exit before it is killed: a worker only ever
 # counts, so there is nothing for it to clean up.
 _STOP_GRACE_SECONDS = 1.0
-# Test-only: "kill:NAME", "hang:NAME" or "unpicklable:NAME" makes the worker that opens a
-# file called NAME do that, so the tests can prove what happens when a worker goes wrong.
-TEST_FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM or SIGHUP: stop as for Ctrl-C, and exit with 128 + the signal number."""
-
-    def __init__(self, signal_number: int) -> None:
-        super().__init__(signal_number)
-        self.signal_number = signal_number
-
-
-class WorkerFailure(Exception):
-    """A worker died or failed; the counts are incomplete, so none are reported."""
-
-    def __init__(self, reason: str, unfinished_paths: list[str]) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.unfinished_paths = unfinished_paths
+# Workers wait at most this long for each other before they start (see initialize_worker):
+# a worker boots in well under a second even under spawn on a loaded machine.
+_STARTING_LINE_TIMEOUT_SECONDS = 5.0
 
 
 def raise_terminated(signal_number: int, _frame: Any) -> None:
@@ -93,7 +80,8 @@ def objects_frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def initialize_worker() -> None:
+def initialize_worker(starting_line: threading.Barrier) -> None:
+    """Runs first in each worker; starting_line is shared by all the pool's workers."""
     # Ctrl-C reaches the whole process group; the main process alone decides what to do,
     # and workers must not print tracebacks of their own. SIGTERM and SIGHUP just end a
     # worker (a forked one would otherwise inherit the main process's handlers).
@@ -101,6 +89,12 @@ def initialize_worker() -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STARTUP_SIGNALS)
+    # Every worker takes its first unit at the same moment. Under spawn and forkserver the
+    # workers boot one after another, tens of milliseconds apart, and the first up would
+    # otherwise take a second unit while another still boots, leaving that one idle. A
+    # worker that never arrives only costs the others the timeout, never the run.
+    with contextlib.suppress(threading.BrokenBarrierError):
+        starting_line.wait(_STARTING_LINE_TIMEOUT_SECONDS)
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:
@@ -140,24 +134,3 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
     manager = getattr(executor, "_executor_manager_thread", None)
     if manager is not None:
         manager.join(_STOP_GRACE_SECONDS)
-
-
-def apply_test_fault(path: str) -> None:
-    """The test-only fault for this path, if WORDCOUNT_TEST_FAULT names its file."""
-    if not _FAULT_FILE_NAME or os.path.basename(path) != _FAULT_FILE_NAME:
-        return
-    action = _FAULT_ACTION
-    if action == "kill":
-        os.kill(os.getpid(), signal.SIGKILL)
-    elif action == "hang":
-        time.sleep(3600)
-    elif action == "unpicklable":
-        raise _UnpicklableError(lambda: None)
-
-
-class _UnpicklableError(Exception):
-    """Holds a lambda, so it cannot be pickled back to the main process."""
-
-
-# Read once: apply_test_fault runs for every range a worker counts.
-_FAULT_ACTION, _, _FAULT_FILE_NAME = os.environ.get(TEST_FAULT_VARIABLE, "").partition(":")

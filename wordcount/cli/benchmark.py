@@ -1,19 +1,24 @@
 """`wordcount --benchmark`: the serial baseline and a parallel run, timed on the same input.
 
 Runs alternate (serial, parallel, serial, ...) so that noise on a busy machine hits both
-alike, and the median of each is reported.
+alike, and the median of each is reported, with a check that both counted the same.
 """
 
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from wordcount.engine import count_inputs
-from wordcount.results import CountResult
-from wordcount.tokens import forget_converted_tokens
+from wordcount.cli.exit_status import Finished
+from wordcount.cli.messages import error, report_problems
+from wordcount.engine.merge import CountResult
+from wordcount.engine.run import count_inputs
+from wordcount.words.tokens import forget_converted_tokens
+
+BENCHMARK_COLUMNS = ("run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency")
 
 
 @dataclass(frozen=True)
@@ -21,7 +26,7 @@ class Timing:
     jobs: int
     seconds: float
     bytes_read: int
-    words: int
+    total_words: int
 
     @property
     def megabytes_per_second(self) -> float:
@@ -29,7 +34,7 @@ class Timing:
 
     @property
     def words_per_second(self) -> float:
-        return self.words / self.seconds if self.seconds else 0.0
+        return self.total_words / self.seconds if self.seconds else 0.0
 
 
 @dataclass(frozen=True)
@@ -38,14 +43,6 @@ class BenchmarkResult:
     parallel: Timing
     identical: bool
     result: CountResult
-
-    @property
-    def speedup(self) -> float:
-        return self.serial.seconds / self.parallel.seconds if self.parallel.seconds else 0.0
-
-    @property
-    def efficiency(self) -> float:
-        return self.speedup / self.parallel.jobs
 
 
 def run_benchmark(
@@ -74,16 +71,15 @@ def run_benchmark(
     identical = identical and results[1].counts == results[jobs].counts
     serial, parallel = results[1], results[jobs]
     return BenchmarkResult(
-        serial=Timing(1, statistics.median(seconds[1]), serial.bytes_read, serial.total_words),
-        parallel=Timing(
-            jobs, statistics.median(seconds[jobs]), parallel.bytes_read, parallel.total_words
-        ),
+        serial=_timing(1, seconds[1], serial),
+        parallel=_timing(jobs, seconds[jobs], parallel),
         identical=identical,
         result=serial,
     )
 
 
-BENCHMARK_COLUMNS = ("run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency")
+def _timing(jobs: int, seconds: list[float], result: CountResult) -> Timing:
+    return Timing(jobs, statistics.median(seconds), result.bytes_read, result.total_words)
 
 
 def benchmark_rows(benchmark: BenchmarkResult) -> list[tuple[str, ...]]:
@@ -102,3 +98,34 @@ def benchmark_rows(benchmark: BenchmarkResult) -> list[tuple[str, ...]]:
             )
         )
     return rows
+
+
+def run_benchmark_command(
+    paths: Sequence[str],
+    count: Callable[..., CountResult],
+    *,
+    jobs: int,
+    repeat: int,
+    quiet: bool,
+    table: bool,
+) -> Finished:
+    """What --benchmark prints: problems on stderr, then the two rows as a table or TSV."""
+    benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
+    report_problems(benchmark.result.problems, quiet=quiet)
+    rows = benchmark_rows(benchmark)
+    if table:
+        from wordcount.cli.terminal import console, render_timings
+
+        caption = (
+            f"{benchmark.result.bytes_read / 1e6:,.1f} MB · "
+            f"{benchmark.serial.total_words:,} words · median of {repeat} · "
+            f"results {'identical' if benchmark.identical else 'DIFFER'}"
+        )
+        console.print(render_timings(BENCHMARK_COLUMNS, rows, caption=caption))
+    else:
+        sys.stdout.writelines("\t".join(row) + "\n" for row in [BENCHMARK_COLUMNS, *rows])
+    if not benchmark.identical:
+        error("serial and parallel runs counted differently")
+    return Finished(
+        input_errors=benchmark.result.has_errors, results_differ=not benchmark.identical
+    )

@@ -15,7 +15,7 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wordcount.tokens import TextCounter, words_of_raw_token
+from wordcount.words.tokens import TextCounter, WordCounts, words_of_raw_token
 
 
 @dataclass(frozen=True)
@@ -29,16 +29,17 @@ class NgramOptions:
 class _OrderedTokens(TextCounter):
     """TextCounter's cutting, with the tokens handed on in order instead of counted."""
 
-    def __init__(self, take: NgramCounter) -> None:
+    def __init__(self, ngrams: NgramCounter) -> None:
         super().__init__()
-        self._counter = take
+        self._ngrams = ngrams
 
-    def _take(self, tokens: list[bytes]) -> None:
-        self._counter.take_tokens(tokens)
+    def _add_tokens(self, tokens: list[bytes]) -> None:
+        self._ngrams.add_tokens(tokens)
 
 
 class NgramCounter:
-    """The n-grams of one range or whole file; feed its chunks, then call end_range."""
+    """The n-grams of texts, each text a whole file or a range of one: feed its chunks,
+    then call end_text; n-grams never join two texts."""
 
     def __init__(self, options: NgramOptions, *, case_sensitive: bool) -> None:
         self.size = options.size
@@ -49,12 +50,12 @@ class NgramCounter:
         self._min_length = options.min_length
         self._window: deque[bytes] = deque(maxlen=self.size - 1)
         self._lookahead: list[bytes] | None = None
-        self.tokens = _OrderedTokens(self)
+        self._tokens = _OrderedTokens(self)
 
     def feed(self, chunk: bytes) -> None:
-        self.tokens.feed(chunk)
+        self._tokens.feed(chunk)
 
-    def take_tokens(self, tokens: list[bytes]) -> None:
+    def add_tokens(self, tokens: list[bytes]) -> None:
         words = self._words(tokens)
         if self._lookahead is not None:
             self._lookahead.extend(words)
@@ -62,20 +63,30 @@ class NgramCounter:
         for word in words:
             self._add(word)
 
-    def end_range(self, following: Iterable[bytes] | None) -> None:
-        """End of the range; following, if the file goes on, is the rest of the file."""
-        self.tokens.end_text()
+    def end_text(self, following: Iterable[bytes] | None = None) -> int:
+        """End of the text; following, if the file goes on after a range, is the rest of
+        the file. Returns how many runs in the text were too long to count."""
+        skipped = self._tokens.end_text()
         if following is not None and self.size > 1:
             self._lookahead = []
             for chunk in following:
-                self.tokens.feed(chunk)
+                self._tokens.feed(chunk)
                 if len(self._lookahead) >= self.size - 1:
                     break
-            self.tokens.end_text()
+            self._tokens.end_text()  # what it skipped belongs to the next range
             needed, self._lookahead = self._lookahead[: self.size - 1], None
             # Each n-gram ending at one of these N-1 words starts inside the range.
             for word in needed:
                 self._add(word)
+        self._window.clear()
+        return skipped
+
+    def take_counts(self) -> WordCounts:
+        """The n-grams of every text ended since the last call."""
+        counts = WordCounts(self.counts, self.saw_invalid_utf8)
+        self.counts = Counter()
+        self.saw_invalid_utf8 = False
+        return counts
 
     def _add(self, word: bytes) -> None:
         window = self._window

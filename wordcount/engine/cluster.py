@@ -16,23 +16,15 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from wordcount.content import ReadOptions
-from wordcount.counting import count_unit
-from wordcount.lifecycle import WorkerFailure
-from wordcount.planner import WorkUnit
-from wordcount.results import UnitResult, combined
+from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
+from wordcount.engine.merge import UnitResult, combined
+from wordcount.engine.options import CountOptions
+from wordcount.engine.units import WorkUnit
+from wordcount.engine.worker import count_unit
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount[dask]'"
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.
 _DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
-
-
-class ClusterUnavailable(Exception):
-    """Dask is not installed (missing_extra), or its scheduler cannot be reached in time."""
-
-    def __init__(self, message: str, *, missing_extra: bool = False) -> None:
-        super().__init__(message)
-        self.missing_extra = missing_extra
 
 
 @dataclass(frozen=True)
@@ -79,20 +71,13 @@ def resolve_cluster(
     return ClusterOptions(address, scheduler_file, timeout=timeout, verbose=verbose)
 
 
-def count_units_on_cluster(
-    units_for: Callable[[int], Sequence[WorkUnit]],
-    *,
-    read_options: ReadOptions,
-    cluster: ClusterOptions,
-    progress: Callable[[int, int], None] | None = None,
-) -> UnitResult:
-    """The units, planned by units_for(the cluster's worker threads), counted and combined
-    on the cluster; progress(bytes done, bytes in all) as units end.
-
-    The scheduler is reached even with no units, so that a wrong address always shows.
-    """
+@contextlib.contextmanager
+def connected(cluster: ClusterOptions) -> Iterator[DaskCluster]:
+    """The cluster, reached within its timeout; ClusterUnavailable if it cannot be, or if
+    Dask is not installed. It is reached even with nothing to count, so that a wrong
+    address always shows."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
     except ImportError:
         raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
 
@@ -115,27 +100,47 @@ def count_units_on_cluster(
                 f"cannot reach {cluster.describe()} within {cluster.timeout:g} s ({error})"
             ) from None
         with client, client.as_current():
-            # Planned for the cluster's threads, as a local run plans for its workers.
-            threads = client.nthreads()  # type: ignore[no-untyped-call]
-            units = units_for(max(1, sum(threads.values())))
-            if not units:
-                return UnitResult()
-            futures = client.map(count_unit, units, options=read_options, pure=False)
-            reduced = _tree_reduce(client, futures)
-            if progress is not None:
-                sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}
-                done, all_bytes = 0, sum(sizes.values())
+            yield DaskCluster(client)
+
+
+class DaskCluster:
+    """A connected cluster: how many worker threads it has, and counting units on it."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        # Units are planned for the cluster's threads, as a local run plans for its workers.
+        self.threads = max(1, sum(client.nthreads().values()))
+
+    def count(
+        self,
+        units: Sequence[WorkUnit],
+        *,
+        options: CountOptions,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> UnitResult:
+        """The units counted and combined on the cluster; progress(bytes done, bytes in
+        all) as units end."""
+        from distributed import as_completed
+
+        if not units:
+            return UnitResult()
+        client = self._client
+        futures = client.map(count_unit, units, options=options, pure=False)
+        reduced = _tree_reduce(client, futures)
+        if progress is not None:
+            sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}
+            done, all_bytes = 0, sum(sizes.values())
+            progress(done, all_bytes)
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                done += sizes[future.key]
                 progress(done, all_bytes)
-                for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                    done += sizes[future.key]
-                    progress(done, all_bytes)
-            try:
-                result: UnitResult = reduced.result()
-            except Exception as error:  # KilledWorker: workers kept dying on these units
-                reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
-                paths = sorted({r.path for unit in units for r in unit.ranges})
-                raise WorkerFailure(reason, paths) from None
-    return result
+        try:
+            result: UnitResult = reduced.result()
+        except Exception as error:  # KilledWorker: workers kept dying on these units
+            reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
+            paths = sorted({r.path for unit in units for r in unit.ranges})
+            raise WorkerFailure(reason, paths) from None
+        return result
 
 
 def _tree_reduce(client: Any, futures: list[Any]) -> Any:

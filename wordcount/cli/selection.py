@@ -1,8 +1,7 @@
-"""Which counted words a report shows, and the statistics of what it counted.
+"""Which counted words a report shows, and the figures that describe them.
 
     merged counts ─▶ minus stop words ─▶ minus words shorter than --min-length
-                  ─▶ minus words seen fewer than --min-count times ─▶ ranked, --top N
-                     (with --ties, every word tied with the Nth too)
+                  ─▶ minus words seen fewer than --min-count times ─▶ ranking.py
 
 Everything here runs once, in the main process, after the merge: it gives the same
 result for every -j and backend by construction.
@@ -14,8 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wordcount.report import Row, rank_key, ranked
-from wordcount.rule import reference_words
+from wordcount.words.rule import reference_words
 
 # Lists shipped as package data; the names are ISO 639-1 codes.
 BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
@@ -62,49 +60,45 @@ def load_stopwords(sources: Iterable[str], *, case_sensitive: bool = False) -> f
     return frozenset(words)
 
 
-def ranked_with_ties(counts: Counter[str], *, top: int) -> list[Row]:
-    """The top rows, and then every further word whose count equals the last one's."""
-    rows = ranked(counts, top=top)
-    if top == 0 or len(rows) < top:
-        return rows
-    last_count = rows[-1][1]
-    tied = sorted(
-        ((word, count) for word, count in counts.items() if count == last_count),
-        key=rank_key,
-    )
-    shown = {word for word, _ in rows}
-    return rows + [row for row in tied if row[0] not in shown]
+@dataclass(frozen=True)
+class Totals:
+    """Of the words a report shows: every format gives these three."""
+
+    total_words: int
+    unique_words: int
+    files: int
+
+    @classmethod
+    def of(cls, counts: Counter[str], *, files: int) -> Totals:
+        return cls(total_words=sum(counts.values()), unique_words=len(counts), files=files)
 
 
 @dataclass(frozen=True)
 class Statistics:
-    tokens: int
-    types: int
+    """--stats, in the corpus linguist's terms: tokens are total words, types unique ones."""
+
+    totals: Totals
     hapax_legomena: int
-    files: int
 
     @classmethod
-    def of(cls, counts: Counter[str], *, files: int) -> Statistics:
-        return cls(
-            tokens=sum(counts.values()),
-            types=len(counts),
-            hapax_legomena=sum(1 for count in counts.values() if count == 1),
-            files=files,
-        )
+    def of(cls, counts: Counter[str], totals: Totals) -> Statistics:
+        return cls(totals, hapax_legomena=sum(1 for count in counts.values() if count == 1))
 
     @property
     def type_token_ratio(self) -> float:
-        return self.types / self.tokens if self.tokens else 0.0
+        totals = self.totals
+        return totals.unique_words / totals.total_words if totals.total_words else 0.0
 
     @property
     def tokens_per_file(self) -> float:
-        return self.tokens / self.files if self.files else 0.0
+        totals = self.totals
+        return totals.total_words / totals.files if totals.files else 0.0
 
     def rows(self) -> list[tuple[str, str]]:
         """(name, value) pairs, as every format shows them."""
         return [
-            ("tokens", str(self.tokens)),
-            ("types", str(self.types)),
+            ("tokens", str(self.totals.total_words)),
+            ("types", str(self.totals.unique_words)),
             ("type_token_ratio", f"{self.type_token_ratio:.4f}"),
             ("hapax_legomena", str(self.hapax_legomena)),
             ("tokens_per_file", f"{self.tokens_per_file:.1f}"),
@@ -112,8 +106,8 @@ class Statistics:
 
     def as_json(self) -> dict[str, float | int]:
         return {
-            "tokens": self.tokens,
-            "types": self.types,
+            "tokens": self.totals.total_words,
+            "types": self.totals.unique_words,
             "type_token_ratio": round(self.type_token_ratio, 4),
             "hapax_legomena": self.hapax_legomena,
             "tokens_per_file": round(self.tokens_per_file, 1),

@@ -13,15 +13,17 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 
-from wordcount.rule import normalize
-from wordcount.tokens import MAX_RUN_BYTES, decode_cp1252
+from wordcount.words.rule import normalize
+from wordcount.words.tokens import MAX_RUN_BYTES, WordCounts, decode_cp1252
 
 _WHITESPACE = re.compile(rb"\s")
 
 
 class PatternCounter:
-    """The words a pattern finds in one file or stream; feed chunks, then call end_text."""
+    """The words a pattern finds in texts, each a whole file or stream: feed its chunks,
+    then call end_text."""
 
     def __init__(self, pattern: str, *, case_sensitive: bool) -> None:
         self.counts: Counter[bytes] = Counter()
@@ -39,10 +41,20 @@ class PatternCounter:
         while len(self._carry) > MAX_RUN_BYTES:
             self._match(self._cut_carry())
 
-    def end_text(self) -> None:
+    def end_text(self, following: Iterable[bytes] | None = None) -> int:
+        """End of the text (following: unused, since files are never cut with a pattern).
+        Nothing is ever skipped: a long line is matched in pieces."""
         if self._carry:
             self._match(self._carry)
         self._carry = b""
+        return 0
+
+    def take_counts(self) -> WordCounts:
+        """The words of every text ended since the last call."""
+        counts = WordCounts(self.counts, self.saw_invalid_utf8)
+        self.counts = Counter()
+        self.saw_invalid_utf8 = False
+        return counts
 
     def _cut_carry(self) -> bytes:
         """The carry up to its last whitespace within the limit, or the limit itself."""

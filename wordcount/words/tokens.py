@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from wordcount.rule import ASCII_WORD_PATTERN, normalize, split_normalized
+from wordcount.words.rule import ASCII_WORD_PATTERN, normalize, split_normalized
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -41,7 +42,6 @@ _NOT_ALNUM_TO_SPACE = bytes.maketrans(_NOT_ALNUM, b" " * len(_NOT_ALNUM))
 QUOTES_AS_ASCII = str.maketrans(
     {"\u2018": " ", "\u2019": "'", "\u201c": " ", "\u201d": " ", "\u2013": " ", "\u2014": " "}
 )
-UTF8_BOM = b"\xef\xbb\xbf"
 
 # A run of this many bytes with no safe separator is cut at the last place inside it
 # where cutting is exact (see _EXACT_CUT), so memory stays bounded on text without
@@ -182,19 +182,25 @@ def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> 
 
 
 class TextCounter:
-    """Counts the raw tokens of texts that arrive as byte chunks of any size.
+    """The default rule's counter: the words of texts that arrive as byte chunks of any size.
 
     Call `feed` with consecutive chunks of one text and `end_text` after its last chunk;
-    then the next text may start. A token never spans two texts.
+    then the next text may start. A token never spans two texts. Raw tokens are counted
+    as they come; `take_counts` converts them into words, once per distinct raw token.
     """
 
     def __init__(
-        self, *, max_run_bytes: int = MAX_RUN_BYTES, slice_bytes: int = SLICE_BYTES
+        self,
+        *,
+        case_sensitive: bool = False,
+        max_run_bytes: int = MAX_RUN_BYTES,
+        slice_bytes: int = SLICE_BYTES,
     ) -> None:
+        self.case_sensitive = case_sensitive
         self.max_run_bytes = max_run_bytes
         self.slice_bytes = slice_bytes
         self.raw_counts: Counter[bytes] = Counter()
-        self.skipped_runs = 0
+        self._skipped_runs = 0
         self._carry = b""
         self._skipping_run = False
 
@@ -217,18 +223,28 @@ class TextCounter:
             spaced = spaced[first_separator:]
         tokens = spaced.split()
         carry = tokens.pop() if tokens and spaced[-1] != _SPACE else b""
-        self._take(tokens)
+        self._add_tokens(tokens)
         self._carry = carry
         if len(carry) > self.max_run_bytes:
             self._cut_long_run()
 
-    def end_text(self) -> None:
+    def end_text(self, following: Iterable[bytes] | None = None) -> int:
+        """End the text; return how many runs in it were too long to count. (following,
+        the rest of a file after a range, matters to n-grams only.)"""
         if self._carry:
-            self._take([self._carry])
+            self._add_tokens([self._carry])
         self._carry = b""
         self._skipping_run = False
+        skipped, self._skipped_runs = self._skipped_runs, 0
+        return skipped
 
-    def _take(self, tokens: list[bytes]) -> None:
+    def take_counts(self) -> WordCounts:
+        """The words of every text ended since the last call."""
+        converted = word_counts(self.raw_counts, case_sensitive=self.case_sensitive)
+        self.raw_counts = Counter()
+        return converted
+
+    def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
         self.raw_counts.update(tokens)
 
@@ -239,10 +255,10 @@ class TextCounter:
             cut = match.start()
         if cut > 0:
             head, self._carry = run[:cut], run[cut:]
-            self._take([head])
+            self._add_tokens([head])
         else:
             # One word longer than max_run_bytes: counting it exactly would need unbounded
             # memory, so it is skipped and reported, never silently truncated.
             self._carry = b""
             self._skipping_run = True
-            self.skipped_runs += 1
+            self._skipped_runs += 1

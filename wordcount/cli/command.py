@@ -1,0 +1,253 @@
+"""The `wordcount` command: parse the options, check them, count, report, exit.
+
+main ─▶ prepare(): every usage check, before any input is read ─▶ Run
+     ─▶ execute(Run): engine.count_inputs ─▶ report.write_report  (or --benchmark)
+     ─▶ exit_status_for(how it ended)
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import click
+
+from wordcount.cli.benchmark import run_benchmark_command
+from wordcount.cli.exit_status import Outcome, exit_status_for
+from wordcount.cli.messages import report_failure, report_problems, report_summary
+from wordcount.cli.options import (
+    BenchmarkChoices,
+    ClusterChoices,
+    InputChoices,
+    OutputChoices,
+    ParallelChoices,
+    SelectionChoices,
+    WordChoices,
+    benchmark_options,
+    cluster_options,
+    input_options,
+    output_options,
+    parallel_options,
+    selection_options,
+    word_options,
+)
+from wordcount.cli.progress import progress_bar
+from wordcount.cli.report import write_report
+from wordcount.cli.selection import Selection, load_stopwords
+from wordcount.engine.cluster import ClusterOptions, resolve_cluster
+from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
+from wordcount.engine.lifecycle import handle_termination_signals
+from wordcount.engine.merge import CountResult
+from wordcount.engine.options import CountOptions
+from wordcount.engine.run import available_cpus, count_inputs
+from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream
+from wordcount.words.ngrams import NgramOptions
+
+EXAMPLES = """\b
+Examples:
+  wordcount book.txt                     the 10 most frequent words
+  wordcount a.txt b.txt --top 20         the top 20 over both files
+  wordcount ~/texts --include '*.txt'    every .txt file under ~/texts
+  wordcount *.txt -n 0 -f csv > all.csv  every word, as CSV
+  cat notes.txt | wordcount -            count standard input
+  wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
+  wordcount big.txt -j 1                 the serial baseline, no worker processes
+  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (wordcount[dask])
+
+\b
+Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
+  wordcount --benchmark -j 2 big.txt     serial baseline vs 2 workers, timed
+
+\b
+Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
+2 usage error, 3 --benchmark runs differed, 4 a worker process died or failed,
+5 out of memory, 129 hangup, 130 interrupted, 141 output pipe closed early, 143 SIGTERM.
+"""
+
+# The failures a run ends with: each gets one line on stderr (or none, for a signal).
+_FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError)
+
+
+@click.command(
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    epilog=EXAMPLES,
+)
+# Plain strings: click.Path would stat every path, and the planner stats them anyway (and
+# reports unreadable ones itself, so that the others are still counted).
+@click.argument("paths", nargs=-1, type=str, metavar="[PATH]...")
+@output_options
+@word_options
+@selection_options
+@input_options
+@parallel_options
+@cluster_options
+@benchmark_options
+@click.version_option(package_name="wordcount", prog_name="wordcount")
+@click.pass_context
+def main(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    output: OutputChoices,
+    words: WordChoices,
+    selection: SelectionChoices,
+    inputs: InputChoices,
+    parallel: ParallelChoices,
+    cluster: ClusterChoices,
+    benchmark: BenchmarkChoices,
+) -> None:
+    """Count word frequencies in PATHs, in parallel, exactly.
+
+    A word is a run of Unicode letters, marks and numbers, after NFKC normalization and
+    lowercasing; a single apostrophe inside a word (don't, rock'n'roll) is kept. PATH "-",
+    or no PATH while standard input is a pipe, reads standard input. Directories are walked;
+    gzip, bzip2 and xz files are read through; binary files are skipped.
+    """
+    handle_termination_signals()
+    _escape_what_the_output_encoding_cannot_hold()
+    run = prepare(paths, output, words, selection, inputs, parallel, cluster, benchmark)
+    ctx.exit(exit_status_for(execute(run)))
+
+
+@dataclass(frozen=True)
+class Run:
+    """A run with every choice made and checked."""
+
+    paths: Sequence[str]
+    # count_inputs with every setting but the paths, the jobs, stdin and progress.
+    count: Callable[..., CountResult]
+    jobs: int
+    output: OutputChoices
+    output_format: str
+    selection: Selection
+    by_file: bool
+    benchmark: BenchmarkChoices
+
+
+def prepare(
+    paths: tuple[str, ...],
+    output: OutputChoices,
+    words: WordChoices,
+    selection: SelectionChoices,
+    inputs: InputChoices,
+    parallel: ParallelChoices,
+    cluster: ClusterChoices,
+    benchmark: BenchmarkChoices,
+) -> Run:
+    """Every usage check (click.UsageError, status 2), the stop-word files read last."""
+    if not paths:
+        if sys.stdin is None or sys.stdin.isatty():
+            raise click.UsageError("no input: give a PATH, or pipe text into standard input")
+        paths = (STDIN_PATH,)
+    if words.pattern is not None and words.ngrams > 1:
+        raise click.UsageError("--pattern and --ngrams cannot be used together")
+    if benchmark.benchmark and any(names_a_stream(path) for path in paths):
+        raise click.UsageError(
+            "--benchmark reads its input several times, so it cannot read a stream"
+        )
+    cluster_options = _cluster(cluster)
+    stopwords = _stopwords(selection.stopwords, case_sensitive=words.case_sensitive)
+    # With n-grams, stop words and short words leave the word sequence in the workers,
+    # before n-grams are formed; only --min-count is left to apply to the n-grams.
+    ngrams = None
+    chosen = Selection(stopwords, selection.min_length, selection.min_count)
+    if words.ngrams > 1:
+        ngrams = NgramOptions(words.ngrams, stopwords, selection.min_length)
+        chosen = Selection(min_count=selection.min_count)
+    count_options = CountOptions(
+        encoding=inputs.encoding,
+        binary_as_text=inputs.binary_as_text,
+        case_sensitive=words.case_sensitive,
+        ngrams=ngrams,
+        pattern=words.pattern,
+        by_file=words.by_file,
+    )
+    walk = WalkOptions(hidden=inputs.hidden, include=inputs.include, exclude=inputs.exclude)
+    count = functools.partial(
+        count_inputs,
+        start_method=parallel.start_method,
+        options=count_options,
+        walk=walk,
+        cluster=cluster_options,
+    )
+    return Run(
+        paths=paths,
+        count=count,
+        jobs=parallel.jobs or available_cpus(),
+        output=output,
+        output_format=output.output_format or ("table" if sys.stdout.isatty() else "tsv"),
+        selection=chosen,
+        by_file=words.by_file,
+        benchmark=benchmark,
+    )
+
+
+def _cluster(cluster: ClusterChoices) -> ClusterOptions | None:
+    try:
+        return resolve_cluster(
+            backend=cluster.backend,
+            address=cluster.scheduler,
+            scheduler_file=cluster.scheduler_file,
+            timeout=cluster.timeout,
+            verbose=cluster.verbose,
+            environment=os.environ,
+        )
+    except ValueError as error:
+        raise click.UsageError(str(error)) from None
+
+
+def _stopwords(sources: tuple[str, ...], *, case_sensitive: bool) -> frozenset[str]:
+    try:
+        return load_stopwords(sources, case_sensitive=case_sensitive)
+    except OSError as error:
+        raise click.BadParameter(
+            f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
+        ) from None
+
+
+def execute(run: Run) -> Outcome:
+    """Count and report; a failure is reported in one line and returned."""
+    output = run.output
+    output_started = False
+    try:
+        if run.benchmark.benchmark:
+            return run_benchmark_command(
+                run.paths,
+                run.count,
+                jobs=run.jobs,
+                repeat=run.benchmark.repeat,
+                quiet=output.quiet,
+                table=run.output_format == "table",
+            )
+        started = time.perf_counter()
+        stdin = sys.stdin.buffer if sys.stdin is not None else None
+        with progress_bar(not (output.quiet or output.no_progress)) as progress:
+            result = run.count(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
+        elapsed = time.perf_counter() - started
+        report_problems(result.problems, quiet=output.quiet)
+        output_started = True
+        finished = write_report(
+            result,
+            run.selection,
+            output,
+            output_format=run.output_format,
+            by_file=run.by_file,
+            elapsed=elapsed,
+        )
+        if not output.quiet:
+            report_summary(result.problems, hidden_skipped=result.hidden_skipped)
+    except _FAILURES as failure:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP, among them
+        report_failure(failure, output_started=output_started)
+        return failure
+    return finished
+
+
+def _escape_what_the_output_encoding_cannot_hold() -> None:
+    """With PYTHONIOENCODING=ascii, say, write "se\\xf1or" rather than crash on "señor"."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")

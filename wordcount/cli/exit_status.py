@@ -1,0 +1,64 @@
+"""Exit statuses, part of the contract with shell scripts, and the one function that
+turns the way a run ended into one of them."""
+
+from __future__ import annotations
+
+import signal
+from dataclasses import dataclass
+from enum import IntEnum
+
+from wordcount.engine.errors import ClusterUnavailable, Terminated, WorkerFailure
+
+
+class ExitStatus(IntEnum):
+    SUCCESS = 0
+    # Some input could not be read; every other input was still counted and reported.
+    INPUT_ERROR = 1
+    # click's own status for a bad option or argument.
+    USAGE_ERROR = 2
+    # --benchmark: the serial and parallel runs counted differently (a bug, never expected).
+    RESULTS_DIFFER = 3
+    # A worker process died or failed; the counts would be incomplete, so none are printed.
+    WORKER_FAILED = 4
+    # Memory ran out (for example under `prlimit --as`); nothing is printed.
+    OUT_OF_MEMORY = 5
+    # A shell reports a command killed by signal N as 128 + N; wordcount exits so when it
+    # stops for one. SIGHUP: the terminal went away.
+    HANGUP = 128 + signal.SIGHUP
+    # SIGINT: Ctrl-C.
+    INTERRUPTED = 128 + signal.SIGINT
+    # SIGPIPE: the reader of a pipe went away early.
+    BROKEN_PIPE = 128 + signal.SIGPIPE
+    # SIGTERM: asked to stop; the workers are stopped too.
+    TERMINATED = 128 + signal.SIGTERM
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A run that got to the end of its report, or whose reader went away first."""
+
+    input_errors: bool = False
+    broken_pipe: bool = False
+    results_differ: bool = False
+
+
+# How a run ended: finished, or stopped by one of the failures the command expects.
+Outcome = Finished | KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError
+
+
+def exit_status_for(outcome: Outcome) -> ExitStatus:
+    if isinstance(outcome, Finished):
+        if outcome.broken_pipe:
+            return ExitStatus.BROKEN_PIPE
+        if outcome.results_differ:
+            return ExitStatus.RESULTS_DIFFER
+        return ExitStatus.INPUT_ERROR if outcome.input_errors else ExitStatus.SUCCESS
+    if isinstance(outcome, Terminated):  # SIGTERM or SIGHUP
+        return ExitStatus(128 + outcome.signal_number)
+    if isinstance(outcome, KeyboardInterrupt):
+        return ExitStatus.INTERRUPTED
+    if isinstance(outcome, ClusterUnavailable):
+        return ExitStatus.USAGE_ERROR if outcome.missing_extra else ExitStatus.INPUT_ERROR
+    if isinstance(outcome, WorkerFailure):
+        return ExitStatus.WORKER_FAILED
+    return ExitStatus.OUT_OF_MEMORY

@@ -1,0 +1,345 @@
+"""The command's options, in groups. Each group is one decorator (as in sqlite-utils) that
+declares its options and hands the command one small frozen dataclass of their values,
+so that the command reads `output.top`, not a 28-parameter signature.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass, fields
+from typing import Any, TypeVar
+
+import click
+
+from wordcount.engine.run import START_METHODS
+from wordcount.words.pattern import check_pattern
+
+FORMATS = ("table", "tsv", "csv", "json")
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+@dataclass(frozen=True)
+class OutputChoices:
+    top: int
+    output_format: str | None  # None: table on a terminal, tsv otherwise
+    ties: bool
+    stats: bool
+    quiet: bool
+    no_progress: bool
+
+
+@dataclass(frozen=True)
+class WordChoices:
+    case_sensitive: bool
+    pattern: str | None
+    ngrams: int
+    by_file: bool
+
+
+@dataclass(frozen=True)
+class SelectionChoices:
+    stopwords: tuple[str, ...]
+    min_length: int
+    min_count: int
+
+
+@dataclass(frozen=True)
+class InputChoices:
+    hidden: bool
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    encoding: str | None
+    binary_as_text: bool
+
+
+@dataclass(frozen=True)
+class ParallelChoices:
+    jobs: int | None  # None: the CPUs this process may use
+    start_method: str | None
+
+
+@dataclass(frozen=True)
+class ClusterChoices:
+    backend: str | None
+    scheduler: str | None
+    scheduler_file: str | None
+    timeout: float
+    verbose: bool
+
+
+@dataclass(frozen=True)
+class BenchmarkChoices:
+    benchmark: bool
+    repeat: int
+
+
+def _group(
+    keyword: str, choices: type[Any], options: list[Callable[[Any], Any]]
+) -> Callable[[Command], Command]:
+    """Declare the options, and call the command with their values gathered into one
+    `choices` instance under `keyword`. The option names are the dataclass's fields."""
+    names = [field.name for field in fields(choices)]
+
+    def decorate(command: Command) -> Command:
+        @functools.wraps(command)
+        def with_choices(*args: Any, **values: Any) -> Any:
+            values[keyword] = choices(**{name: values.pop(name) for name in names})
+            return command(*args, **values)
+
+        decorated: Any = with_choices
+        for option in reversed(options):
+            decorated = option(decorated)
+        return decorated  # type: ignore[no-any-return]
+
+    return decorate
+
+
+output_options = _group(
+    "output",
+    OutputChoices,
+    [
+        click.option(
+            "-n",
+            "--top",
+            type=click.IntRange(min=0),
+            default=10,
+            show_default=True,
+            help="How many of the most frequent words to print; 0 prints every word.",
+        ),
+        click.option(
+            "-f",
+            "--format",
+            "output_format",
+            type=click.Choice(FORMATS),
+            default=None,
+            help="Output format [default: table on a terminal, tsv otherwise].",
+        ),
+        click.option(
+            "--ties", is_flag=True, help="With --top N, also show every word tied with the Nth."
+        ),
+        click.option(
+            "--stats",
+            is_flag=True,
+            help="Add tokens, types, type-token ratio, hapax legomena and tokens per file: "
+            "under the table, in json, or on stderr for tsv and csv.",
+        ),
+        click.option(
+            "-q",
+            "--quiet",
+            is_flag=True,
+            help="No warnings, no summary of skipped files and no progress bar on stderr; "
+            "errors are still shown.",
+        ),
+        click.option(
+            "--no-progress",
+            is_flag=True,
+            help="No progress bar (it shows only on a terminal, once a run lasts half a second).",
+        ),
+    ],
+)
+
+word_options = _group(
+    "words",
+    WordChoices,
+    [
+        click.option(
+            "--case-sensitive",
+            is_flag=True,
+            help="Keep capitals: The and the are two words (NFKC and the apostrophe rule "
+            "still apply).",
+        ),
+        click.option(
+            "--pattern",
+            metavar="REGEX",
+            callback=lambda _ctx, _param, value: _regex(value),
+            help="A word is whatever this Python regex matches (after NFKC and lowercasing), "
+            "instead of the default rule. Matched a line at a time.",
+        ),
+        click.option(
+            "--ngrams",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            metavar="N",
+            help="Count runs of N consecutive words within a file, shown joined by spaces. "
+            "Stop words and short words leave the sequence first; --min-count applies to "
+            "the n-grams.",
+        ),
+        click.option(
+            "--by-file",
+            is_flag=True,
+            help="Per file: tsv gives file<TAB>word<TAB>count lines (each file's top N); "
+            "table, csv and json add a files column (in how many files a word occurs), and "
+            "json a by_file object.",
+        ),
+    ],
+)
+
+selection_options = _group(
+    "selection",
+    SelectionChoices,
+    [
+        click.option(
+            "--stopwords",
+            metavar="LIST|FILE",
+            multiple=True,
+            help="Leave out stop words: a built-in list (en, de, fr, es) or a FILE of one word "
+            "a line, # comments allowed (repeatable).",
+        ),
+        click.option(
+            "--min-length",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Leave out words shorter than this many characters (after normalization).",
+        ),
+        click.option(
+            "--min-count",
+            type=click.IntRange(min=1),
+            default=1,
+            show_default=True,
+            help="Leave out words seen fewer than this many times.",
+        ),
+    ],
+)
+
+input_options = _group(
+    "inputs",
+    InputChoices,
+    [
+        click.option(
+            "--hidden",
+            is_flag=True,
+            help="Also walk into files and directories whose names start with a dot.",
+        ),
+        click.option(
+            "--include",
+            metavar="GLOB",
+            multiple=True,
+            help="In directories, count only files matching GLOB (repeatable). A GLOB with a "
+            "slash matches the whole path, one without matches the name.",
+        ),
+        click.option(
+            "--exclude",
+            metavar="GLOB",
+            multiple=True,
+            help="In directories, leave out files and directories matching GLOB (repeatable).",
+        ),
+        click.option(
+            "--encoding",
+            metavar="NAME",
+            callback=lambda _ctx, _param, value: _text_encoding(value),
+            help="Decode every input with this codec (e.g. latin-1, utf-16). Default: UTF-8, "
+            "or UTF-16/32 where a byte-order mark says so; invalid UTF-8 words are read as "
+            "cp1252.",
+        ),
+        click.option(
+            "--text",
+            "binary_as_text",
+            is_flag=True,
+            help="Count files that look binary (a NUL byte in the first 64 KiB) instead of "
+            "skipping them.",
+        ),
+    ],
+)
+
+parallel_options = _group(
+    "parallel",
+    ParallelChoices,
+    [
+        click.option(
+            "-j",
+            "--jobs",
+            type=click.IntRange(min=1),
+            default=None,
+            help="Worker processes [default: the CPUs this process may use]. 1 counts "
+            "in-process, with no pool: the serial baseline.",
+        ),
+        click.option(
+            "--start-method",
+            type=click.Choice(START_METHODS),
+            default=None,
+            envvar="WORDCOUNT_START_METHOD",
+            show_envvar=True,
+            help="How worker processes are started [default: Python's default for this platform].",
+        ),
+    ],
+)
+
+cluster_options = _group(
+    "cluster",
+    ClusterChoices,
+    [
+        click.option(
+            "--backend",
+            type=click.Choice(["local", "dask"]),
+            default=None,
+            help="Where the counting runs: worker processes here [default], or a Dask cluster "
+            "(--scheduler, --scheduler-file, or DASK_SCHEDULER_ADDRESS).",
+        ),
+        click.option(
+            "--scheduler",
+            metavar="ADDRESS",
+            help="Count on the Dask scheduler at ADDRESS (tcp://HOST:PORT). Needs wordcount[dask].",
+        ),
+        click.option(
+            "--scheduler-file",
+            metavar="FILE",
+            help="Count on the Dask scheduler that `dask scheduler --scheduler-file FILE` wrote.",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(min=0, min_open=True),
+            default=10.0,
+            show_default=True,
+            help="Seconds to wait for the Dask scheduler before giving up.",
+        ),
+        click.option("--verbose", is_flag=True, help="Show the Dask cluster's own log messages."),
+    ],
+)
+
+benchmark_options = _group(
+    "benchmark",
+    BenchmarkChoices,
+    [
+        click.option(
+            "--benchmark",
+            is_flag=True,
+            help="Time the serial baseline (-j 1) against -j N on the same input, check that "
+            "both count the same, and print seconds, MB/s, words/s, speed-up and efficiency.",
+        ),
+        click.option(
+            "--repeat",
+            type=click.IntRange(min=1),
+            default=3,
+            show_default=True,
+            help="With --benchmark: runs of each, of which the median is reported.",
+        ),
+    ],
+)
+
+
+def _regex(pattern: str | None) -> str | None:
+    problem = None if pattern is None else check_pattern(pattern)
+    if problem is not None:
+        raise click.BadParameter(f"not a valid regex: {problem}")
+    return pattern
+
+
+def _text_encoding(name: str | None) -> str | None:
+    """The codec's canonical name, or a usage error (exit 2) for one Python cannot decode
+    text with."""
+    if name is None:
+        return None
+    try:
+        # Decoding anything (not b"", which never looks the codec up) also refuses codecs
+        # that are not text encodings, such as rot13 and base64.
+        b"\0\0\0\0".decode(name)
+    except LookupError:
+        raise click.BadParameter(f"unknown text encoding {name!r}") from None
+    except UnicodeError:
+        pass  # a real text encoding that cannot decode these four bytes
+    return codecs.lookup(name).name

@@ -1,0 +1,37 @@
+"""The order of the report: count descending, then word ascending by code point.
+
+It is a total order, so the output never depends on how the counts were merged.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections import Counter
+
+Row = tuple[str, int]
+
+
+def rank_key(row: Row) -> tuple[int, str]:
+    word, count = row
+    return -count, word
+
+
+def ranked(counts: Counter[str], *, top: int) -> list[Row]:
+    """The top rows in report order; top 0 means every word."""
+    if top == 0 or top >= len(counts):
+        return sorted(counts.items(), key=rank_key)
+    return heapq.nsmallest(top, counts.items(), key=rank_key)
+
+
+def ranked_with_ties(counts: Counter[str], *, top: int) -> list[Row]:
+    """The top rows, and then every further word whose count equals the last one's."""
+    rows = ranked(counts, top=top)
+    if top == 0 or len(rows) < top:
+        return rows
+    last_count = rows[-1][1]
+    tied = sorted(
+        ((word, count) for word, count in counts.items() if count == last_count),
+        key=rank_key,
+    )
+    shown = {word for word, _ in rows}
+    return rows + [row for row in tied if row[0] not in shown]

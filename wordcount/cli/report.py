@@ -1,0 +1,90 @@
+"""The report step: the merged counts, selected and ranked, written to stdout in the
+chosen format (formats.py for the data formats, terminal.py for the table).
+
+With --stats, the statistics go under the table, into the JSON document, or to stderr for
+tsv and csv, so that the data stream stays clean. With --by-file, each file's own top N
+too (tsv, json) and in how many files each word occurs (a files column).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+
+import click
+
+from wordcount.cli.exit_status import Finished
+from wordcount.cli.formats import csv_lines, json_lines, tsv_by_file_lines, tsv_lines
+from wordcount.cli.options import OutputChoices
+from wordcount.cli.ranking import Row, ranked, ranked_with_ties
+from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges
+from wordcount.engine.merge import CountResult
+
+
+def write_report(
+    result: CountResult,
+    selection: Selection,
+    output: OutputChoices,
+    *,
+    output_format: str,
+    by_file: bool,
+    elapsed: float,
+) -> Finished:
+    counts = selection.apply(result.counts)
+    rows = (
+        ranked_with_ties(counts, top=output.top) if output.ties else ranked(counts, top=output.top)
+    )
+    totals = Totals.of(counts, files=result.files)
+    statistics = Statistics.of(counts, totals) if output.stats else None
+    selected_by_file = {path: selection.apply(counts) for path, counts in result.by_file.items()}
+    per_file = [(path, ranked(counts, top=output.top)) for path, counts in selected_by_file.items()]
+    ranges = file_ranges(selected_by_file.values()) if by_file else None
+    try:
+        if output_format == "table":
+            _print_table(rows, totals, statistics, ranges, elapsed)
+        else:
+            lines = {
+                "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
+                "csv": lambda: csv_lines(rows, ranges=ranges),
+                "json": lambda: json_lines(
+                    rows,
+                    totals,
+                    stats=statistics,
+                    ranges=ranges,
+                    by_file=per_file if by_file else None,
+                ),
+            }[output_format]()
+            sys.stdout.writelines(lines)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        silence_stdout()
+        return Finished(broken_pipe=True)
+    if statistics is not None and output_format in ("tsv", "csv"):
+        for name, value in statistics.rows():
+            click.echo(f"{name}\t{value}", err=True)
+    return Finished(input_errors=result.has_errors)
+
+
+def _print_table(
+    rows: list[Row],
+    totals: Totals,
+    statistics: Statistics | None,
+    ranges: Counter[str] | None,
+    elapsed: float,
+) -> None:
+    from wordcount.cli.terminal import console, render_statistics, render_table
+
+    console.print(render_table(rows, totals, elapsed_seconds=elapsed, ranges=ranges))
+    if statistics is not None:
+        console.print(render_statistics(statistics))
+
+
+def silence_stdout() -> None:
+    """After the reader went away, point stdout at /dev/null so that the flush at exit
+    cannot raise again (the "Note on SIGPIPE" in Python's signal docs)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass

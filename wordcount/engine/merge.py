@@ -1,0 +1,117 @@
+"""What counting returns: a UnitResult per work unit, merged into one CountResult.
+
+    worker: count_unit ─▶ UnitResult {word as UTF-8 bytes: n} ─┐ pickled back, or combined()
+                                                                │ pairwise on a Dask cluster
+    main process: Merge.add ◀──────── as each unit completes ───┘
+                  Merge.result ─▶ CountResult {word: n}, decoded once, problems in input order
+
+Words stay UTF-8 bytes until the end: byte order is code point order, and the workers'
+fast path produces bytes, so nothing is decoded per unit.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from wordcount.sources.problems import InputProblem, in_input_order
+
+
+@dataclass
+class UnitResult:
+    # Words as UTF-8 bytes (see words.tokens.word_counts), decoded once after the merge.
+    counts: dict[bytes, int] = field(default_factory=dict)
+    files: int = 0
+    bytes_read: int = 0
+    problems: list[InputProblem] = field(default_factory=list)
+    # With --by-file: each input's own counts, by input index.
+    by_file: dict[int, Counter[bytes]] = field(default_factory=dict)
+    # The ids of the processes that counted this result: shows where the work ran.
+    counted_by: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True)
+class CountResult:
+    counts: Counter[str]
+    files: int
+    bytes_read: int
+    # In the order the inputs were given, one per distinct problem.
+    problems: list[InputProblem]
+    # Entries a walk left out because their names start with "." (see --hidden).
+    hidden_skipped: int
+    # With --by-file: each input's counts, by its name as given, in input order.
+    by_file: dict[str, Counter[str]]
+    # The ids of the processes that counted units: this one alone for a serial run.
+    counted_by: frozenset[int]
+
+    @property
+    def total_words(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def has_errors(self) -> bool:
+        return any(problem.is_error for problem in self.problems)
+
+
+class Merge:
+    """Adds up unit results as they complete, in whatever order that is."""
+
+    def __init__(self) -> None:
+        self._counts: Counter[bytes] = Counter()
+        self._by_file: dict[int, Counter[bytes]] = {}
+        self._files = 0
+        self._bytes_read = 0
+        self._problems: list[InputProblem] = []
+        self._counted_by: set[int] = set()
+
+    def add(self, unit_result: UnitResult) -> None:
+        self._counts.update(unit_result.counts)
+        _add_by_file(self._by_file, unit_result.by_file)
+        self._files += unit_result.files
+        self._bytes_read += unit_result.bytes_read
+        self._problems.extend(unit_result.problems)
+        self._counted_by.update(unit_result.counted_by)
+
+    def add_problems(self, problems: Iterable[InputProblem]) -> None:
+        self._problems.extend(problems)
+
+    def result(self, *, names: Mapping[int, str], hidden_skipped: int) -> CountResult:
+        """The merged counts, decoded; names label each input index for --by-file."""
+        by_file: dict[str, Counter[str]] = {}
+        for index in sorted(self._by_file):  # a file named twice is one entry
+            decoded = {word.decode(): n for word, n in self._by_file[index].items()}
+            by_file.setdefault(names.get(index, str(index)), Counter()).update(decoded)
+        return CountResult(
+            counts=Counter({word.decode(): count for word, count in self._counts.items()}),
+            files=self._files,
+            bytes_read=self._bytes_read,
+            problems=in_input_order(self._problems),
+            hidden_skipped=hidden_skipped,
+            by_file=by_file,
+            counted_by=frozenset(self._counted_by),
+        )
+
+
+def combined(left: UnitResult, right: UnitResult) -> UnitResult:
+    """Both results in a new one. The inputs stay as they were: a Dask worker may keep
+    them, and run this again after a worker was lost."""
+    counts = Counter(left.counts)
+    counts.update(right.counts)
+    by_file: dict[int, Counter[bytes]] = {
+        index: Counter(file_counts) for index, file_counts in left.by_file.items()
+    }
+    _add_by_file(by_file, right.by_file)
+    return UnitResult(
+        counts,
+        files=left.files + right.files,
+        bytes_read=left.bytes_read + right.bytes_read,
+        problems=[*left.problems, *right.problems],
+        by_file=by_file,
+        counted_by=left.counted_by | right.counted_by,
+    )
+
+
+def _add_by_file(total: dict[int, Counter[bytes]], by_file: Mapping[int, Counter[bytes]]) -> None:
+    for index, file_counts in by_file.items():
+        total.setdefault(index, Counter()).update(file_counts)

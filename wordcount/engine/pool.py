@@ -1,0 +1,98 @@
+"""Count the units in a pool of worker processes, merging each result as it completes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from wordcount.engine.errors import WorkerFailure
+from wordcount.engine.lifecycle import (
+    initialize_worker,
+    objects_frozen,
+    signals_blocked,
+    stop_workers,
+)
+from wordcount.engine.merge import Merge, UnitResult
+from wordcount.engine.options import CountOptions
+from wordcount.engine.planner import Plan
+from wordcount.engine.units import WorkUnit, paths_in_input_order
+from wordcount.engine.worker import count_unit
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
+
+def count_in_pool(
+    plan: Plan,
+    merge: Merge,
+    *,
+    jobs: int,
+    start_method: str | None,
+    options: CountOptions,
+    meanwhile: Callable[[], None],
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Run every unit of the plan in up to `jobs` workers; meanwhile() runs here while
+    they count (it reads the streams only this process can)."""
+    # Imported here: a run that needs no pool should not pay for importing one.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    context = multiprocessing.get_context(start_method)
+    workers = min(jobs, len(plan.units))
+    total_bytes = plan.total_bytes
+    # Signals stay blocked while the pool starts its helper processes (workers, and the
+    # forkserver and resource tracker where the start method uses them): they inherit the
+    # block, so a Ctrl-C or SIGHUP to the process group cannot kill one half-started.
+    # A signal held back meanwhile is raised as the block ends, inside the try below.
+    # Forked workers also start with this process's objects frozen (see objects_frozen).
+    executor: ProcessPoolExecutor | None = None
+    try:
+        with signals_blocked(), objects_frozen():
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=initialize_worker,
+                initargs=(context.Barrier(workers),),
+            )
+            # Submitting starts the workers; every unit goes in at once, so all start here.
+            unfinished: dict[Future[UnitResult], WorkUnit] = {
+                executor.submit(count_unit, unit, options): unit for unit in plan.units
+            }
+        meanwhile()
+        _merge_as_completed(unfinished, merge, progress, total_bytes)
+    except BaseException:
+        if executor is not None:
+            stop_workers(executor)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _merge_as_completed(
+    unfinished: dict[Future[UnitResult], WorkUnit],
+    merge: Merge,
+    progress: Callable[[int, int], None] | None,
+    total_bytes: int,
+) -> None:
+    """Merge each unit's result as it arrives; WorkerFailure if a worker died or failed."""
+    from concurrent.futures import as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    done_bytes = 0
+    for future in as_completed(set(unfinished)):
+        try:
+            unit_result = future.result()
+        except BrokenProcessPool:
+            reason = "a worker process died (killed by a signal, or out of memory)"
+            raise WorkerFailure(reason, paths_in_input_order(unfinished.values())) from None
+        except MemoryError:
+            raise
+        except Exception as error:
+            reason = f"a worker process failed: {type(error).__name__}: {error}"
+            raise WorkerFailure(reason, paths_in_input_order(unfinished.values())) from None
+        # A merged result must not stay reachable through its future: with many units that
+        # would hold every worker's counts until the end.
+        done_bytes += unfinished.pop(future).size
+        merge.add(unit_result)
+        if progress is not None:
+            progress(done_bytes, total_bytes)

@@ -1,0 +1,156 @@
+"""count_inputs: run the work units serially, in a process pool or on a Dask cluster.
+
+    PATHs ─▶ sources.paths.expand_inputs ─▶ files ─▶ planner.plan_units ─▶ [WorkUnit, ...]
+                   │                                  │ jobs == 1, or input too small:
+                   │                                  │     worker.count_unit in this process
+                   │                                  │ otherwise (pool.py):
+                   │                                  │     ProcessPoolExecutor:
+                   │                                  │     worker.count_unit per unit ─┐
+                   │                                  │ with a cluster (cluster.py):    │
+                   │                                  │     the same on Dask workers ───┤
+                   └─▶ streams ("-", FIFOs) ─▶ streams.py, here, while the pool works   │
+                                                                                         ▼
+                              CountResult ◀── merge.Merge, as units complete ───────────┘
+
+The engine imports neither click nor rich; every setting arrives as an argument.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, BinaryIO
+
+from wordcount.engine.hooks import record_processes
+from wordcount.engine.merge import CountResult, Merge
+from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
+from wordcount.engine.planner import Plan, plan_units
+from wordcount.engine.streams import StreamCounter
+from wordcount.engine.units import WorkUnit
+from wordcount.engine.worker import count_unit
+from wordcount.sources.opening import is_url
+from wordcount.sources.paths import InputFile, WalkOptions, expand_inputs
+from wordcount.sources.problems import InputProblem
+
+if TYPE_CHECKING:
+    from wordcount.engine.cluster import ClusterOptions
+
+START_METHODS = ("fork", "spawn", "forkserver")
+
+# Below this much input a pool costs more to start than it saves: starting workers takes
+# tens of milliseconds (more under spawn), while one core counts 2 MiB in about as long.
+POOL_MIN_BYTES = 2 << 20
+
+Progress = Callable[[int, int], None]
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on, which can be fewer than the machine has."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
+def count_inputs(
+    *,
+    paths: Sequence[str],
+    jobs: int,
+    stdin: BinaryIO | None = None,
+    start_method: str | None = None,
+    options: CountOptions = DEFAULT_OPTIONS,
+    walk: WalkOptions | None = None,
+    unit_bytes: int | None = None,
+    pool_min_bytes: int = POOL_MIN_BYTES,
+    cluster: ClusterOptions | None = None,
+    progress: Progress | None = None,
+) -> CountResult:
+    """Count the words of every input. "-" in paths stands for stdin.
+
+    With cluster, the units run on that Dask cluster instead of a local pool (see
+    cluster.py). progress(bytes done, bytes in all), if given, follows the files' bytes as
+    they are counted (streams, whose size is unknown, are left out).
+    """
+    if jobs < 1:
+        raise ValueError(f"jobs must be at least 1, not {jobs}")
+    inputs = expand_inputs(paths, walk=walk)
+    merge = Merge()
+    merge.add_problems(inputs.problems)
+    streams = StreamCounter(inputs.streams, stdin, options)
+    if cluster is not None:
+        _count_on_cluster(inputs.files, merge, cluster, options, unit_bytes, progress)
+        streams.count_into(merge)
+    else:
+        plan = plan_units(inputs.files, jobs=jobs, unit_bytes=unit_bytes, options=options)
+        merge.add_problems(plan.problems)
+        if jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes:
+            from wordcount.engine.pool import count_in_pool
+
+            count_in_pool(
+                plan,
+                merge,
+                jobs=jobs,
+                start_method=start_method,
+                options=options,
+                meanwhile=lambda: streams.count_into(merge),
+                progress=progress,
+            )
+        else:
+            _count_here(plan, merge, options, progress)
+            streams.count_into(merge)
+    result = merge.result(names=inputs.names(), hidden_skipped=inputs.hidden_skipped)
+    record_processes(result.counted_by)
+    return result
+
+
+def _count_here(plan: Plan, merge: Merge, options: CountOptions, progress: Progress | None) -> None:
+    """In this process, the units planned for workers are counted as one: ranges are cut
+    at separators, so this is as exact, and the rule runs once per distinct raw token
+    instead of once per unit."""
+    if not plan.units:
+        return
+    ranges = tuple(file_range for unit in plan.units for file_range in unit.ranges)
+    unit = WorkUnit(ranges, plan.total_bytes)
+    merge.add(count_unit(unit, options, on_bytes=_byte_counter(progress, unit.size)))
+
+
+def _count_on_cluster(
+    files: list[InputFile],
+    merge: Merge,
+    cluster_options: ClusterOptions,
+    options: CountOptions,
+    unit_bytes: int | None,
+    progress: Progress | None,
+) -> None:
+    from wordcount.engine.cluster import connected
+
+    # The workers see the same files through a shared filesystem, but not this process's
+    # working directory; messages still name each path as the user gave it.
+    absolute = [
+        file if is_url(file.path) else file._replace(path=os.path.abspath(file.path))
+        for file in files
+    ]
+    as_given = {file.input_index: file.path for file in files}
+
+    def named_as_given(problems: list[InputProblem]) -> list[InputProblem]:
+        return [replace(problem, path=as_given[problem.input_index]) for problem in problems]
+
+    with connected(cluster_options) as cluster:
+        plan = plan_units(absolute, jobs=cluster.threads, unit_bytes=unit_bytes, options=options)
+        unit_result = cluster.count(plan.units, options=options, progress=progress)
+    merge.add_problems(named_as_given(plan.problems))
+    merge.add(replace(unit_result, problems=named_as_given(unit_result.problems)))
+
+
+def _byte_counter(progress: Progress | None, total: int) -> Callable[[int], None] | None:
+    """A callback for each chunk read, that tells progress the bytes done so far."""
+    if progress is None:
+        return None
+    done = 0
+
+    def add(size: int) -> None:
+        nonlocal done
+        done += size
+        progress(done, total)
+
+    return add

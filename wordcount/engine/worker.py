@@ -1,0 +1,243 @@
+"""The worker's function: count one work unit, opening and reading its files itself.
+
+`count_unit` is what every backend runs, in-process for -j 1, in a worker process, or on
+a Dask worker. It takes everything it needs as arguments and returns a picklable
+`UnitResult`, so it behaves the same under the fork, spawn and forkserver start methods.
+`count_stream` counts what only the main process can read (stdin, a FIFO) the same way.
+
+    unit ─▶ each range: a small file read whole, or a range read in chunks
+         ─▶ content judged at the start of each file (sources.content)
+         ─▶ plain text: one counter shared by the unit, so the rule runs once per
+            distinct raw token; compressed or decoded text, and every file under
+            --by-file: a counter of its own, kept only if the whole range went through
+         ─▶ UnitResult
+"""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from typing import BinaryIO
+
+from wordcount.engine.hooks import fault_from_environment
+from wordcount.engine.merge import UnitResult
+from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
+from wordcount.engine.units import WorkUnit
+from wordcount.sources.content import (
+    BINARY_MESSAGE,
+    READ_CHUNK_BYTES,
+    BinaryContent,
+    UndecodableContent,
+    open_content,
+    plain_text,
+)
+from wordcount.sources.opening import is_url, open_input, read_small_file
+from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
+from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
+from wordcount.words.counter import counter_for
+from wordcount.words.tokens import MAX_RUN_BYTES, WordCounts
+
+# A whole file smaller than this is read in one call and counted straight from memory
+# (see sources.opening.read_small_file). Above 128 KiB glibc's malloc maps fresh pages
+# for each buffer read into, which made a 2 KB file cost 16 us instead of 4.5 us;
+# 64 KiB is also what content.classify_head looks at.
+SMALL_FILE_BYTES = 64 << 10
+
+# Installed only when WORDCOUNT_TEST_FAULT is set (see hooks.py); None otherwise.
+_test_fault = fault_from_environment()
+
+
+def count_unit(
+    unit: WorkUnit,
+    options: CountOptions = DEFAULT_OPTIONS,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+) -> UnitResult:
+    """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
+    unit_counter = _UnitCounter(options)
+    for file_range in unit.ranges:
+        if _test_fault is not None:
+            _test_fault(file_range.path)
+        if not unit_counter.count_small_file(file_range, on_bytes):
+            unit_counter.count_file_range(file_range, on_bytes)
+    return unit_counter.finish()
+
+
+def count_stream(
+    stream: BinaryIO,
+    *,
+    input_index: int,
+    name: str,
+    options: CountOptions = DEFAULT_OPTIONS,
+) -> UnitResult:
+    """Count a stream that cannot be reopened by a worker: standard input, a FIFO."""
+    unit_counter = _UnitCounter(options)
+    stream_range = FileRange(name, input_index, 0, None)
+    chunks = iter(lambda: stream.read(READ_CHUNK_BYTES), b"")
+    unit_counter.count_range(reported(chunks, unit_counter.add_bytes_read), stream_range)
+    return unit_counter.finish()
+
+
+class _UnitCounter:
+    """The counts of one unit, whatever counts its words (see words.counter)."""
+
+    def __init__(self, options: CountOptions) -> None:
+        self.options = options
+        self.new_counter = counter_for(
+            case_sensitive=options.case_sensitive, ngrams=options.ngrams, pattern=options.pattern
+        )
+        self.shared = self.new_counter()
+        self.shared_ranges: list[FileRange] = []
+        self.own_counts: Counter[bytes] = Counter()
+        self.result = UnitResult(counted_by=frozenset([os.getpid()]))
+
+    def count_small_file(
+        self, file_range: FileRange, on_bytes: Callable[[int], None] | None
+    ) -> bool:
+        """Count a whole local file under SMALL_FILE_BYTES of plain text, read in one call.
+        False if it is not one, and then nothing was counted; True also if it failed."""
+        if not file_range.is_whole_file or is_url(file_range.path):
+            return False
+        try:
+            content = read_small_file(file_range.path, SMALL_FILE_BYTES)
+        except OSError as error:
+            self.report(file_range, describe_os_error(error))
+            return True
+        if content is None:
+            return False
+        text = plain_text(
+            content, encoding=self.options.encoding, binary_as_text=self.options.binary_as_text
+        )
+        if text is None:  # compressed, encoded or binary: opened again by count_file_range
+            return False
+        self._count_text(iter((text,)), file_range, apart=self.options.by_file)
+        self.result.files += 1
+        self.result.bytes_read += len(content)
+        if on_bytes is not None:
+            on_bytes(len(content))
+        return True
+
+    def count_file_range(
+        self, file_range: FileRange, on_bytes: Callable[[int], None] | None
+    ) -> None:
+        try:
+            file = open_input(file_range.path)
+        except OSError as error:
+            self.report(file_range, describe_os_error(error))
+            return
+        with file:
+            chunks = range_chunks(file, file_range)
+            if on_bytes is not None:
+                chunks = reported(chunks, on_bytes)
+            # Read on past the range only if asked: n-grams that start inside it end there.
+            following = None
+            if file_range.end is not None:
+                following = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
+            self.count_range(chunks, file_range, following)
+            end = file.tell() if file_range.end is None else min(file.tell(), file_range.end)
+            self.result.bytes_read += end - file_range.start
+
+    def count_range(
+        self,
+        chunks: Iterator[bytes],
+        file_range: FileRange,
+        following: Iterable[bytes] | None = None,
+    ) -> None:
+        """Count one range, or a whole file or stream; problems go to the result."""
+        options = self.options
+        try:
+            if file_range.starts_file:
+                content = open_content(
+                    chunks, encoding=options.encoding, binary_as_text=options.binary_as_text
+                )
+                apart = content.transformed or options.by_file
+                self._count_text(content.chunks, file_range, apart=apart, following=following)
+                self.result.files += 1
+            else:  # the planner judged the file plain text
+                self._count_text(chunks, file_range, apart=options.by_file, following=following)
+        except OSError as error:
+            self.report(file_range, describe_os_error(error))
+        except UndecodableContent as error:
+            self.report(file_range, str(error))
+        except BinaryContent:
+            self.report(file_range, BINARY_MESSAGE, ProblemKind.BINARY)
+
+    def _count_text(
+        self,
+        chunks: Iterator[bytes],
+        file_range: FileRange,
+        *,
+        apart: bool,
+        following: Iterable[bytes] | None = None,
+    ) -> None:
+        """Feed one text to the shared counter, or, apart, to a counter of its own whose
+        counts are kept only if the whole text went through and can be told apart from
+        other files' (--by-file)."""
+        counter = self.new_counter() if apart else self.shared
+        try:
+            for chunk in chunks:
+                counter.feed(chunk)
+        except BaseException:
+            if not apart:  # no token of this text may run on into the next one
+                counter.end_text()
+            raise
+        skipped = counter.end_text(following)
+        if skipped:
+            self._warn_skipped(file_range, skipped)
+        if apart:
+            self._keep(file_range, counter.take_counts())
+        else:
+            self.shared_ranges.append(file_range)
+
+    def _keep(self, file_range: FileRange, counted: WordCounts) -> None:
+        self.own_counts.update(counted.counts)
+        if self.options.by_file:
+            self.result.by_file.setdefault(file_range.input_index, Counter()).update(counted.counts)
+        if counted.saw_invalid_utf8:
+            self.result.problems.extend(_invalid_utf8_warnings([file_range]))
+
+    def _warn_skipped(self, file_range: FileRange, skipped: int) -> None:
+        limit_mib = MAX_RUN_BYTES // (1 << 20)
+        message = f"skipped {skipped} word(s) longer than {limit_mib} MiB"
+        self.report(file_range, message, ProblemKind.LONG_WORD)
+
+    def add_bytes_read(self, size: int) -> None:
+        self.result.bytes_read += size
+
+    def report(
+        self, file_range: FileRange, message: str, kind: ProblemKind = ProblemKind.UNREADABLE
+    ) -> None:
+        self.result.problems.append(
+            InputProblem(file_range.input_index, file_range.path, message, kind)
+        )
+
+    def finish(self) -> UnitResult:
+        shared = self.shared.take_counts()
+        if shared.saw_invalid_utf8:
+            self.result.problems.extend(_invalid_utf8_warnings(self.shared_ranges))
+        counts = shared.counts
+        if self.own_counts:
+            counts = Counter(counts)
+            counts.update(self.own_counts)
+        self.result.counts = counts
+        return self.result
+
+
+def _invalid_utf8_warnings(ranges: list[FileRange]) -> list[InputProblem]:
+    """Name the files whose invalid UTF-8 was read as cp1252.
+
+    A shared counter's raw tokens no longer say which file they came from, so with several
+    files each is checked again; this is rare, and only costs a re-read of this one unit.
+    """
+    if len(ranges) > 1:
+        ranges = [file_range for file_range in ranges if not range_is_valid_utf8(file_range)]
+    return [
+        InputProblem(
+            file_range.input_index,
+            file_range.path,
+            "not valid UTF-8; its invalid words were read as cp1252",
+            ProblemKind.CP1252,
+        )
+        for file_range in ranges
+    ]

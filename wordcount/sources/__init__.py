@@ -1,0 +1,10 @@
+"""Where the bytes come from, and what they are.
+
+    paths.py     the PATHs a user typed ─▶ files to plan and streams to read here
+    opening.py   a local path or an fsspec URL, opened for reading
+    content.py   a file's first bytes judged: compressed, encoded, binary or plain text
+    ranges.py    FileRange: bytes [start, end) of one file, and reading them in chunks
+    problems.py  what went wrong with which input
+
+Nothing here imports the engine, the CLI or the word rules.
+"""

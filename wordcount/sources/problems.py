@@ -1,0 +1,43 @@
+"""What went wrong with which input: an error (it was not counted) or a warning."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+
+class ProblemKind(Enum):
+    """Only UNREADABLE is an error; each kind is one entry of the summary on stderr."""
+
+    UNREADABLE = "unreadable"
+    BINARY = "binary"
+    HIDDEN = "hidden"
+    SYMLINK_LOOP = "symlink loop"
+    NOT_REGULAR = "not a regular file"
+    CP1252 = "cp1252"
+    LONG_WORD = "long word"
+
+
+@dataclass(frozen=True)
+class InputProblem:
+    input_index: int
+    path: str
+    message: str
+    kind: ProblemKind = ProblemKind.UNREADABLE
+
+    @property
+    def is_error(self) -> bool:
+        return self.kind is ProblemKind.UNREADABLE
+
+
+def describe_os_error(error: OSError) -> str:
+    return error.strerror or str(error)
+
+
+def in_input_order(problems: Iterable[InputProblem]) -> list[InputProblem]:
+    """One line per distinct problem, in the order the inputs were given."""
+    unique = {
+        (problem.input_index, problem.message, problem.kind.value): problem for problem in problems
+    }
+    return [unique[key] for key in sorted(unique)]

@@ -1,0 +1,41 @@
+"""The one interface the worker counts through, whichever rule finds the words.
+
+    WordCounter.feed(chunk) ... end_text() ... feed(chunk) ... end_text() ... take_counts()
+                                                  ──▶ WordCounts {word as UTF-8: n}
+
+The default rule (tokens.TextCounter), --ngrams (ngrams.NgramCounter) and --pattern
+(pattern.PatternCounter) all follow it, so the worker chooses one once per unit and
+treats every text the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Protocol
+
+from wordcount.words.ngrams import NgramCounter, NgramOptions
+from wordcount.words.pattern import PatternCounter
+from wordcount.words.tokens import TextCounter, WordCounts
+
+
+class WordCounter(Protocol):
+    def feed(self, chunk: bytes) -> None:
+        """The next bytes of the current text, however they happen to be cut."""
+
+    def end_text(self, following: Iterable[bytes] | None = None) -> int:
+        """End the current text and return how many runs in it were too long to count.
+        following: the rest of the file after a range, for the n-grams that cross its end."""
+
+    def take_counts(self) -> WordCounts:
+        """The words of every text ended since the last call."""
+
+
+def counter_for(
+    *, case_sensitive: bool, ngrams: NgramOptions | None, pattern: str | None
+) -> Callable[[], WordCounter]:
+    """What makes a new counter of the kind these options ask for."""
+    if pattern is not None:
+        return lambda: PatternCounter(pattern, case_sensitive=case_sensitive)
+    if ngrams is not None:
+        return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive)
+    return lambda: TextCounter(case_sensitive=case_sensitive)
