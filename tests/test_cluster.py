@@ -23,6 +23,8 @@ from wordcount.engine.cluster import ClusterOptions
 from wordcount.engine.hooks import FAULT_VARIABLE
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
+# Seconds each, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop.
+pytestmark = pytest.mark.slow
 
 LINE = "The whale\u2019s tail, the sea; THE sea\u2014na\u00efve Ahab said \u201cno.\u201d\r\n"
 

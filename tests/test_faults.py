@@ -23,6 +23,8 @@ from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.hooks import FAULT_VARIABLE
 
 START_METHODS = multiprocessing.get_all_start_methods()
+# Seconds each, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop.
+pytestmark = pytest.mark.slow
 # Time for the workers to start and take up their units before a signal is sent.
 SETTLE_SECONDS = 1.0
 

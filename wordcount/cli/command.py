@@ -1,8 +1,8 @@
 """The `wordcount` command: parse the options, check them, count, report, exit.
 
-main ─▶ prepare(): every usage check, before any input is read ─▶ Run
-     ─▶ execute(Run): engine.count_inputs ─▶ report.write_report  (or --benchmark)
-     ─▶ exit_status_for(how it ended)
+    main: every usage check, before any input is read ─▶ Run
+      ─▶ execute(Run): engine.count_inputs ─▶ report.write_report  (or --benchmark)
+      ─▶ exit_status_for(how it ended)
 """
 
 from __future__ import annotations
@@ -109,7 +109,28 @@ def main(
     """
     handle_termination_signals()
     _escape_what_the_output_encoding_cannot_hold()
-    run = prepare(paths, output, words, selection, inputs, parallel, cluster, benchmark)
+    # Every usage check first, before any input is read; the stop-word files last.
+    paths = _paths_or_stdin(paths)
+    _check_combinations(paths, words, benchmark)
+    cluster_options = _cluster(cluster)
+    stopwords = _stopwords(selection.stopwords, case_sensitive=words.case_sensitive)
+    count = functools.partial(
+        count_inputs,
+        start_method=parallel.start_method,
+        options=_count_options(words, inputs, selection, stopwords),
+        walk=WalkOptions(hidden=inputs.hidden, include=inputs.include, exclude=inputs.exclude),
+        cluster=cluster_options,
+    )
+    run = Run(
+        paths=paths,
+        count=count,
+        jobs=parallel.jobs or available_cpus(),
+        output=output,
+        output_format=output.output_format or ("table" if sys.stdout.isatty() else "tsv"),
+        selection=_selection(words, selection, stopwords),
+        by_file=words.by_file,
+        benchmark=benchmark,
+    )
     ctx.exit(exit_status_for(execute(run)))
 
 
@@ -128,37 +149,37 @@ class Run:
     benchmark: BenchmarkChoices
 
 
-def prepare(
-    paths: tuple[str, ...],
-    output: OutputChoices,
-    words: WordChoices,
-    selection: SelectionChoices,
-    inputs: InputChoices,
-    parallel: ParallelChoices,
-    cluster: ClusterChoices,
-    benchmark: BenchmarkChoices,
-) -> Run:
-    """Every usage check (click.UsageError, status 2), the stop-word files read last."""
-    if not paths:
-        if sys.stdin is None or sys.stdin.isatty():
-            raise click.UsageError("no input: give a PATH, or pipe text into standard input")
-        paths = (STDIN_PATH,)
+def _paths_or_stdin(paths: tuple[str, ...]) -> tuple[str, ...]:
+    if paths:
+        return paths
+    if sys.stdin is None or sys.stdin.isatty():
+        raise click.UsageError("no input: give a PATH, or pipe text into standard input")
+    return (STDIN_PATH,)
+
+
+def _check_combinations(
+    paths: tuple[str, ...], words: WordChoices, benchmark: BenchmarkChoices
+) -> None:
     if words.pattern is not None and words.ngrams > 1:
         raise click.UsageError("--pattern and --ngrams cannot be used together")
     if benchmark.benchmark and any(names_a_stream(path) for path in paths):
         raise click.UsageError(
             "--benchmark reads its input several times, so it cannot read a stream"
         )
-    cluster_options = _cluster(cluster)
-    stopwords = _stopwords(selection.stopwords, case_sensitive=words.case_sensitive)
-    # With n-grams, stop words and short words leave the word sequence in the workers,
-    # before n-grams are formed; only --min-count is left to apply to the n-grams.
+
+
+def _count_options(
+    words: WordChoices,
+    inputs: InputChoices,
+    selection: SelectionChoices,
+    stopwords: frozenset[str],
+) -> CountOptions:
     ngrams = None
-    chosen = Selection(stopwords, selection.min_length, selection.min_count)
     if words.ngrams > 1:
+        # With n-grams, stop words and short words leave the word sequence in the workers,
+        # before n-grams are formed.
         ngrams = NgramOptions(words.ngrams, stopwords, selection.min_length)
-        chosen = Selection(min_count=selection.min_count)
-    count_options = CountOptions(
+    return CountOptions(
         encoding=inputs.encoding,
         binary_as_text=inputs.binary_as_text,
         case_sensitive=words.case_sensitive,
@@ -166,24 +187,15 @@ def prepare(
         pattern=words.pattern,
         by_file=words.by_file,
     )
-    walk = WalkOptions(hidden=inputs.hidden, include=inputs.include, exclude=inputs.exclude)
-    count = functools.partial(
-        count_inputs,
-        start_method=parallel.start_method,
-        options=count_options,
-        walk=walk,
-        cluster=cluster_options,
-    )
-    return Run(
-        paths=paths,
-        count=count,
-        jobs=parallel.jobs or available_cpus(),
-        output=output,
-        output_format=output.output_format or ("table" if sys.stdout.isatty() else "tsv"),
-        selection=chosen,
-        by_file=words.by_file,
-        benchmark=benchmark,
-    )
+
+
+def _selection(
+    words: WordChoices, selection: SelectionChoices, stopwords: frozenset[str]
+) -> Selection:
+    """What the report leaves out; with n-grams only --min-count is left to apply."""
+    if words.ngrams > 1:
+        return Selection(min_count=selection.min_count)
+    return Selection(stopwords, selection.min_length, selection.min_count)
 
 
 def _cluster(cluster: ClusterChoices) -> ClusterOptions | None:
