@@ -85,26 +85,22 @@ def test_any_unit_size_gives_the_plain_rule_counts(
 def test_pool_counts_equal_serial_counts_under_every_start_method(
     tmp_path: Path, start_method: str
 ) -> None:
+    # Units of tens of kilobytes: each takes long enough that both workers get some.
+    repeats = [500 + 100 * index for index in range(6)]
     paths = []
-    for index in range(6):
+    for index, repeat in enumerate(repeats):
         path = tmp_path / f"part{index}.txt"
-        path.write_bytes((PROSE * (20 + index)).encode())
+        path.write_bytes((PROSE * repeat).encode())
         paths.append(str(path))
     serial = count_inputs(paths=paths, jobs=1)
     parallel = count_inputs(
-        paths=paths, jobs=2, start_method=start_method, unit_bytes=512, pool_min_bytes=0
+        paths=paths, jobs=2, start_method=start_method, unit_bytes=20_000, pool_min_bytes=0
     )
     assert (workers_of(serial), workers_of(parallel)) == (0, 2)
     assert parallel.counts == serial.counts
-    assert serial.counts["times"] == 2 * sum(20 + index for index in range(6))
-    assert (
-        (parallel.files, parallel.bytes_read)
-        == (serial.files, serial.bytes_read)
-        == (
-            6,
-            sum(len((PROSE * (20 + index)).encode()) for index in range(6)),
-        )
-    )
+    assert serial.counts["times"] == 2 * sum(repeats)
+    sizes = sum(len((PROSE * repeat).encode()) for repeat in repeats)
+    assert (parallel.files, parallel.bytes_read) == (serial.files, serial.bytes_read) == (6, sizes)
 
 
 def test_unreadable_inputs_are_reported_and_the_rest_counted(tmp_path: Path) -> None:

@@ -266,28 +266,32 @@ def test_an_unknown_encoding_is_a_usage_error(name: str) -> None:
 
 def test_an_invalid_byte_just_after_a_unit_boundary(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
-    path.write_bytes(b"a" * 99 + b"\n" + b"\xe9t\xe9 caf\xe9\n" + b"b\n" * 50)
-    plan = plan_units([InputFile(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=99)
-    assert plan.units[1].ranges[0].start == 100  # the second unit starts with 0xE9
+    # 300,000 bytes of "b\n", then Latin-1, then 300,000 bytes of "c\n": units of that size
+    # are big enough that each of two workers takes one.
+    path.write_bytes(b"b\n" * 150_000 + b"\xe9t\xe9 caf\xe9\n" + b"c\n" * 150_000)
+    unit_bytes = 299_999  # the line feed there is the first boundary at or after it
+    plan = plan_units([InputFile(0, str(path), path.stat().st_size)], jobs=2, unit_bytes=unit_bytes)
+    assert plan.units[1].ranges[0].start == 300_000  # the second unit starts with 0xE9
     for jobs in (1, 2):
-        result = count_inputs(paths=[str(path)], jobs=jobs, unit_bytes=99, pool_min_bytes=0)
-        assert result.counts == {"a" * 99: 1, "\u00e9t\u00e9": 1, "caf\u00e9": 1, "b": 50}
+        result = count_inputs(paths=[str(path)], jobs=jobs, unit_bytes=unit_bytes, pool_min_bytes=0)
+        expected = {"b": 150_000, "\u00e9t\u00e9": 1, "caf\u00e9": 1, "c": 150_000}
+        assert result.counts == expected
         assert [problem.message for problem in result.problems] == [CP1252]
         assert workers_of(result) == (0 if jobs == 1 else 2)
 
 
 def test_carriage_returns_only_and_no_line_breaks(tmp_path: Path) -> None:
     cr_only = tmp_path / "mac.txt"
-    cr_only.write_bytes(b"old mac\rline ends\r" * 2_000)
+    cr_only.write_bytes(b"old mac\rline ends\r" * 20_000)
     one_line = tmp_path / "one-line.txt"
-    one_line.write_bytes(b"no line breaks at all " * 2_000)
+    one_line.write_bytes(b"no line breaks at all " * 20_000)
     result = count_inputs(
-        paths=[str(cr_only), str(one_line)], jobs=2, unit_bytes=1000, pool_min_bytes=0
+        paths=[str(cr_only), str(one_line)], jobs=2, unit_bytes=50_000, pool_min_bytes=0
     )
     assert workers_of(result) == 2
     assert result.counts == Counter(
-        {"old": 2_000, "mac": 2_000, "line": 4_000, "ends": 2_000, "no": 2_000}
-        | {"breaks": 2_000, "at": 2_000, "all": 2_000}
+        {"old": 20_000, "mac": 20_000, "line": 40_000, "ends": 20_000, "no": 20_000}
+        | {"breaks": 20_000, "at": 20_000, "all": 20_000}
     )
 
 

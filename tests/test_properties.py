@@ -63,11 +63,12 @@ def test_jobs_1_2_and_3_print_the_same_bytes(tmp_path: Path) -> None:
     paths = []
     for index in range(4):
         path = tmp_path / f"{index}.txt"
-        path.write_bytes(b"".join(generator.choices(pieces, k=3000)))
+        path.write_bytes(b"".join(generator.choices(pieces, k=20_000)))
         paths.append(str(path))
     outputs = set()
     for jobs in (1, 2, 3):
-        result = count_inputs(paths=paths, jobs=jobs, unit_bytes=997, pool_min_bytes=0)
+        # Units of about 40 KB, cut at odd places; every worker counts one at least.
+        result = count_inputs(paths=paths, jobs=jobs, unit_bytes=39_989, pool_min_bytes=0)
         assert workers_of(result) == (0 if jobs == 1 else jobs)
         outputs.add("".join(tsv_lines(ranked(result.counts, top=0))))
     assert len(outputs) == 1

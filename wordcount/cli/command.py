@@ -1,8 +1,8 @@
 """The `wordcount` command: parse the options, check them, count, report, exit.
 
-    main: every usage check, before any input is read ─▶ Run
-      ─▶ execute(Run): engine.count_inputs ─▶ report.write_report  (or --benchmark)
-      ─▶ exit_status_for(how it ended)
+main: every usage check, before any input is read ─▶ Run
+  ─▶ execute(Run): engine.count_inputs ─▶ report.write_report  (or --benchmark)
+  ─▶ exit_status_for(how it ended)
 """
 
 from __future__ import annotations

@@ -6,8 +6,8 @@
       would hit a half-started worker)          and unblocks the rest
     ─ freezes its objects while forking ─────▶ their garbage collection leaves the shared
                                                 pages alone
-                                              ─ wait for each other at a starting line, so
-                                                that each takes its first unit together
+                                              ─ each waits with its first unit until all
+                                                have one, so that each counts one at least
     ─ SIGTERM, SIGHUP ─▶ Terminated, like Ctrl-C's KeyboardInterrupt
     ─ on any exception: stop_workers ─────────▶ SIGTERM, then SIGKILL after a grace period
 
@@ -34,9 +34,12 @@ _STARTUP_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 # A worker asked to stop gets this long to exit before it is killed: a worker only ever
 # counts, so there is nothing for it to clean up.
 _STOP_GRACE_SECONDS = 1.0
-# Workers wait at most this long for each other before they start (see initialize_worker):
-# a worker boots in well under a second even under spawn on a loaded machine.
+# Workers wait at most this long for each other before they start counting (see
+# wait_for_the_other_workers): a worker boots in well under a second even under spawn on
+# a loaded machine.
 _STARTING_LINE_TIMEOUT_SECONDS = 5.0
+# In a worker, until its first unit: the barrier every worker of the pool waits at.
+_starting_line: threading.Barrier | None = None
 
 
 def raise_terminated(signal_number: int, _frame: Any) -> None:
@@ -82,6 +85,7 @@ def objects_frozen() -> Iterator[None]:
 
 def initialize_worker(starting_line: threading.Barrier) -> None:
     """Runs first in each worker; starting_line is shared by all the pool's workers."""
+    global _starting_line
     # Ctrl-C reaches the whole process group; the main process alone decides what to do,
     # and workers must not print tracebacks of their own. SIGTERM and SIGHUP just end a
     # worker (a forked one would otherwise inherit the main process's handlers).
@@ -89,12 +93,25 @@ def initialize_worker(starting_line: threading.Barrier) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STARTUP_SIGNALS)
-    # Every worker takes its first unit at the same moment. Under spawn and forkserver the
-    # workers boot one after another, tens of milliseconds apart, and the first up would
-    # otherwise take a second unit while another still boots, leaving that one idle. A
-    # worker that never arrives only costs the others the timeout, never the run.
+    _starting_line = starting_line
+
+
+def wait_for_the_other_workers() -> None:
+    """With its first unit in hand, a worker waits until every worker has one; later
+    units go to whoever is free.
+
+    Under spawn and forkserver the workers boot one after another, tens of milliseconds
+    apart, and on a busy machine one may not run for a while: the first up would take a
+    second unit while another still boots, and leave that one idle. This way each worker
+    counts at least one unit. A worker that never arrives (it died: the pool is broken
+    and the run fails anyway) only costs the others the timeout.
+    """
+    global _starting_line
+    if _starting_line is None:
+        return
     with contextlib.suppress(threading.BrokenBarrierError):
-        starting_line.wait(_STARTING_LINE_TIMEOUT_SECONDS)
+        _starting_line.wait(_STARTING_LINE_TIMEOUT_SECONDS)
+    _starting_line = None
 
 
 def stop_workers(executor: ProcessPoolExecutor) -> None:

@@ -11,6 +11,7 @@ from wordcount.engine.lifecycle import (
     objects_frozen,
     signals_blocked,
     stop_workers,
+    wait_for_the_other_workers,
 )
 from wordcount.engine.merge import Merge, UnitResult
 from wordcount.engine.options import CountOptions
@@ -57,7 +58,7 @@ def count_in_pool(
             )
             # Submitting starts the workers; every unit goes in at once, so all start here.
             unfinished: dict[Future[UnitResult], WorkUnit] = {
-                executor.submit(count_unit, unit, options): unit for unit in plan.units
+                executor.submit(count_unit_in_pool, unit, options): unit for unit in plan.units
             }
         meanwhile()
         _merge_as_completed(unfinished, merge, progress, total_bytes)
@@ -66,6 +67,12 @@ def count_in_pool(
             stop_workers(executor)
         raise
     executor.shutdown(wait=True)
+
+
+def count_unit_in_pool(unit: WorkUnit, options: CountOptions) -> UnitResult:
+    """What a pool worker runs: count_unit, once every worker has a unit."""
+    wait_for_the_other_workers()
+    return count_unit(unit, options)
 
 
 def _merge_as_completed(
