@@ -37,9 +37,9 @@ fuzz: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check wordcount tests benchmarks
-	$(BIN)/ruff format --check wordcount tests benchmarks
-	$(BIN)/mypy --strict wordcount
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/mypy --strict src/wordcount
 	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-dev
