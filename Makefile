@@ -4,17 +4,25 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-start-methods fuzz lint bench clean
+.PHONY: run test test-pure test-start-methods test-asan fuzz lint bench clean
+
+# The native kernel is built wherever a C compiler and the Python headers are; there the
+# tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
+EXPECT_NATIVE := $(shell $(PYTHON) -c "import os, shutil, sysconfig; \
+	print(int(bool(shutil.which(os.environ.get('CC') or 'cc')) and \
+	os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))))")
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamp files: reinstall only when the dependencies in pyproject.toml change.
-$(VENV)/.installed-run: pyproject.toml | $(BIN)/python
+# Stamp files: reinstall when the dependencies in pyproject.toml or the kernel's C change.
+KERNEL := src/wordcount/words/_kernel.c
+
+$(VENV)/.installed-run: pyproject.toml $(KERNEL) | $(BIN)/python
 	$(PIP) install -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml $(KERNEL) | $(BIN)/python
 	$(PIP) install -e '.[test,lint,dask,fsspec]'
 	touch $@ $(VENV)/.installed-run
 
@@ -22,7 +30,12 @@ run: $(VENV)/.installed-run
 	$(BIN)/wordcount sample_texts
 
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+	WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $(BIN)/python -m pytest
+
+# The fallback: the token, engine and command-line tests again without the native kernel.
+test-pure: $(VENV)/.installed-dev
+	WORDCOUNT_PURE_PYTHON=1 $(BIN)/python -m pytest -q \
+		tests/test_tokens.py tests/test_kernel.py tests/test_engine.py tests/test_cli.py
 
 # Python 3.14 makes forkserver the Linux default and macOS uses spawn: the whole suite
 # again under spawn, and the command-line tests under forkserver. (The Dask tests are left
@@ -32,9 +45,45 @@ test-start-methods: $(VENV)/.installed-dev
 	WORDCOUNT_TEST_START_METHOD=forkserver $(BIN)/python -m pytest -q \
 		tests/test_cli.py tests/test_inputs.py tests/test_faults.py
 
-# The property tests as a fuzzer: 20,000 examples each over arbitrary bytes (minutes).
+# The kernel built with AddressSanitizer and UndefinedBehaviorSanitizer, and with its
+# allocations made to fail on request, installed (not editable, so that the normal build
+# in src/ stays as it is) into a venv of its own; then the token, kernel, property and
+# engine tests under it. Python is not built with ASAN, so the runtime is preloaded.
+ASAN_VENV := .venv-asan
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined -DKERNEL_FAULT_INJECTION
+# Reports go to files as well: pytest's capture would swallow one written as a test aborts.
+ASAN_REPORTS := $(ASAN_VENV)/reports
+ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$(ASAN_REPORTS)/asan \
+	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(ASAN_REPORTS)/ubsan \
+	PYTHONMALLOC=malloc LD_PRELOAD="$$(gcc -print-file-name=libasan.so)"
+
+$(ASAN_VENV)/.installed: pyproject.toml $(KERNEL)
+	rm -rf $(ASAN_VENV)
+	$(PYTHON) -m venv $(ASAN_VENV)
+	$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[test]'
+	# Built from a copy of the tree: setuptools keeps object files in build/, and the
+	# sanitized ones must never be linked into the ordinary build, nor the other way.
+	mkdir $(ASAN_VENV)/tree && cp -R pyproject.toml README.md src $(ASAN_VENV)/tree/
+	CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
+		$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet \
+		install --force-reinstall --no-deps --no-cache-dir $(ASAN_VENV)/tree
+	touch $@
+
+test-asan: $(ASAN_VENV)/.installed
+	rm -rf $(ASAN_REPORTS) && mkdir $(ASAN_REPORTS)
+	$(ASAN_RUN) $(ASAN_VENV)/bin/python -c \
+		"import wordcount.words._kernel as k; assert k.FAULT_INJECTION, 'not the ASAN build'"
+	$(ASAN_RUN) $(ASAN_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+		tests/test_kernel.py tests/test_tokens.py tests/test_properties.py tests/test_engine.py \
+		|| { cat $(ASAN_REPORTS)/* 2>/dev/null; exit 1; }
+	@if ls $(ASAN_REPORTS)/* >/dev/null 2>&1; then cat $(ASAN_REPORTS)/*; exit 1; fi
+
+# The property tests as a fuzzer: 20,000 examples each over arbitrary bytes (minutes),
+# the kernel's against the pure-Python path's among them.
 fuzz: $(VENV)/.installed-dev
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q tests/test_properties.py
+	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
+		tests/test_properties.py tests/test_kernel.py tests/test_tokens.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -46,4 +95,5 @@ bench: $(VENV)/.installed-dev
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds -p no:randomly $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks *.egg-info
+	rm -rf $(VENV) $(ASAN_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks \
+		build *.egg-info src/*.egg-info src/wordcount/words/*.so

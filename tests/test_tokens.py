@@ -1,24 +1,28 @@
-"""The fast path (tokens.py, counting.py) agrees with the plain rule (rule.py) exactly."""
+"""The fast path (words/tokens.py and the native kernel) agrees with the plain rule
+(words/rule.py) exactly, for any chunking."""
 
 from __future__ import annotations
 
 import io
+import itertools
 import unicodedata
 from collections import Counter
 from itertools import pairwise
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wordcount.engine.options import CountOptions
 from wordcount.engine.worker import count_stream
+from wordcount.words import counter, native
+from wordcount.words.conversion import QUOTES_AS_ASCII, words_of_raw_token
 from wordcount.words.rule import reference_words
-from wordcount.words.tokens import (
-    QUOTES_AS_ASCII,
-    SAFE_SEPARATORS,
-    TextCounter,
-    words_of_raw_token,
-)
+from wordcount.words.tokens import SAFE_SEPARATORS, TextCounter
+
+# The counters of the default rule to test: the pure-Python path, and the native kernel
+# where it is built and not turned off.
+ENGINES = (False, True) if native.NATIVE else (False,)
 
 
 def _decoded(counts: dict[bytes, int]) -> Counter[str]:
@@ -157,12 +161,14 @@ TEXT = st.lists(
 @settings(max_examples=400, deadline=None)
 @given(text=TEXT, cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
 def test_fast_path_equals_plain_rule_for_any_chunking(text: str, cuts: list[int]) -> None:
+    """Through the worker's stream counting, with the native kernel and without it."""
     data = text.encode("utf-8")
-    for case_sensitive in (False, True):
+    for native_kernel, case_sensitive in itertools.product(ENGINES, (False, True)):
         # --text: NUL is in TRICKY, and this is about the rule, not spotting binary files.
         options = CountOptions(binary_as_text=True, case_sensitive=case_sensitive)
         stream = ChunkedStream(_split_at(data, cuts))
-        result = count_stream(stream, input_index=0, name="t", options=options)
+        with mock.patch.object(counter, "NATIVE", native_kernel):
+            result = count_stream(stream, input_index=0, name="t", options=options)
         expected = reference_words(text, case_sensitive=case_sensitive)
         assert _decoded(result.counts) == Counter(expected)
         assert result.problems == []
@@ -200,9 +206,13 @@ def test_counting_a_chunk_in_slices_is_exact(text: str, slice_bytes: int) -> Non
 @settings(max_examples=300, deadline=None)
 @given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 400), max_size=6))
 def test_any_bytes_count_the_same_however_they_are_chunked(data: bytes, cuts: list[int]) -> None:
-    whole = count_stream(io.BytesIO(data), input_index=0, name="t")
-    chunked = count_stream(ChunkedStream(_split_at(data, cuts)), input_index=0, name="t")
-    assert chunked.counts == whole.counts
+    """Chunked or whole, with the native kernel or without it: the same counts."""
+    with mock.patch.object(counter, "NATIVE", False):
+        whole = count_stream(io.BytesIO(data), input_index=0, name="t")
+    for native_kernel in ENGINES:
+        with mock.patch.object(counter, "NATIVE", native_kernel):
+            chunked = count_stream(ChunkedStream(_split_at(data, cuts)), input_index=0, name="t")
+        assert (chunked.counts, chunked.problems) == (whole.counts, whole.problems)
 
 
 def test_a_run_longer_than_the_limit_is_cut_at_an_exact_place() -> None:

@@ -2,7 +2,7 @@
 or rich.
 
     command.py      main(): parse, check, count, report, exit
-    options.py      the option groups, each handing main one dataclass
+    options.py      the option groups, each handing main one named tuple
     report.py       the report step: select, rank, write in the chosen format
     selection.py    stop words, --min-length, --min-count; totals and --stats
     ranking.py      the order of the rows, and --ties

@@ -16,7 +16,7 @@ from wordcount.cli.exit_status import Finished
 from wordcount.cli.messages import error, report_problems
 from wordcount.engine.merge import CountResult
 from wordcount.engine.run import count_inputs
-from wordcount.words.tokens import forget_converted_tokens
+from wordcount.words.conversion import forget_converted_tokens
 
 BENCHMARK_COLUMNS = ("run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency")
 

@@ -13,7 +13,7 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import click
 
@@ -45,6 +45,7 @@ from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import available_cpus, count_inputs
 from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream
+from wordcount.words.native import ENGINE
 from wordcount.words.ngrams import NgramOptions
 
 EXAMPLES = """\b
@@ -86,7 +87,11 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError)
 @parallel_options
 @cluster_options
 @benchmark_options
-@click.version_option(package_name="wordcount", prog_name="wordcount")
+@click.version_option(
+    package_name="wordcount",
+    prog_name="wordcount",
+    message=f"%(prog)s, version %(version)s ({ENGINE})",
+)
 @click.pass_context
 def main(
     ctx: click.Context,
@@ -113,7 +118,7 @@ def main(
     _check_combinations(paths, words, benchmark)
     cluster_options = _cluster(cluster)
     stopwords = _stopwords(selection.stopwords, case_sensitive=words.case_sensitive)
-    count = functools.partial(
+    count_paths = functools.partial(
         count_inputs,
         start_method=parallel.start_method,
         options=_count_options(words, inputs, selection, stopwords),
@@ -122,7 +127,7 @@ def main(
     )
     run = Run(
         paths=paths,
-        count=count,
+        count_paths=count_paths,
         jobs=parallel.jobs or available_cpus(),
         output=output,
         output_format=output.output_format or ("table" if sys.stdout.isatty() else "tsv"),
@@ -133,13 +138,12 @@ def main(
     ctx.exit(exit_status_for(execute(run)))
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(NamedTuple):
     """A run with every choice made and checked."""
 
     paths: Sequence[str]
     # count_inputs with every setting but the paths, the jobs, stdin and progress.
-    count: Callable[..., CountResult]
+    count_paths: Callable[..., CountResult]
     jobs: int
     output: OutputChoices
     output_format: str
@@ -231,7 +235,7 @@ def execute(run: Run) -> Outcome:
 
             return run_benchmark_command(
                 run.paths,
-                run.count,
+                run.count_paths,
                 jobs=run.jobs,
                 repeat=run.benchmark.repeat,
                 quiet=output.quiet,
@@ -240,7 +244,7 @@ def execute(run: Run) -> Outcome:
         started = time.perf_counter()
         stdin = sys.stdin.buffer if sys.stdin is not None else None
         with progress_bar(not (output.quiet or output.no_progress)) as progress:
-            result = run.count(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
+            result = run.count_paths(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
         elapsed = time.perf_counter() - started
         report_problems(result.problems, quiet=output.quiet)
         output_started = True

@@ -4,8 +4,8 @@ turns the way a run ended into one of them."""
 from __future__ import annotations
 
 import signal
-from dataclasses import dataclass
 from enum import IntEnum
+from typing import NamedTuple
 
 from wordcount.engine.errors import ClusterUnavailable, Terminated, WorkerFailure
 
@@ -33,8 +33,7 @@ class ExitStatus(IntEnum):
     TERMINATED = 128 + signal.SIGTERM
 
 
-@dataclass(frozen=True)
-class Finished:
+class Finished(NamedTuple):
     """A run that got to the end of its report, or whose reader went away first."""
 
     input_errors: bool = False

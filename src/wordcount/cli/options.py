@@ -1,5 +1,5 @@
 """The command's options, in groups. Each group is one decorator (as in sqlite-utils) that
-declares its options and hands the command one small frozen dataclass of their values,
+declares its options and hands the command one small named tuple of their values,
 so that the command reads `output.top`, not a 28-parameter signature.
 """
 
@@ -8,8 +8,7 @@ from __future__ import annotations
 import codecs
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, fields
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import click
 
@@ -21,8 +20,7 @@ FORMATS = ("table", "tsv", "csv", "json")
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class OutputChoices:
+class OutputChoices(NamedTuple):
     top: int
     output_format: str | None  # None: table on a terminal, tsv otherwise
     ties: bool
@@ -31,23 +29,20 @@ class OutputChoices:
     no_progress: bool
 
 
-@dataclass(frozen=True)
-class WordChoices:
+class WordChoices(NamedTuple):
     case_sensitive: bool
     pattern: str | None
     ngrams: int
     by_file: bool
 
 
-@dataclass(frozen=True)
-class SelectionChoices:
+class SelectionChoices(NamedTuple):
     stopwords: tuple[str, ...]
     min_length: int
     min_count: int
 
 
-@dataclass(frozen=True)
-class InputChoices:
+class InputChoices(NamedTuple):
     hidden: bool
     include: tuple[str, ...]
     exclude: tuple[str, ...]
@@ -55,14 +50,12 @@ class InputChoices:
     binary_as_text: bool
 
 
-@dataclass(frozen=True)
-class ParallelChoices:
+class ParallelChoices(NamedTuple):
     jobs: int | None  # None: the CPUs this process may use
     start_method: str | None
 
 
-@dataclass(frozen=True)
-class ClusterChoices:
+class ClusterChoices(NamedTuple):
     backend: str | None
     scheduler: str | None
     scheduler_file: str | None
@@ -70,8 +63,7 @@ class ClusterChoices:
     verbose: bool
 
 
-@dataclass(frozen=True)
-class BenchmarkChoices:
+class BenchmarkChoices(NamedTuple):
     benchmark: bool
     repeat: int
 
@@ -80,8 +72,8 @@ def _group(
     keyword: str, choices: type[Any], options: list[Callable[[Any], Any]]
 ) -> Callable[[Command], Command]:
     """Declare the options, and call the command with their values gathered into one
-    `choices` instance under `keyword`. The option names are the dataclass's fields."""
-    names = [field.name for field in fields(choices)]
+    `choices` instance under `keyword`. The option names are the named tuple's fields."""
+    names = choices._fields
 
     def decorate(command: Command) -> Command:
         @functools.wraps(command)

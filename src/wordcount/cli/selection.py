@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wordcount.words.rule import reference_words
 
@@ -19,8 +19,7 @@ from wordcount.words.rule import reference_words
 BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
 
 
-@dataclass(frozen=True)
-class Selection:
+class Selection(NamedTuple):
     stopwords: frozenset[str] = frozenset()
     min_length: int = 1
     min_count: int = 1
@@ -60,8 +59,7 @@ def load_stopwords(sources: Iterable[str], *, case_sensitive: bool = False) -> f
     return frozenset(words)
 
 
-@dataclass(frozen=True)
-class Totals:
+class Totals(NamedTuple):
     """Of the words a report shows: every format gives these three."""
 
     total_words: int
@@ -73,8 +71,7 @@ class Totals:
         return cls(total_words=sum(counts.values()), unique_words=len(counts), files=files)
 
 
-@dataclass(frozen=True)
-class Statistics:
+class Statistics(NamedTuple):
     """--stats, in the corpus linguist's terms: tokens are total words, types unique ones."""
 
     totals: Totals

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
 from wordcount.engine.merge import UnitResult, combined
@@ -27,8 +26,7 @@ INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount[dask]'"
 _DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
 
 
-@dataclass(frozen=True)
-class ClusterOptions:
+class ClusterOptions(NamedTuple):
     address: str | None = None
     scheduler_file: str | None = None
     # Seconds to wait for the scheduler before giving up with a clear error.

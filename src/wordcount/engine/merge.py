@@ -13,26 +13,38 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem, in_input_order
 
 
-@dataclass
 class UnitResult:
-    # Words as UTF-8 bytes (see words.tokens.word_counts), decoded once after the merge.
-    counts: dict[bytes, int] = field(default_factory=dict)
-    files: int = 0
-    bytes_read: int = 0
-    problems: list[InputProblem] = field(default_factory=list)
-    # With --by-file: each input's own counts, by input index.
-    by_file: dict[int, Counter[bytes]] = field(default_factory=dict)
-    # The ids of the processes that counted this result: shows where the work ran.
-    counted_by: frozenset[int] = frozenset()
+    """What counting one unit (or stream) found; the worker fills it in as it goes."""
+
+    __slots__ = ("by_file", "bytes_read", "counted_by", "counts", "files", "problems")
+
+    def __init__(
+        self,
+        counts: dict[bytes, int] | None = None,
+        *,
+        files: int = 0,
+        bytes_read: int = 0,
+        problems: list[InputProblem] | None = None,
+        by_file: dict[int, Counter[bytes]] | None = None,
+        counted_by: frozenset[int] = frozenset(),
+    ) -> None:
+        # Words as UTF-8 bytes (see words.conversion), decoded once after the merge.
+        self.counts = counts if counts is not None else {}
+        self.files = files
+        self.bytes_read = bytes_read
+        self.problems = problems if problems is not None else []
+        # With --by-file: each input's own counts, by input index.
+        self.by_file = by_file if by_file is not None else {}
+        # The ids of the processes that counted this result: shows where the work ran.
+        self.counted_by = counted_by
 
 
-@dataclass(frozen=True)
-class CountResult:
+class CountResult(NamedTuple):
     counts: Counter[str]
     files: int
     bytes_read: int

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wordcount.words.ngrams import NgramOptions
 
 
-@dataclass(frozen=True)
-class CountOptions:
+class CountOptions(NamedTuple):
     # One codec for every input (--encoding); None: UTF-8, or as a byte-order mark says.
     encoding: str | None = None
     # Count files that look binary instead of skipping them (--text).

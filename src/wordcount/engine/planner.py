@@ -8,8 +8,7 @@ so every raw token, and so every word, lies inside exactly one unit.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.units import WorkUnit
@@ -38,10 +37,9 @@ MAX_UNIT_BYTES = 64 << 20
 MIN_UNIT_BYTES = 256 << 10
 
 
-@dataclass
-class Plan:
-    units: list[WorkUnit] = field(default_factory=list)
-    problems: list[InputProblem] = field(default_factory=list)
+class Plan(NamedTuple):
+    units: list[WorkUnit]
+    problems: list[InputProblem]
 
     @property
     def total_bytes(self) -> int:
@@ -62,12 +60,13 @@ def plan_units(
     Only plain UTF-8 text is cut into ranges: compressed or encoded files are read whole
     by one worker, since neither can be entered in the middle.
     """
-    plan = Plan()
+    plan = Plan([], [])
     sized = list(files)
     if jobs == 1:
         whole_files = tuple(FileRange(path, index, 0, None) for index, path, _ in sized)
         total_bytes = sum(file.size for file in sized)
-        plan.units = [WorkUnit(whole_files, total_bytes)] if whole_files else []
+        if whole_files:
+            plan.units.append(WorkUnit(whole_files, total_bytes))
         return plan
 
     total_cost = sum(file.size + FILE_COST_BYTES for file in sized)

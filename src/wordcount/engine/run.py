@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING, BinaryIO
 
 from wordcount.engine.hooks import record_processes
@@ -133,13 +132,14 @@ def _count_on_cluster(
     as_given = {file.input_index: file.path for file in files}
 
     def named_as_given(problems: list[InputProblem]) -> list[InputProblem]:
-        return [replace(problem, path=as_given[problem.input_index]) for problem in problems]
+        return [problem._replace(path=as_given[problem.input_index]) for problem in problems]
 
     with connected(cluster_options) as cluster:
         plan = plan_units(absolute, jobs=cluster.threads, unit_bytes=unit_bytes, options=options)
         unit_result = cluster.count(plan.units, options=options, progress=progress)
     merge.add_problems(named_as_given(plan.problems))
-    merge.add(replace(unit_result, problems=named_as_given(unit_result.problems)))
+    unit_result.problems = named_as_given(unit_result.problems)
+    merge.add(unit_result)
 
 
 def _byte_counter(progress: Progress | None, total: int) -> Callable[[int], None] | None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import BinaryIO
 
 from wordcount.engine.merge import Merge, UnitResult
@@ -12,11 +11,13 @@ from wordcount.sources.paths import STDIN_NAME, STDIN_PATH, InputStream
 from wordcount.sources.problems import InputProblem, describe_os_error
 
 
-@dataclass
 class StreamCounter:
-    streams: list[InputStream]
-    stdin: BinaryIO | None
-    options: CountOptions
+    def __init__(
+        self, streams: list[InputStream], stdin: BinaryIO | None, options: CountOptions
+    ) -> None:
+        self.streams = streams
+        self.stdin = stdin
+        self.options = options
 
     def count_into(self, merge: Merge) -> None:
         stdin_counted = False

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from wordcount.sources.ranges import FileRange
 
 
-@dataclass(frozen=True)
-class WorkUnit:
+class WorkUnit(NamedTuple):
     ranges: tuple[FileRange, ...]
     size: int
 

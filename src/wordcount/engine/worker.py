@@ -35,8 +35,9 @@ from wordcount.sources.content import (
 from wordcount.sources.opening import is_url, open_input, read_small_file
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
+from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
-from wordcount.words.tokens import MAX_RUN_BYTES, WordCounts
+from wordcount.words.tokens import MAX_RUN_BYTES
 
 # A whole file smaller than this is read in one call and counted straight from memory
 # (see sources.opening.read_small_file). Above 128 KiB glibc's malloc maps fresh pages

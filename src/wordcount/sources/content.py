@@ -19,8 +19,8 @@ import importlib
 import io
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from itertools import chain
+from typing import NamedTuple
 
 # The definition of binary looks this far; it also covers every magic number and
 # byte-order mark, and is small next to a unit.
@@ -84,8 +84,7 @@ def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) ->
     return HeadKind.PLAIN
 
 
-@dataclass
-class Content:
+class Content(NamedTuple):
     chunks: Iterator[bytes]
     # Decompressed or decoded here: may still raise UndecodableContent part-way.
     transformed: bool

@@ -17,7 +17,6 @@ import os
 import re
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from wordcount.sources.opening import is_url, url_files
@@ -29,8 +28,7 @@ STDIN_NAME = "<stdin>"
 _PROCESS_LOCAL = re.compile(r"^/(?:dev/(?:fd/|stdin$)|proc/(?:self|thread-self|\d+)/fd/)")
 
 
-@dataclass(frozen=True)
-class WalkOptions:
+class WalkOptions(NamedTuple):
     hidden: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
@@ -69,13 +67,15 @@ class InputStream(NamedTuple):
     path: str
 
 
-@dataclass
 class Inputs:
-    files: list[InputFile] = field(default_factory=list)
-    streams: list[InputStream] = field(default_factory=list)
-    problems: list[InputProblem] = field(default_factory=list)
-    hidden_skipped: int = 0
-    _next_index: int = 0
+    """What the PATHs expand to, as a walk finds it."""
+
+    def __init__(self) -> None:
+        self.files: list[InputFile] = []
+        self.streams: list[InputStream] = []
+        self.problems: list[InputProblem] = []
+        self.hidden_skipped = 0
+        self._next_index = 0
 
     def take_index(self) -> int:
         self._next_index += 1

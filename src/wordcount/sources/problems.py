@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class ProblemKind(Enum):
@@ -19,8 +19,7 @@ class ProblemKind(Enum):
     LONG_WORD = "long word"
 
 
-@dataclass(frozen=True)
-class InputProblem:
+class InputProblem(NamedTuple):
     input_index: int
     path: str
     message: str

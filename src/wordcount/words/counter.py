@@ -3,9 +3,10 @@
     WordCounter.feed(chunk) ... end_text() ... feed(chunk) ... end_text() ... take_counts()
                                                   ──▶ WordCounts {word as UTF-8: n}
 
-The default rule (tokens.TextCounter), --ngrams (ngrams.NgramCounter) and --pattern
-(pattern.PatternCounter) all follow it, so the worker chooses one once per unit and
-treats every text the same way.
+The default rule (native.NativeTextCounter, or tokens.TextCounter without the kernel),
+--ngrams (ngrams.NgramCounter) and --pattern (pattern.PatternCounter) all follow it, so
+the worker chooses one once per unit and treats every text the same way. --ngrams and
+--pattern stay in Python: n-grams need the tokens in order, and a pattern the lines.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+from wordcount.words.conversion import WordCounts
+from wordcount.words.native import NATIVE, NativeTextCounter
 from wordcount.words.ngrams import NgramCounter, NgramOptions
 from wordcount.words.pattern import PatternCounter
-from wordcount.words.tokens import TextCounter, WordCounts
+from wordcount.words.tokens import TextCounter
 
 
 class WordCounter(Protocol):
@@ -38,4 +41,6 @@ def counter_for(
         return lambda: PatternCounter(pattern, case_sensitive=case_sensitive)
     if ngrams is not None:
         return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive)
+    if NATIVE:
+        return lambda: NativeTextCounter(case_sensitive=case_sensitive)
     return lambda: TextCounter(case_sensitive=case_sensitive)

@@ -13,13 +13,13 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
-from wordcount.words.tokens import TextCounter, WordCounts, words_of_raw_token
+from wordcount.words.conversion import WordCounts, words_of_raw_token
+from wordcount.words.tokens import TextCounter
 
 
-@dataclass(frozen=True)
-class NgramOptions:
+class NgramOptions(NamedTuple):
     size: int
     # Taken out of the word sequence before n-grams are formed, as scikit-learn does.
     stopwords: frozenset[str] = frozenset()

@@ -15,8 +15,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
+from wordcount.words.conversion import WordCounts, decode_cp1252
 from wordcount.words.rule import normalize
-from wordcount.words.tokens import MAX_RUN_BYTES, WordCounts, decode_cp1252
+from wordcount.words.tokens import MAX_RUN_BYTES
 
 _WHITESPACE = re.compile(rb"\s")
 

@@ -70,6 +70,8 @@ def split_normalized(text: str) -> list[str]:
     """Step 3 of the rule, for text that has been through `normalize` already."""
     if text.isascii():
         return _ASCII_WORD.findall(text)
+    if text.isalnum():  # letters and numbers only (str.isalnum is exactly L* and N*)
+        return [text]
     classes = "".join(
         "w" if is_word_char(char) else ("'" if char == APOSTROPHE else " ") for char in text
     )

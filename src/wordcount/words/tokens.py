@@ -1,8 +1,8 @@
-"""The fast path of the word rule: byte chunks in, word counts out.
+"""The fast path of the word rule in pure Python: byte chunks in, raw token counts out.
 
     chunk, 16 KiB at a time ──bytes.translate──▶ every safe separator byte becomes b" "
                             ──bytes.split──────▶ raw tokens ──Counter (C)──▶ {raw token: n}
-    {raw token: n} ──the rule, once per distinct raw token──▶ {word: n}
+    {raw token: n} ──conversion.py: the rule, once per distinct raw token──▶ {word: n}
 
 A raw token is a maximal run of bytes that are not safe separators. Cutting the text at a
 safe separator changes nothing the rule would see, so the rule can be applied to each
@@ -12,6 +12,13 @@ neighbour, and that str.lower()'s final-sigma rule does not look through (it is 
 "case-ignorable"). Full stop, colon, caret and backtick are case-ignorable, and < = >
 compose with U+0338, so those stay inside raw tokens and the rule splits them out.
 tests/test_tokens.py derives the set from the Unicode database and checks it here.
+
+A run longer than MAX_RUN_BYTES (L) cannot be kept whole in bounded memory. Such a run is
+cut at every place inside it where cutting is exact (_EXACT_CUT); each piece of at most L
+bytes is a raw token, and each longer piece is skipped and reported. Whether a place is
+an exact cut depends only on the bytes either side of it, so the result never depends on
+how the text arrives in chunks. The native kernel (native.py, _kernel.c) computes the
+same raw tokens; this module is its specification and its fallback.
 """
 
 from __future__ import annotations
@@ -19,9 +26,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 
-from wordcount.words.rule import ASCII_WORD_PATTERN, normalize, split_normalized
+from wordcount.words.conversion import WordCounts, word_counts
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -29,34 +35,21 @@ SAFE_SEPARATORS = bytes(
 )
 _SEPARATORS_TO_SPACE = bytes.maketrans(SAFE_SEPARATORS, b" " * len(SAFE_SEPARATORS))
 _SPACE = 0x20
-# For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
-# bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about),
-# and without an apostrophe, to the runs of letters and digits.
-_ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
-_NOT_ALNUM = bytes(byte for byte in range(128) if not chr(byte).isalnum())
-_NOT_ALNUM_TO_SPACE = bytes.maketrans(_NOT_ALNUM, b" " * len(_NOT_ALNUM))
-# Quotes and dashes that English text puts next to ASCII words. In a token whose other
-# characters are ASCII the rule reads them as the ASCII below: NFKC leaves all of them
-# alone, none is a letter, and with no Greek sigma in such a token the case-ignorable
-# curly quotes change nothing; U+2019 is the rule's apostrophe.
-QUOTES_AS_ASCII = str.maketrans(
-    {"\u2018": " ", "\u2019": "'", "\u201c": " ", "\u201d": " ", "\u2013": " ", "\u2014": " "}
-)
 
-# A run of this many bytes with no safe separator is cut at the last place inside it
-# where cutting is exact (see _EXACT_CUT), so memory stays bounded on text without
-# spaces. 1 MiB is far beyond any real word and small next to the memory budget.
+# A run of this many bytes with no safe separator is cut at its exact places, so memory
+# stays bounded on text without spaces. 1 MiB is far beyond any real word and small next
+# to the memory budget.
 MAX_RUN_BYTES = 1 << 20
 
 # Inside a long run, cutting just before `< = >` is exact (they are starters that only
 # compose forwards, and they end any final-sigma context), and so is cutting before a
 # full stop, colon, caret or backtick that stands between two ASCII bytes that are not
-# case-ignorable, since
-# then no Greek capital sigma can see across the cut.
+# case-ignorable, since then no Greek capital sigma can see across the cut.
 _NOT_IGNORABLE_ASCII = rb"[\x00-\x26\x28-\x2d\x2f-\x39\x3b-\x5d\x5f\x61-\x7f]"
 _EXACT_CUT = re.compile(
     rb"[<=>]|(?<=" + _NOT_IGNORABLE_ASCII + rb")[.:^`](?=" + _NOT_IGNORABLE_ASCII + rb")"
 )
+_CUT_BETWEEN = frozenset(b".:^`")
 
 # Chunks are split into tokens and counted this many bytes at a time: the token list of a
 # slice (about 2,700 objects) stays in the core's cache between bytes.split creating it
@@ -64,121 +57,10 @@ _EXACT_CUT = re.compile(
 # 0.83 s in 256 KiB ones; below 8 KiB the per-slice overhead eats the gain.
 SLICE_BYTES = 16 << 10
 
-# Distinct raw tokens seen recently, with their words as UTF-8: real text repeats its
-# vocabulary across units, so a worker converts most raw tokens once per process, not once
-# per unit. 200,000 entries of short tokens stay within about 40 MB.
-_CACHE_LIMIT = 200_000
-_CACHEABLE_TOKEN_BYTES = 64
-# One cache per case mode: False for the default rule, True for --case-sensitive.
-_words_caches: dict[bool, dict[bytes, tuple[bytes, ...]]] = {False: {}, True: {}}
-
-# cp1252 leaves five bytes undefined; read as Latin-1 they become C1 controls, which the
-# rule treats as separators, so every byte sequence decodes.
-_CP1252_OVER_LATIN1 = {
-    byte: bytes([byte]).decode("cp1252")
-    for byte in range(0x80, 0xA0)
-    if byte not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)
-}
-
-
-def forget_converted_tokens() -> None:
-    """Empty this process's cache of converted raw tokens, as in a process just started."""
-    for cache in _words_caches.values():
-        cache.clear()
-
 
 def first_safe_separator(data: bytes) -> int:
     """Index of the first safe separator byte in data, or -1."""
     return data.translate(_SEPARATORS_TO_SPACE).find(b" ")
-
-
-def decode_cp1252(raw: bytes) -> str:
-    return raw.decode("latin-1").translate(_CP1252_OVER_LATIN1)
-
-
-def words_of_text(text: str, *, case_sensitive: bool = False) -> list[str]:
-    return split_normalized(normalize(text, case_sensitive=case_sensitive))
-
-
-@dataclass
-class WordCounts:
-    """Counts keyed by the word's UTF-8 bytes: byte order is code point order, so ranking
-    needs no decoding, and the commonest raw tokens (ASCII letters and digits) need only
-    bytes.lower()."""
-
-    counts: dict[bytes, int]
-    # Some raw token was not valid UTF-8 and was read as cp1252 instead.
-    saw_invalid_utf8: bool
-
-
-def _ascii_words(raw: bytes, case_sensitive: bool) -> list[bytes]:
-    """The words of a raw token that is all ASCII."""
-    if not case_sensitive:
-        raw = raw.lower()
-    if b"'" in raw:
-        return _ASCII_WORD.findall(raw)
-    return raw.translate(_NOT_ALNUM_TO_SPACE).split()
-
-
-def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, ...], bool]:
-    """The words of one raw token as UTF-8, and whether the token was valid UTF-8."""
-    if raw.isascii():
-        return tuple(_ascii_words(raw, case_sensitive)), True
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text, valid = decode_cp1252(raw), False
-    else:
-        valid = True
-        ascii_text = text.translate(QUOTES_AS_ASCII)
-        if ascii_text.isascii():  # "‘Well", "don’t": quotes around ASCII words
-            return tuple(_ascii_words(ascii_text.encode(), case_sensitive)), True
-    words = words_of_text(text, case_sensitive=case_sensitive)
-    return tuple(word.encode() for word in words), valid
-
-
-def words_of_raw_token(
-    raw: bytes, *, case_sensitive: bool = False
-) -> tuple[tuple[bytes, ...], bool]:
-    """The words of one raw token as UTF-8, and whether it was valid UTF-8: the rule, once
-    per distinct token, as word_counts applies it."""
-    cache = _words_caches[case_sensitive]
-    token_words = cache.get(raw)
-    if token_words is not None:
-        return token_words, True
-    token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
-    # An invalid token is not cached, so that every unit holding it reports it.
-    if valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[raw] = token_words
-    return token_words, valid_utf8
-
-
-def word_counts(raw_counts: Counter[bytes], *, case_sensitive: bool = False) -> WordCounts:
-    """Apply the rule once per distinct raw token, weighting its words by its count.
-
-    Every worker converts its whole vocabulary, so this runs in full on each of them; the
-    two commonest kinds of token are converted inline, without a call or the cache.
-    """
-    words: dict[bytes, int] = {}
-    get = words.get
-    saw_invalid_utf8 = False
-    for raw, count in raw_counts.items():
-        if raw.isalnum():  # ASCII letters and digits only: the rule reduces to lowercasing
-            word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
-            words[word] = get(word, 0) + count
-            continue
-        if raw.isascii():  # "end.", "3.14", "don't": cheaper than a lookup in the cache
-            for word in _ascii_words(raw, case_sensitive):
-                words[word] = get(word, 0) + count
-            continue
-        token_words, valid_utf8 = words_of_raw_token(raw, case_sensitive=case_sensitive)
-        if not valid_utf8:
-            saw_invalid_utf8 = True
-        for word in token_words:
-            words[word] = get(word, 0) + count
-    return WordCounts(words, saw_invalid_utf8)
 
 
 class TextCounter:
@@ -196,13 +78,19 @@ class TextCounter:
         max_run_bytes: int = MAX_RUN_BYTES,
         slice_bytes: int = SLICE_BYTES,
     ) -> None:
+        if max_run_bytes < 1:
+            raise ValueError("max_run_bytes must be at least 1")
         self.case_sensitive = case_sensitive
         self.max_run_bytes = max_run_bytes
         self.slice_bytes = slice_bytes
         self.raw_counts: Counter[bytes] = Counter()
         self._skipped_runs = 0
         self._carry = b""
-        self._skipping_run = False
+        # Inside a run longer than max_run_bytes: its open piece (None once that is longer
+        # than max_run_bytes + 1, and so skipped), and the run's last two bytes.
+        self._long = False
+        self._piece: bytearray | None = None
+        self._tail = b""
 
     def feed(self, chunk: bytes) -> None:
         slice_bytes = self.slice_bytes
@@ -215,26 +103,36 @@ class TextCounter:
     def _feed_slice(self, chunk: bytes) -> None:
         data = self._carry + chunk if self._carry else chunk
         spaced = data.translate(_SEPARATORS_TO_SPACE)
-        if self._skipping_run:
+        if self._long:
             first_separator = spaced.find(b" ")
             if first_separator < 0:
+                if data:
+                    self._long_feed(data)
                 return
-            self._skipping_run = False
+            if first_separator:
+                self._long_feed(data[:first_separator])
+            self._long_end()
             spaced = spaced[first_separator:]
         tokens = spaced.split()
         carry = tokens.pop() if tokens and spaced[-1] != _SPACE else b""
-        self._add_tokens(tokens)
+        limit = self.max_run_bytes
+        if len(spaced) > limit and any(len(token) > limit for token in tokens):
+            self._add_with_long_runs(tokens)
+        else:
+            self._add_tokens(tokens)
+        if len(carry) > limit:
+            self._long_start(carry)
+            carry = b""
         self._carry = carry
-        if len(carry) > self.max_run_bytes:
-            self._cut_long_run()
 
     def end_text(self, following: Iterable[bytes] | None = None) -> int:
         """End the text; return how many runs in it were too long to count. (following,
         the rest of a file after a range, matters to n-grams only.)"""
-        if self._carry:
+        if self._long:
+            self._long_end()
+        elif self._carry:
             self._add_tokens([self._carry])
         self._carry = b""
-        self._skipping_run = False
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
@@ -248,17 +146,90 @@ class TextCounter:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
         self.raw_counts.update(tokens)
 
-    def _cut_long_run(self) -> None:
-        run = self._carry
-        cut = -1
-        for match in _EXACT_CUT.finditer(run):
+    # The rare path: runs longer than max_run_bytes, cut at every exact place. Only the
+    # open piece (at most max_run_bytes + 1 bytes, or nothing once it is too long) and the
+    # run's last two bytes are kept, whatever the run's length.
+
+    def _add_with_long_runs(self, tokens: list[bytes]) -> None:
+        """Tokens of one slice, some of them whole runs longer than max_run_bytes."""
+        limit = self.max_run_bytes
+        short: list[bytes] = []
+        for token in tokens:
+            if len(token) <= limit:
+                short.append(token)
+                continue
+            self._add_tokens(short)
+            short = []
+            self._long_start(token)
+            self._long_end()
+        self._add_tokens(short)
+
+    def _long_start(self, run: bytes) -> None:
+        """The first bytes of a run found to be longer than max_run_bytes."""
+        pieces: list[bytes] = []
+        start = 0
+        # A match at the last byte is a cut only if it is one of < = > (the lookahead of
+        # . : ^ ` fails there): a cut before . : ^ ` there is decided by the next byte.
+        for match in _EXACT_CUT.finditer(run, 1):
             cut = match.start()
-        if cut > 0:
-            head, self._carry = run[:cut], run[cut:]
-            self._add_tokens([head])
-        else:
-            # One word longer than max_run_bytes: counting it exactly would need unbounded
-            # memory, so it is skipped and reported, never silently truncated.
-            self._carry = b""
-            self._skipping_run = True
+            self._end_piece(run[start:cut], pieces)
+            start = cut
+        self._add_tokens(pieces)
+        open_piece = run[start:]
+        self._piece = bytearray(open_piece) if len(open_piece) <= self.max_run_bytes + 1 else None
+        self._tail = run[-2:]
+        self._long = True
+
+    def _long_feed(self, segment: bytes) -> None:
+        """More bytes of the long run: token bytes only, at least one."""
+        run = self._tail + segment  # the last two bytes so far, then the new ones
+        pieces: list[bytes] = []
+        position = 2
+        piece = self._piece
+        for match in _EXACT_CUT.finditer(run, 1):
+            cut = match.start()
+            if cut == 1:
+                # Before the last byte so far: < = > there was cut when it came; a
+                # . : ^ ` there is a cut now that the byte after it is known.
+                if run[1] not in _CUT_BETWEEN:
+                    continue
+                if piece is not None and len(piece) - 1 <= self.max_run_bytes:
+                    if len(piece) > 1:
+                        pieces.append(bytes(piece[:-1]))
+                else:
+                    self._skipped_runs += 1
+                piece = bytearray(run[1:2])
+                continue
+            if piece is not None:
+                piece += run[position:cut]
+                self._end_piece(bytes(piece), pieces)
+            else:
+                self._skipped_runs += 1
+            piece = bytearray()
+            position = cut
+        if piece is not None:
+            piece += run[position:]
+            if len(piece) > self.max_run_bytes + 1:
+                piece = None
+        self._piece = piece
+        self._tail = run[-2:]
+        self._add_tokens(pieces)
+
+    def _long_end(self) -> None:
+        """The long run ended: its open piece is complete."""
+        pieces: list[bytes] = []
+        if self._piece is None:
             self._skipped_runs += 1
+        else:
+            self._end_piece(bytes(self._piece), pieces)
+        self._add_tokens(pieces)
+        self._long = False
+        self._piece = None
+        self._tail = b""
+
+    def _end_piece(self, piece: bytes, pieces: list[bytes]) -> None:
+        """A complete piece of a long run: a raw token, or skipped if too long."""
+        if len(piece) > self.max_run_bytes:
+            self._skipped_runs += 1
+        elif piece:
+            pieces.append(piece)
