@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem, in_input_order
+from wordcount.words.native import add_counts
 
 
 class UnitResult:
@@ -78,7 +79,7 @@ class Merge:
         self._counted_by: set[int] = set()
 
     def add(self, unit_result: UnitResult) -> None:
-        self._counts.update(unit_result.counts)
+        add_counts(self._counts, unit_result.counts)
         _add_by_file(self._by_file, unit_result.by_file)
         self._files += unit_result.files
         self._bytes_read += unit_result.bytes_read
@@ -109,7 +110,7 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
     """Both results in a new one. The inputs stay as they were: a Dask worker may keep
     them, and run this again after a worker was lost."""
     counts = Counter(left.counts)
-    counts.update(right.counts)
+    add_counts(counts, right.counts)
     by_file: dict[int, Counter[bytes]] = {
         index: Counter(file_counts) for index, file_counts in left.by_file.items()
     }
@@ -126,4 +127,4 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
 
 def _add_by_file(total: dict[int, Counter[bytes]], by_file: Mapping[int, Counter[bytes]]) -> None:
     for index, file_counts in by_file.items():
-        total.setdefault(index, Counter()).update(file_counts)
+        add_counts(total.setdefault(index, Counter()), file_counts)

@@ -32,7 +32,7 @@ FILE_COST_BYTES = 1024
 # unit costs a pickled result and a merge that the main process does on a core the
 # workers need. 64 MiB still gives a 1 GiB file 18 units, so a slow one is no long tail;
 # a unit's memory grows with its vocabulary, not its bytes.
-MAX_UNIT_BYTES = 64 << 20
+MAX_UNIT_BYTES = 256 << 20
 # Units are never smaller than this: below it, a unit's fixed costs dominate.
 MIN_UNIT_BYTES = 256 << 10
 

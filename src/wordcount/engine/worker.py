@@ -37,6 +37,7 @@ from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_er
 from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
+from wordcount.words.native import add_counts
 from wordcount.words.tokens import MAX_RUN_BYTES
 
 # A whole file smaller than this is read in one call and counted straight from memory
@@ -192,9 +193,11 @@ class _UnitCounter:
             self.shared_ranges.append(file_range)
 
     def _keep(self, file_range: FileRange, counted: WordCounts) -> None:
-        self.own_counts.update(counted.counts)
+        add_counts(self.own_counts, counted.counts)
         if self.options.by_file:
-            self.result.by_file.setdefault(file_range.input_index, Counter()).update(counted.counts)
+            add_counts(
+                self.result.by_file.setdefault(file_range.input_index, Counter()), counted.counts
+            )
         if counted.saw_invalid_utf8:
             self.result.problems.extend(_invalid_utf8_warnings([file_range]))
 
@@ -220,7 +223,7 @@ class _UnitCounter:
         counts = shared.counts
         if self.own_counts:
             counts = Counter(counts)
-            counts.update(self.own_counts)
+            add_counts(counts, self.own_counts)
         self.result.counts = counts
         return self.result
 

@@ -1312,6 +1312,49 @@ static PyTypeObject ScannerType = {
     .tp_new = Scanner_new,
 };
 
+PyDoc_STRVAR(add_counts_doc,
+             "add_counts($module, total, counts, /)\n--\n\n"
+             "Add each count of the dict `counts` to the same key of the dict `total`, as\n"
+             "Counter.update does for a dict: the merge of the workers' results, in C.");
+
+static PyObject *
+kernel_add_counts(PyObject *Py_UNUSED(module), PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "add_counts() takes exactly two dicts");
+        return NULL;
+    }
+    PyObject *total = args[0], *counts = args[1];
+    if (!PyDict_Check(total) || !PyDict_Check(counts)) {
+        PyErr_SetString(PyExc_TypeError, "add_counts() takes exactly two dicts");
+        return NULL;
+    }
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    /* Only values change while `counts` is walked (when it is `total` itself), which
+     * PyDict_Next allows; the references are held across the calls that may run code. */
+    while (PyDict_Next(counts, &position, &key, &value)) {
+        Py_INCREF(key);
+        Py_INCREF(value);
+        PyObject *sum = NULL;
+        PyObject *old = PyDict_GetItemWithError(total, key); /* borrowed */
+        if (old != NULL) {
+            sum = PyNumber_Add(old, value);
+        }
+        else if (!PyErr_Occurred()) {
+            sum = value;
+            Py_INCREF(sum);
+        }
+        int rc = sum == NULL ? -1 : PyDict_SetItem(total, key, sum);
+        Py_XDECREF(sum);
+        Py_DECREF(value);
+        Py_DECREF(key);
+        if (rc < 0)
+            return NULL;
+    }
+    Py_RETURN_NONE;
+}
+
 #ifdef KERNEL_FAULT_INJECTION
 static PyObject *
 kernel_fail_allocations_after(PyObject *Py_UNUSED(module), PyObject *arg)
@@ -1325,6 +1368,7 @@ kernel_fail_allocations_after(PyObject *Py_UNUSED(module), PyObject *arg)
 #endif
 
 static PyMethodDef kernel_functions[] = {
+    {"add_counts", (PyCFunction)(void (*)(void))kernel_add_counts, METH_FASTCALL, add_counts_doc},
 #ifdef KERNEL_FAULT_INJECTION
     {"_fail_allocations_after", kernel_fail_allocations_after, METH_O,
      "Test builds only: make the kernel's allocation after the next n fail (-1: never)."},
