@@ -1,8 +1,9 @@
 """What counting returns: a UnitResult per work unit, merged into one CountResult.
 
-    worker: count_unit ─▶ UnitResult {word as UTF-8 bytes: n} ─┐ pickled back, or combined()
-                                                                │ pairwise on a Dask cluster
-    main process: Merge.add ◀──────── as each unit completes ───┘
+    worker: count_unit ─▶ UnitResult {word as UTF-8 bytes: n} ─┐ pickled back (its counts
+                                                                │ packed by the kernel), or
+                                                                │ combined() on Dask workers
+    main process: Merge.add ◀──────── as each unit completes ───┘ (a Tally adds them up)
                   Merge.result ─▶ CountResult {word: n}, decoded once, problems in input order
 
 Words stay UTF-8 bytes until the end: byte order is code point order, and the workers'
@@ -12,11 +13,11 @@ fast path produces bytes, so nothing is decoded per unit.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem, in_input_order
-from wordcount.words.native import add_counts
+from wordcount.words.native import Tally, add_counts, pack_counts
 
 
 class UnitResult:
@@ -26,7 +27,7 @@ class UnitResult:
 
     def __init__(
         self,
-        counts: dict[bytes, int] | None = None,
+        counts: dict[bytes, int] | bytes | None = None,
         *,
         files: int = 0,
         bytes_read: int = 0,
@@ -34,7 +35,8 @@ class UnitResult:
         by_file: dict[int, Counter[bytes]] | None = None,
         counted_by: frozenset[int] = frozenset(),
     ) -> None:
-        # Words as UTF-8 bytes (see words.conversion), decoded once after the merge.
+        # Words as UTF-8 bytes (see words.conversion), decoded once after the merge; as it
+        # arrives from a worker with the native kernel, packed (see native.pack_counts).
         self.counts = counts if counts is not None else {}
         self.files = files
         self.bytes_read = bytes_read
@@ -43,6 +45,29 @@ class UnitResult:
         self.by_file = by_file if by_file is not None else {}
         # The ids of the processes that counted this result: shows where the work ran.
         self.counted_by = counted_by
+
+    def __reduce__(self) -> tuple[Callable[..., UnitResult], tuple[object, ...]]:
+        counts = pack_counts(self.counts) if isinstance(self.counts, dict) else self.counts
+        fields = (self.files, self.bytes_read, self.problems, self.by_file, self.counted_by)
+        return _unit_result, (counts, *fields)
+
+
+def _unit_result(
+    counts: dict[bytes, int] | bytes,
+    files: int,
+    bytes_read: int,
+    problems: list[InputProblem],
+    by_file: dict[int, Counter[bytes]],
+    counted_by: frozenset[int],
+) -> UnitResult:
+    return UnitResult(
+        counts,
+        files=files,
+        bytes_read=bytes_read,
+        problems=problems,
+        by_file=by_file,
+        counted_by=counted_by,
+    )
 
 
 class CountResult(NamedTuple):
@@ -71,7 +96,7 @@ class Merge:
     """Adds up unit results as they complete, in whatever order that is."""
 
     def __init__(self) -> None:
-        self._counts: Counter[bytes] = Counter()
+        self._counts = Tally()
         self._by_file: dict[int, Counter[bytes]] = {}
         self._files = 0
         self._bytes_read = 0
@@ -79,7 +104,7 @@ class Merge:
         self._counted_by: set[int] = set()
 
     def add(self, unit_result: UnitResult) -> None:
-        add_counts(self._counts, unit_result.counts)
+        self._counts.add(unit_result.counts)
         _add_by_file(self._by_file, unit_result.by_file)
         self._files += unit_result.files
         self._bytes_read += unit_result.bytes_read
@@ -96,7 +121,7 @@ class Merge:
             decoded = {word.decode(): n for word, n in self._by_file[index].items()}
             by_file.setdefault(names.get(index, str(index)), Counter()).update(decoded)
         return CountResult(
-            counts=Counter({word.decode(): count for word, count in self._counts.items()}),
+            counts=self._counts.take_decoded(),
             files=self._files,
             bytes_read=self._bytes_read,
             problems=in_input_order(self._problems),
@@ -109,14 +134,15 @@ class Merge:
 def combined(left: UnitResult, right: UnitResult) -> UnitResult:
     """Both results in a new one. The inputs stay as they were: a Dask worker may keep
     them, and run this again after a worker was lost."""
-    counts = Counter(left.counts)
-    add_counts(counts, right.counts)
+    tally = Tally()
+    tally.add(left.counts)
+    tally.add(right.counts)
     by_file: dict[int, Counter[bytes]] = {
         index: Counter(file_counts) for index, file_counts in left.by_file.items()
     }
     _add_by_file(by_file, right.by_file)
     return UnitResult(
-        counts,
+        tally.take(),
         files=left.files + right.files,
         bytes_read=left.bytes_read + right.bytes_read,
         problems=[*left.problems, *right.problems],

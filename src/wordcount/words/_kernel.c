@@ -383,9 +383,9 @@ table_grow(Table *t)
     return 0;
 }
 
-/* Insert a new key at its first free slot; the caller has made room. */
+/* Insert a new key, counted n times, at its first free slot; the caller has made room. */
 static ALWAYS_INLINE void
-table_put(Table *t, uint64_t h, uint64_t k0, uint64_t k1, size_t len)
+table_put(Table *t, uint64_t h, uint64_t k0, uint64_t k1, size_t len, uint64_t n)
 {
     size_t mask = t->cap - 1;
     size_t j = (size_t)h & mask;
@@ -395,24 +395,24 @@ table_put(Table *t, uint64_t h, uint64_t k0, uint64_t k1, size_t len)
     s->k0 = k0;
     s->k1 = k1;
     s->len = len;
-    s->count = 1;
+    s->count = n;
     t->used++;
 }
 
 static NOINLINE int
-table_insert_short(Table *t, uint64_t a, uint64_t b, size_t len, uint64_t h)
+table_insert_short(Table *t, uint64_t a, uint64_t b, size_t len, uint64_t h, uint64_t n)
 {
     if (t->used + 1 > t->limit) {
         if (table_grow(t) < 0)
             return -1;
     }
-    table_put(t, h, a, b, len);
+    table_put(t, h, a, b, len, n);
     return 0;
 }
 
-/* Count one occurrence of the short key (a, b) of length len (1..16), already masked. */
+/* Count n occurrences of the short key (a, b) of length len (1..16), already masked. */
 static ALWAYS_INLINE int
-table_add_short(Table *t, uint64_t a, uint64_t b, size_t len)
+table_add_short(Table *t, uint64_t a, uint64_t b, size_t len, uint64_t n)
 {
     uint64_t h = hash_short(a, b);
     if (LIKELY(t->cap != 0)) {
@@ -421,7 +421,9 @@ table_add_short(Table *t, uint64_t a, uint64_t b, size_t len)
         for (;;) {
             Slot *s = &t->slots[j];
             if (s->k0 == a && s->k1 == b && s->len == len) {
-                s->count++;
+                if (UNLIKELY(s->count > UINT64_MAX - n))
+                    return -2;
+                s->count += n;
                 return 0;
             }
             if (s->len == 0)
@@ -429,12 +431,12 @@ table_add_short(Table *t, uint64_t a, uint64_t b, size_t len)
             j = (j + 1) & mask;
         }
     }
-    return table_insert_short(t, a, b, len, h);
+    return table_insert_short(t, a, b, len, h, n);
 }
 
-/* Count one occurrence of the long key p[0:len] (len > 16, ORed with the mask). */
+/* Count n occurrences of the long key p[0:len] (len > 16, ORed with the mask). */
 static NOINLINE int
-table_add_long(Table *t, Arena *arena, const unsigned char *p, size_t len)
+table_add_long(Table *t, Arena *arena, const unsigned char *p, size_t len, uint64_t n)
 {
     uint64_t h = hash_long(p, len, t->mask);
     if (t->cap != 0) {
@@ -446,7 +448,9 @@ table_add_long(Table *t, Arena *arena, const unsigned char *p, size_t len)
                 break;
             if (s->len == len && s->k1 == h &&
                 long_key_equal((const unsigned char *)(uintptr_t)s->k0, p, len, t->mask)) {
-                s->count++;
+                if (UNLIKELY(s->count > UINT64_MAX - n))
+                    return -2;
+                s->count += n;
                 return 0;
             }
             j = (j + 1) & mask;
@@ -462,13 +466,13 @@ table_add_long(Table *t, Arena *arena, const unsigned char *p, size_t len)
     unsigned char m1 = (unsigned char)t->mask;
     for (size_t i = 0; i < len; i++)
         key[i] = (unsigned char)(p[i] | m1);
-    table_put(t, h, (uint64_t)(uintptr_t)key, h, len);
+    table_put(t, h, (uint64_t)(uintptr_t)key, h, len, n);
     return 0;
 }
 
-/* Count one occurrence of the key p[0:len], any length >= 1. */
+/* Count n occurrences of the key p[0:len], any length >= 1. */
 static ALWAYS_INLINE int
-table_add(Table *t, Arena *arena, const unsigned char *p, size_t len)
+table_add_n(Table *t, Arena *arena, const unsigned char *p, size_t len, uint64_t n)
 {
     if (LIKELY(len <= SHORT_KEY)) {
         unsigned char buf[16] = {0};
@@ -477,9 +481,16 @@ table_add(Table *t, Arena *arena, const unsigned char *p, size_t len)
         memcpy(buf, p, len);
         uint64_t a = (rd8(buf) | t->mask) & rd8(lenmask[len]);
         uint64_t b = (rd8(buf + 8) | t->mask) & rd8(lenmask[len] + 8);
-        return table_add_short(t, a, b, len);
+        return table_add_short(t, a, b, len, n);
     }
-    return table_add_long(t, arena, p, len);
+    return table_add_long(t, arena, p, len, n);
+}
+
+/* Count one occurrence of the key p[0:len], any length >= 1. */
+static ALWAYS_INLINE int
+table_add(Table *t, Arena *arena, const unsigned char *p, size_t len)
+{
+    return table_add_n(t, arena, p, len, 1);
 }
 
 /* The key of a slot as bytes (points into buf for a short key). */
@@ -983,7 +994,7 @@ scan(Scanner *s, const unsigned char *p, size_t n)
                     /* letters and digits only: one word, its key read in place */
                     uint64_t a, b;
                     short_key_at(tp, len, wmask, &a, &b);
-                    rc = table_add_short(&s->words, a, b, len);
+                    rc = table_add_short(&s->words, a, b, len, 1);
                 }
                 else if (high & bits) {
                     rc = count_non_ascii_token(s, tp, len);
@@ -1018,7 +1029,7 @@ scan(Scanner *s, const unsigned char *p, size_t n)
             /* one short word, and 16 bytes to read from its start: no copy */
             uint64_t a, b;
             short_key_at(p + start, (unsigned)len, s->words.mask, &a, &b);
-            rc = table_add_short(&s->words, a, b, len);
+            rc = table_add_short(&s->words, a, b, len, 1);
         }
         else {
             rc = count_token(s, p + start, len, acc);
@@ -1039,32 +1050,45 @@ nomem:
 /* Python methods                                                                        */
 /* ------------------------------------------------------------------------------------ */
 
+/* Take an object's busy flag, or say it is in use (by another thread, or re-entered). */
 static int
-scanner_enter(Scanner *s)
+enter_busy(int *busy, const char *what)
 {
 #if defined(__GNUC__) || defined(__clang__)
-    if (__atomic_exchange_n(&s->busy, 1, __ATOMIC_ACQUIRE)) {
+    if (__atomic_exchange_n(busy, 1, __ATOMIC_ACQUIRE)) {
 #else
-    if (s->busy) {
+    if (*busy) {
 #endif
-        PyErr_SetString(PyExc_RuntimeError,
-                        "this Scanner is in use by another thread (or re-entered)");
+        PyErr_Format(PyExc_RuntimeError,
+                     "this %s is in use by another thread (or re-entered)", what);
         return -1;
     }
 #if !(defined(__GNUC__) || defined(__clang__))
-    s->busy = 1;
+    *busy = 1;
 #endif
     return 0;
 }
 
 static void
-scanner_leave(Scanner *s)
+leave_busy(int *busy)
 {
 #if defined(__GNUC__) || defined(__clang__)
-    __atomic_store_n(&s->busy, 0, __ATOMIC_RELEASE);
+    __atomic_store_n(busy, 0, __ATOMIC_RELEASE);
 #else
-    s->busy = 0;
+    *busy = 0;
 #endif
+}
+
+static int
+scanner_enter(Scanner *s)
+{
+    return enter_busy(&s->busy, "Scanner");
+}
+
+static void
+scanner_leave(Scanner *s)
+{
+    leave_busy(&s->busy);
 }
 
 static void
@@ -1312,6 +1336,370 @@ static PyTypeObject ScannerType = {
     .tp_new = Scanner_new,
 };
 
+
+/* ------------------------------------------------------------------------------------ */
+/* Packed counts, and the Tally that adds them up in the main process                    */
+/* ------------------------------------------------------------------------------------ */
+/*
+ * A worker sends its counts packed into one bytes object rather than as a dict: pickling
+ * that is a copy, and the main process adds it into a Tally (the counting table above)
+ * without making a Python object per word.  A record is
+ *     the key's length (varint, >= 1)   the key's bytes   its count (varint, >= 1)
+ * where a varint holds 7 bits a byte, low bits first, the high bit set on all but the
+ * last.  The reader checks every length against what is left of the buffer.
+ */
+
+#define PACKED_RELEASE_GIL_MIN_BYTES (64 * 1024)
+
+static size_t
+varint_size(uint64_t v)
+{
+    size_t n = 1;
+    while (v >= 0x80) {
+        v >>= 7;
+        n++;
+    }
+    return n;
+}
+
+static unsigned char *
+varint_put(unsigned char *p, uint64_t v)
+{
+    while (v >= 0x80) {
+        *p++ = (unsigned char)(v | 0x80);
+        v >>= 7;
+    }
+    *p++ = (unsigned char)v;
+    return p;
+}
+
+/* The varint at p[*pos], p holding n bytes: 0, or -1 if it runs past n or past 64 bits. */
+static int
+varint_get(const unsigned char *p, size_t n, size_t *pos, uint64_t *v)
+{
+    uint64_t r = 0;
+    for (unsigned shift = 0; *pos < n; shift += 7) {
+        unsigned char b = p[(*pos)++];
+        if (shift == 63 && b > 1)
+            return -1;
+        r |= (uint64_t)(b & 0x7f) << shift;
+        if (!(b & 0x80)) {
+            *v = r;
+            return 0;
+        }
+        if (shift >= 63)
+            return -1;
+    }
+    return -1;
+}
+
+/* The key and count of a dict item, checked: non-empty bytes, and an int >= 1. */
+static int
+packable_item(PyObject *key, PyObject *value, size_t *len, uint64_t *count)
+{
+    if (!PyBytes_CheckExact(key) || PyBytes_GET_SIZE(key) < 1 || !PyLong_CheckExact(value)) {
+        PyErr_SetString(PyExc_TypeError, "counts must map non-empty bytes to ints");
+        return -1;
+    }
+    unsigned long long c = PyLong_AsUnsignedLongLong(value);
+    if (c == (unsigned long long)-1 && PyErr_Occurred())
+        return -1;
+    if (c == 0) {
+        PyErr_SetString(PyExc_ValueError, "a count must be at least 1");
+        return -1;
+    }
+    *len = (size_t)PyBytes_GET_SIZE(key);
+    *count = (uint64_t)c;
+    return 0;
+}
+
+PyDoc_STRVAR(pack_counts_doc,
+             "pack_counts($module, counts, /)\n--\n\n"
+             "The dict `counts` ({bytes: int}) packed into one bytes object, for Tally.");
+
+static PyObject *
+kernel_pack_counts(PyObject *Py_UNUSED(module), PyObject *counts)
+{
+    if (!PyDict_Check(counts)) {
+        PyErr_SetString(PyExc_TypeError, "pack_counts() takes a dict");
+        return NULL;
+    }
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    size_t len, size = 0;
+    uint64_t count;
+    while (PyDict_Next(counts, &position, &key, &value)) {
+        if (packable_item(key, value, &len, &count) < 0)
+            return NULL;
+        size_t record = varint_size(len) + len + varint_size(count);
+        if (size > (size_t)PY_SSIZE_T_MAX - record)
+            return PyErr_NoMemory();
+        size += record;
+    }
+    PyObject *packed = PyBytes_FromStringAndSize(NULL, (Py_ssize_t)size);
+    if (packed == NULL)
+        return NULL;
+    unsigned char *out = (unsigned char *)PyBytes_AS_STRING(packed);
+    size_t written = 0;
+    /* Exact bytes and ints run no Python code, so the dict is as it was measured; the
+     * room is checked again all the same. */
+    position = 0;
+    while (PyDict_Next(counts, &position, &key, &value)) {
+        if (packable_item(key, value, &len, &count) < 0)
+            goto error;
+        size_t record = varint_size(len) + len + varint_size(count);
+        if (record > size - written) {
+            PyErr_SetString(PyExc_RuntimeError, "the dict changed while it was packed");
+            goto error;
+        }
+        unsigned char *w = varint_put(out + written, len);
+        memcpy(w, PyBytes_AS_STRING(key), len);
+        varint_put(w + len, count);
+        written += record;
+    }
+    if (written != size) {
+        PyErr_SetString(PyExc_RuntimeError, "the dict changed while it was packed");
+        goto error;
+    }
+    return packed;
+error:
+    Py_DECREF(packed);
+    return NULL;
+}
+
+typedef struct {
+    PyObject_HEAD
+    int busy;
+    Table table;
+    Arena arena;
+} Tally;
+
+/* Add the records of p[0:n] to the table: 0, -1 out of memory, -2 malformed or a count
+ * past 64 bits.  Touches no Python object. */
+static int
+tally_add_packed(Tally *t, const unsigned char *p, size_t n)
+{
+    size_t position = 0;
+    while (position < n) {
+        uint64_t len, count;
+        if (varint_get(p, n, &position, &len) < 0 || len < 1 || len > n - position)
+            return -2;
+        const unsigned char *key = p + position;
+        position += (size_t)len;
+        if (varint_get(p, n, &position, &count) < 0 || count < 1)
+            return -2;
+        int rc = table_add_n(&t->table, &t->arena, key, (size_t)len, count);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
+static PyObject *
+tally_error(int rc)
+{
+    if (rc == -1)
+        return PyErr_NoMemory();
+    PyErr_SetString(PyExc_ValueError, "malformed packed counts, or a count past 64 bits");
+    return NULL;
+}
+
+PyDoc_STRVAR(Tally_add_packed_doc,
+             "add_packed($self, buffer, /)\n--\n\n"
+             "Add the counts packed by pack_counts() (any bytes-like object).");
+
+static PyObject *
+Tally_add_packed(PyObject *self, PyObject *arg)
+{
+    Tally *t = (Tally *)self;
+    Py_buffer view;
+    int rc;
+    if (enter_busy(&t->busy, "Tally") < 0)
+        return NULL;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
+        leave_busy(&t->busy);
+        return NULL;
+    }
+    if (view.len > 0 && view.buf == NULL) {
+        PyBuffer_Release(&view);
+        leave_busy(&t->busy);
+        PyErr_SetString(PyExc_BufferError, "add_packed() needs a readable buffer");
+        return NULL;
+    }
+    if (view.len >= PACKED_RELEASE_GIL_MIN_BYTES) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = tally_add_packed(t, (const unsigned char *)view.buf, (size_t)view.len);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        rc = tally_add_packed(t, (const unsigned char *)view.buf, (size_t)view.len);
+    }
+    PyBuffer_Release(&view);
+    leave_busy(&t->busy);
+    if (rc < 0)
+        return tally_error(rc);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Tally_add_counts_doc,
+             "add_counts($self, counts, /)\n--\n\n"
+             "Add the dict `counts` ({bytes: int}).  On an error (a key that is not bytes,\n"
+             "say) the items before it are added.");
+
+static PyObject *
+Tally_add_counts(PyObject *self, PyObject *counts)
+{
+    Tally *t = (Tally *)self;
+    if (!PyDict_Check(counts)) {
+        PyErr_SetString(PyExc_TypeError, "add_counts() takes a dict");
+        return NULL;
+    }
+    if (enter_busy(&t->busy, "Tally") < 0)
+        return NULL;
+    Py_ssize_t position = 0;
+    PyObject *key, *value;
+    size_t len;
+    uint64_t count;
+    while (PyDict_Next(counts, &position, &key, &value)) {
+        int rc = packable_item(key, value, &len, &count);
+        if (rc == 0) {
+            rc = table_add_n(&t->table, &t->arena, (const unsigned char *)PyBytes_AS_STRING(key),
+                             len, count);
+            if (rc < 0)
+                tally_error(rc);
+        }
+        if (rc < 0) {
+            leave_busy(&t->busy);
+            return NULL;
+        }
+    }
+    leave_busy(&t->busy);
+    Py_RETURN_NONE;
+}
+
+PyDoc_STRVAR(Tally_take_decoded_doc,
+             "take_decoded($self, into, /)\n--\n\n"
+             "Put every count into the dict `into`, keyed by its key decoded from UTF-8,\n"
+             "and empty the tally.  On an error the tally keeps its counts.");
+
+static PyObject *
+Tally_take_decoded(PyObject *self, PyObject *into)
+{
+    Tally *t = (Tally *)self;
+    if (!PyDict_Check(into)) {
+        PyErr_SetString(PyExc_TypeError, "take_decoded() takes a dict to fill");
+        return NULL;
+    }
+    if (enter_busy(&t->busy, "Tally") < 0)
+        return NULL;
+    for (size_t i = 0; i < t->table.cap; i++) {
+        const Slot *e = &t->table.slots[i];
+        unsigned char buf[16];
+        if (e->len == 0)
+            continue;
+        if (e->len > (size_t)PY_SSIZE_T_MAX) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        const unsigned char *key = slot_key(e, buf);
+        PyObject *word = PyUnicode_DecodeUTF8((const char *)key, (Py_ssize_t)e->len, "strict");
+        if (word == NULL)
+            goto error;
+        PyObject *count = PyLong_FromUnsignedLongLong((unsigned long long)e->count);
+        if (count == NULL) {
+            Py_DECREF(word);
+            goto error;
+        }
+        int rc = PyDict_SetItem(into, word, count);
+        Py_DECREF(word);
+        Py_DECREF(count);
+        if (rc < 0)
+            goto error;
+    }
+    table_clear(&t->table);
+    arena_free(&t->arena);
+    leave_busy(&t->busy);
+    Py_RETURN_NONE;
+error:
+    leave_busy(&t->busy);
+    return NULL;
+}
+
+PyDoc_STRVAR(Tally_take_doc,
+             "take($self, /)\n--\n\n"
+             "Return the counts as a dict {bytes: int}, and empty the tally.");
+
+static PyObject *
+Tally_take(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    Tally *t = (Tally *)self;
+    if (enter_busy(&t->busy, "Tally") < 0)
+        return NULL;
+    PyObject *counts = table_to_dict(&t->table);
+    if (counts != NULL) {
+        table_clear(&t->table);
+        arena_free(&t->arena);
+    }
+    leave_busy(&t->busy);
+    return counts;
+}
+
+static PyObject *
+Tally_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
+{
+    if (PyTuple_GET_SIZE(args) != 0 || (kwds != NULL && PyDict_GET_SIZE(kwds) != 0)) {
+        PyErr_SetString(PyExc_TypeError, "Tally() takes no arguments");
+        return NULL;
+    }
+    Tally *t = (Tally *)type->tp_alloc(type, 0); /* zeroed: an empty table, mask 0 */
+    return (PyObject *)t;
+}
+
+static void
+Tally_dealloc(PyObject *self)
+{
+    Tally *t = (Tally *)self;
+    table_free(&t->table);
+    arena_free(&t->arena);
+    Py_TYPE(self)->tp_free(self);
+}
+
+static PyObject *
+Tally_len(PyObject *self, void *Py_UNUSED(closure))
+{
+    return PyLong_FromSize_t(((Tally *)self)->table.used);
+}
+
+static PyMethodDef Tally_methods[] = {
+    {"add_packed", (PyCFunction)Tally_add_packed, METH_O, Tally_add_packed_doc},
+    {"add_counts", (PyCFunction)Tally_add_counts, METH_O, Tally_add_counts_doc},
+    {"take", (PyCFunction)Tally_take, METH_NOARGS, Tally_take_doc},
+    {"take_decoded", (PyCFunction)Tally_take_decoded, METH_O, Tally_take_decoded_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef Tally_getset[] = {
+    {"distinct", Tally_len, NULL, "how many distinct keys are counted", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+PyDoc_STRVAR(Tally_doc,
+             "Tally()\n--\n\n"
+             "Adds up counts keyed by bytes, packed (pack_counts) or as dicts, in C.");
+
+static PyTypeObject TallyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "wordcount.words._kernel.Tally",
+    .tp_basicsize = sizeof(Tally),
+    .tp_itemsize = 0,
+    .tp_dealloc = Tally_dealloc,
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = Tally_doc,
+    .tp_methods = Tally_methods,
+    .tp_getset = Tally_getset,
+    .tp_new = Tally_new,
+};
+
 PyDoc_STRVAR(add_counts_doc,
              "add_counts($module, total, counts, /)\n--\n\n"
              "Add each count of the dict `counts` to the same key of the dict `total`, as\n"
@@ -1369,6 +1757,7 @@ kernel_fail_allocations_after(PyObject *Py_UNUSED(module), PyObject *arg)
 
 static PyMethodDef kernel_functions[] = {
     {"add_counts", (PyCFunction)(void (*)(void))kernel_add_counts, METH_FASTCALL, add_counts_doc},
+    {"pack_counts", (PyCFunction)kernel_pack_counts, METH_O, pack_counts_doc},
 #ifdef KERNEL_FAULT_INJECTION
     {"_fail_allocations_after", kernel_fail_allocations_after, METH_O,
      "Test builds only: make the kernel's allocation after the next n fail (-1: never)."},
@@ -1421,7 +1810,7 @@ PyInit__kernel(void)
     }
     if (init_seeds() < 0)
         return NULL;
-    if (PyType_Ready(&ScannerType) < 0)
+    if (PyType_Ready(&ScannerType) < 0 || PyType_Ready(&TallyType) < 0)
         return NULL;
     PyObject *m = PyModule_Create(&kernel_module);
     if (m == NULL)
@@ -1429,6 +1818,12 @@ PyInit__kernel(void)
     Py_INCREF(&ScannerType);
     if (PyModule_AddObject(m, "Scanner", (PyObject *)&ScannerType) < 0) {
         Py_DECREF(&ScannerType);
+        Py_DECREF(m);
+        return NULL;
+    }
+    Py_INCREF(&TallyType);
+    if (PyModule_AddObject(m, "Tally", (PyObject *)&TallyType) < 0) {
+        Py_DECREF(&TallyType);
         Py_DECREF(m);
         return NULL;
     }

@@ -1,12 +1,17 @@
-"""The native counting kernel, when it was built and is not turned off.
+"""The native counting kernel (_kernel.c), when it was built and is not turned off, and
+the pure-Python code that does the same without it.
 
-    NativeTextCounter: the default rule's counter with its hot loop in C (_kernel.c):
-    raw tokens found and counted, ASCII ones split into words, in C, without the GIL;
-    the raw tokens that hold non-ASCII bytes converted here, once per distinct token.
+    NativeTextCounter  the default rule's counter with its hot loop in C: raw tokens
+                       found and counted, ASCII ones split into words, without the GIL;
+                       the raw tokens that hold non-ASCII bytes converted here, once each
+    pack_counts        a worker's counts as one bytes object, for the trip to the main
+    Tally              which adds them up there, in C: a Python object is made once per
+                       distinct word, at the end, not once per word per worker
+    add_counts         Counter.update, in C
 
-It counts exactly what tokens.TextCounter counts, about ten times faster; that pure-
-Python path runs where the extension could not be built, or with WORDCOUNT_PURE_PYTHON=1
-(read when this module is first imported, so workers started later agree).
+Each counts exactly what its pure-Python twin counts; the twins run where the extension
+could not be built, or with WORDCOUNT_PURE_PYTHON=1 (read when this module is first
+imported, so workers started later agree).
 """
 
 from __future__ import annotations
@@ -50,6 +55,77 @@ def add_counts(total: Counter[bytes], counts: Mapping[bytes, int]) -> None:
         _KERNEL.add_counts(total, counts)
     else:
         total.update(counts)
+
+
+def pack_counts(counts: dict[bytes, int]) -> dict[bytes, int] | bytes:
+    """The counts as they travel from a worker: packed into one bytes object by the kernel
+    (a copy to pickle, against a dict of Python objects), or the dict as it is."""
+    if _KERNEL is None or not counts:
+        return counts
+    packed: bytes = _KERNEL.pack_counts(counts)
+    return packed
+
+
+class Tally:
+    """Adds up counts keyed by UTF-8 words, packed (pack_counts) or as dicts."""
+
+    def __init__(self) -> None:
+        self._native = _KERNEL.Tally() if _KERNEL is not None else None
+        self._counts: Counter[bytes] = Counter()
+
+    def add(self, counts: dict[bytes, int] | bytes) -> None:
+        if isinstance(counts, bytes):
+            if self._native is None:  # packed by a worker that had the kernel
+                counts = _unpacked(counts)
+            else:
+                self._native.add_packed(counts)
+                return
+        if self._native is not None:
+            self._native.add_counts(counts)
+        else:
+            self._counts.update(counts)
+
+    def take(self) -> dict[bytes, int]:
+        """The counts added so far; the tally is empty again."""
+        if self._native is not None:
+            native_counts: dict[bytes, int] = self._native.take()
+            return native_counts
+        counts, self._counts = self._counts, Counter()
+        return counts
+
+    def take_decoded(self) -> Counter[str]:
+        """The counts added so far, keyed by the words decoded; the tally is empty again."""
+        decoded: Counter[str] = Counter()
+        if self._native is not None:
+            self._native.take_decoded(decoded)
+        else:
+            decoded.update({word.decode(): count for word, count in self.take().items()})
+        return decoded
+
+
+def _unpacked(packed: bytes) -> dict[bytes, int]:
+    """pack_counts undone in Python, for a main process without the kernel (a Dask client,
+    say) that receives counts from workers that have it."""
+    counts: dict[bytes, int] = {}
+    position = 0
+
+    def varint() -> int:
+        nonlocal position
+        value = shift = 0
+        while True:
+            byte = packed[position]
+            position += 1
+            value |= (byte & 0x7F) << shift
+            if byte < 0x80:
+                return value
+            shift += 7
+
+    while position < len(packed):
+        length = varint()
+        word = packed[position : position + length]
+        position += length
+        counts[word] = counts.get(word, 0) + varint()
+    return counts
 
 
 class NativeTextCounter:
