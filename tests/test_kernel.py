@@ -10,6 +10,7 @@ are not case-ignorable), and each piece longer than L is skipped.
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import subprocess
 import sys
@@ -468,6 +469,32 @@ def test_every_allocation_failing_in_turn_is_memory_error() -> None:
     assert failures >= 5  # the carry, the tables and the arena all allocate
 
 
+@pytest.mark.skipif(not kernel.FAULT_INJECTION, reason="needs a build with fault injection")
+def test_a_tally_that_runs_out_of_memory_raises_and_stays_usable() -> None:
+    packed = kernel.pack_counts({b"w%d" % number: 1 for number in range(5000)})
+    long_keys = {b"long-key-%040d" % number: 2 for number in range(100)}
+    failures = 0
+    while True:
+        tally = kernel.Tally()
+        kernel._fail_allocations_after(failures)
+        try:
+            tally.add_packed(packed)
+            tally.add_counts(long_keys)
+        except MemoryError:
+            failed = True
+        else:
+            failed = False
+        finally:
+            kernel._fail_allocations_after(-1)
+        tally.take()
+        tally.add_counts({b"after": 1})
+        assert tally.take() == {b"after": 1}
+        if not failed:
+            break
+        failures += 1
+    assert failures >= 3  # the table grows, and the arena takes the long keys
+
+
 # -- which engine runs ----------------------------------------------------------------------
 
 
@@ -490,3 +517,110 @@ def test_both_engines_print_the_same_bytes(tmp_path: Path) -> None:
     assert native_run.returncode == pure_run.returncode == 0
     assert (native_run.stdout, native_run.stderr) == (pure_run.stdout, pure_run.stderr)
     assert b"skipped 1 word(s) longer than 1 MiB" in native_run.stderr
+
+
+# -- small files in one call ------------------------------------------------------------------
+
+
+def test_count_files_counts_each_small_plain_file_as_a_text_of_its_own(tmp_path: Path) -> None:
+    files = {
+        "plain.txt": b"one two",  # counted
+        "bom.txt": b"\xef\xbb\xbftwo three",  # counted, without its byte-order mark
+        "empty.txt": b"",  # counted: no words
+        "nul.bin": b"four\x00five",  # binary: left to Python, which skips it
+        "B.txt": b"Bravo",  # starts like bzip2: left to Python to judge
+        "wide.txt": "\ufeffsix".encode("utf-16-le"),  # a UTF-16 mark: left to Python
+        "big.txt": b"seven " * 20,  # 120 bytes, over the limit of 100 below: left
+        "exact.txt": b"x" * 100,  # exactly the limit: not small either
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    paths = [str(tmp_path / name) for name in files] + [str(tmp_path / "missing.txt")]
+    scanner = kernel.Scanner()
+    scanner.feed(b"carried")  # ends before the first file: never joins its first word
+    statuses = scanner.count_files(paths, 100, False)
+    assert statuses == [7, 12, 0, None, None, None, None, None, -2]  # ENOENT is 2
+    assert scanner.take() == ({b"carried": 1, b"one": 1, b"two": 2, b"three": 1}, {})
+    # With --text, NUL is a separator and the binary file is counted.
+    assert kernel.Scanner().count_files(paths[3:4], 100, True) == [9]
+
+
+def test_count_files_reads_any_file_name(tmp_path: Path) -> None:
+    name = os.path.join(os.fsencode(tmp_path), b"caf\xe9 \x1b.txt")  # not UTF-8, a control
+    with open(name, "wb") as file:
+        file.write(b"odd name")
+    scanner = kernel.Scanner()
+    assert scanner.count_files([os.fsdecode(name)], 1000, False) == [8]
+    assert scanner.take() == ({b"odd": 1, b"name": 1}, {})
+
+
+def test_count_files_checks_its_arguments() -> None:
+    scanner = kernel.Scanner(max_run_bytes=50)
+    with pytest.raises(ValueError, match="max_run_bytes"):
+        scanner.count_files([], 51, False)  # a run in such a file could be skipped
+    with pytest.raises(ValueError, match="max_bytes must be from 1"):
+        scanner.count_files([], 0, False)
+    with pytest.raises(TypeError):
+        scanner.count_files(("a.txt",), 10, False)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        scanner.count_files([b"a.txt"], 10, False)  # type: ignore[list-item]
+    assert scanner.count_files([], 10, False) == []
+
+
+# -- counts packed by workers and added up in the main process ------------------------------
+
+# Counts up to 2**58: five parts of them still add up within 64 bits.
+COUNTS = st.dictionaries(st.binary(min_size=1, max_size=40), st.integers(1, 2**58), max_size=50)
+
+
+@settings(max_examples=200, deadline=None)
+@given(parts=st.lists(COUNTS, max_size=5))
+def test_packed_counts_add_up_to_the_sum_of_the_parts(parts: list[dict[bytes, int]]) -> None:
+    expected: dict[bytes, int] = {}
+    for counts in parts:
+        for word, count in counts.items():
+            expected[word] = expected.get(word, 0) + count
+    tally = kernel.Tally()
+    for index, counts in enumerate(parts):  # packed, or as a dict
+        tally.add_packed(kernel.pack_counts(counts)) if index % 2 else tally.add_counts(counts)
+    assert tally.distinct == len(expected)
+    assert tally.take() == expected
+    assert tally.take() == {}
+    # The pure-Python reading of the same packed bytes agrees.
+    unpacked: Counter[bytes] = Counter()
+    for counts in parts:
+        unpacked.update(native._unpacked(kernel.pack_counts(counts)))
+    assert unpacked == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(garbage=st.binary(max_size=64))
+def test_malformed_packed_counts_are_a_value_error_never_a_crash(garbage: bytes) -> None:
+    tally = kernel.Tally()
+    with contextlib.suppress(ValueError):
+        tally.add_packed(garbage)
+    tally.take()  # whatever was added before the fault is whole
+
+
+def test_packing_refuses_what_is_not_a_count() -> None:
+    for bad in ({"text": 1}, {b"": 1}, {b"a": 0}, {b"a": -1}, {b"a": 1.5}):
+        with pytest.raises((TypeError, ValueError, OverflowError)):
+            kernel.pack_counts(bad)
+    with pytest.raises(OverflowError):
+        kernel.pack_counts({b"a": 2**64})
+    tally = kernel.Tally()
+    tally.add_counts({b"a": 2**64 - 1})
+    with pytest.raises(ValueError, match="past 64 bits"):
+        tally.add_counts({b"a": 1})
+
+
+def test_decoding_keeps_the_counts_when_a_word_is_not_utf8() -> None:
+    tally = kernel.Tally()
+    tally.add_counts({b"caf\xc3\xa9": 2, b"bad\xff": 1})
+    with pytest.raises(UnicodeDecodeError):
+        tally.take_decoded({})
+    assert tally.take() == {b"caf\xc3\xa9": 2, b"bad\xff": 1}
+    tally.add_counts({b"caf\xc3\xa9": 2})
+    decoded: dict[str, int] = {}
+    tally.take_decoded(decoded)
+    assert decoded == {"caf\u00e9": 2}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
 from wordcount.engine.hooks import fault_from_environment
@@ -37,7 +37,7 @@ from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_er
 from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
-from wordcount.words.native import add_counts
+from wordcount.words.native import NativeTextCounter, add_counts
 from wordcount.words.tokens import MAX_RUN_BYTES
 
 # A whole file smaller than this is read in one call and counted straight from memory
@@ -45,6 +45,10 @@ from wordcount.words.tokens import MAX_RUN_BYTES
 # for each buffer read into, which made a 2 KB file cost 16 us instead of 4.5 us;
 # 64 KiB is also what content.classify_head looks at.
 SMALL_FILE_BYTES = 64 << 10
+
+# The kernel counts small files this many at a time: each batch holds its paths encoded
+# while it runs without the GIL, and progress moves once a batch.
+SMALL_FILES_PER_CALL = 1024
 
 # Installed only when WORDCOUNT_TEST_FAULT is set (see hooks.py); None otherwise.
 _test_fault = fault_from_environment()
@@ -58,9 +62,11 @@ def count_unit(
 ) -> UnitResult:
     """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
     unit_counter = _UnitCounter(options)
-    for file_range in unit.ranges:
-        if _test_fault is not None:
+    if _test_fault is not None:
+        for file_range in unit.ranges:
             _test_fault(file_range.path)
+    ranges = unit_counter.count_small_files_natively(unit.ranges, on_bytes)
+    for file_range in ranges:
         if not unit_counter.count_small_file(file_range, on_bytes):
             unit_counter.count_file_range(file_range, on_bytes)
     return unit_counter.finish()
@@ -93,6 +99,52 @@ class _UnitCounter:
         self.shared_ranges: list[FileRange] = []
         self.own_counts: Counter[bytes] = Counter()
         self.result = UnitResult(counted_by=frozenset([os.getpid()]))
+
+    def count_small_files_natively(
+        self, ranges: tuple[FileRange, ...], on_bytes: Callable[[int], None] | None
+    ) -> Sequence[FileRange]:
+        """Count the whole local files of plain text among ranges with the kernel, a batch
+        at a time, and return the ranges left for the Python path. Each file is a text of
+        its own in the shared counter, as it would be there."""
+        counter = self.shared
+        if not isinstance(counter, NativeTextCounter) or self.options.by_file:
+            return ranges
+        if self.options.encoding is not None:
+            return ranges
+        left: list[FileRange] = []
+        whole = [r for r in ranges if r.is_whole_file and not is_url(r.path)]
+        for start in range(0, len(whole), SMALL_FILES_PER_CALL):
+            batch = whole[start : start + SMALL_FILES_PER_CALL]
+            statuses = counter.count_files(
+                [file_range.path for file_range in batch],
+                SMALL_FILE_BYTES,
+                binary_as_text=self.options.binary_as_text,
+            )
+            if statuses is None:  # the kernel cannot read files on this platform
+                return ranges
+            self._account_for(batch, statuses, left, on_bytes)
+        return [*left, *(r for r in ranges if not r.is_whole_file or is_url(r.path))]
+
+    def _account_for(
+        self,
+        batch: list[FileRange],
+        statuses: list[int | None],
+        left: list[FileRange],
+        on_bytes: Callable[[int], None] | None,
+    ) -> None:
+        counted = 0
+        for file_range, status in zip(batch, statuses, strict=True):
+            if status is None:
+                left.append(file_range)
+            elif status < 0:
+                self.report(file_range, os.strerror(-status))
+            else:
+                counted += status
+                self.result.files += 1
+                self.shared_ranges.append(file_range)
+        self.result.bytes_read += counted
+        if on_bytes is not None and counted:
+            on_bytes(counted)
 
     def count_small_file(
         self, file_range: FileRange, on_bytes: Callable[[int], None] | None

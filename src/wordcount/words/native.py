@@ -143,6 +143,18 @@ class NativeTextCounter:
         """End the text; return how many runs in it were too long to count."""
         return self._scanner.end_text()
 
+    def count_files(
+        self, paths: list[str], max_bytes: int, *, binary_as_text: bool
+    ) -> list[int | None] | None:
+        """Count each small plain-text file of paths as a text of its own, in C: for each,
+        its size if counted, None if it is left to the caller, or -errno. None where the
+        kernel cannot read files (it can on Linux and macOS)."""
+        count_files = getattr(self._scanner, "count_files", None)
+        if count_files is None:
+            return None
+        statuses: list[int | None] = count_files(paths, max_bytes, binary_as_text)
+        return statuses
+
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
         words, non_ascii = self._scanner.take()
