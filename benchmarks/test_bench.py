@@ -8,6 +8,7 @@ start-up time counts as it does for a user.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -39,6 +40,19 @@ def test_one_file_serial(benchmark: Any, corpus_40mb: Path) -> None:
 
 def test_one_file_parallel(benchmark: Any, corpus_40mb: Path) -> None:
     bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), corpus_40mb])
+
+
+# The pure-Python path, where the native kernel could not be built.
+PURE_PYTHON = {**os.environ, "WORDCOUNT_PURE_PYTHON": "1"}
+
+
+def test_one_file_serial_pure_python(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", "1", corpus_40mb], env=PURE_PYTHON)
+
+
+def test_one_file_parallel_pure_python(benchmark: Any, corpus_40mb: Path) -> None:
+    command = [BIN / "wordcount", "-j", str(available_cpus()), corpus_40mb]
+    bench(benchmark, command, env=PURE_PYTHON)
 
 
 def test_small_files_serial(benchmark: Any, small_files: list[Path]) -> None:
@@ -86,6 +100,23 @@ with open(sys.argv[1], encoding="utf-8") as file:
 for word, count in counts.most_common(10):
     print(word, count)
 """
+
+
+@pytest.fixture(scope="session")
+def c_counter() -> Path:
+    """benchmarks/ccount.c, a plain single-threaded C counter, built where a compiler is."""
+    compiler = shutil.which(os.environ.get("CC", "cc"))
+    if compiler is None:
+        pytest.skip("no C compiler to build the C counter")
+    built = Path(__file__).parent.parent / ".benchmarks" / "ccount"
+    built.parent.mkdir(exist_ok=True)
+    source = Path(__file__).parent / "ccount.c"
+    subprocess.run([compiler, "-O2", "-o", str(built), str(source)], check=True)
+    return built
+
+
+def test_baseline_c_counter(benchmark: Any, corpus_40mb: Path, c_counter: Path) -> None:
+    bench(benchmark, [c_counter, corpus_40mb])
 
 
 def test_baseline_python_counter_loop(benchmark: Any, corpus_40mb: Path) -> None:
