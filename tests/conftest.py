@@ -16,15 +16,18 @@ from hypothesis import settings
 
 from wordcount import CountResult
 from wordcount.cli.command import main
-from wordcount.engine.hooks import PROCESSES_VARIABLE
+from wordcount.engine.hooks import POOL_MIN_BYTES_VARIABLE, PROCESSES_VARIABLE
 
-# Output can depend on all of these; pin them so that tests mean the same everywhere.
+# Output can depend on all of these; pin them so that tests mean the same everywhere. A
+# pool starts for inputs of 2 MiB or more (32 with the native kernel, by default), so that
+# the tests can start one on a few megabytes.
 PINNED_ENV = {
     "LC_ALL": "C.UTF-8",
     "TERM": "dumb",
     "NO_COLOR": "1",
     "COLUMNS": "100",
     "PYTHONUNBUFFERED": "1",
+    POOL_MIN_BYTES_VARIABLE: str(2 << 20),
 }
 BIN_DIR = Path(sys.executable).parent
 # `make fuzz` runs the property tests with many more examples than `make test` does.

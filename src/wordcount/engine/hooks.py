@@ -7,6 +7,9 @@ opens a file called NAME die, hang or fail with an exception that cannot be pick
 WORDCOUNT_TEST_PROCESSES=FILE makes each count append one line to FILE: the id of the
 process that ran it, a colon, then the ids of the processes that counted its units. A
 test comparing a parallel run with a serial one reads it to prove that workers ran.
+
+WORDCOUNT_TEST_POOL_MIN_BYTES=N starts a pool for inputs of N bytes or more, so that the
+tests can run one on a few megabytes.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from collections.abc import Callable
 
 FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
 PROCESSES_VARIABLE = "WORDCOUNT_TEST_PROCESSES"
+POOL_MIN_BYTES_VARIABLE = "WORDCOUNT_TEST_POOL_MIN_BYTES"
 
 
 def fault_from_environment() -> Callable[[str], None] | None:
@@ -40,6 +44,11 @@ def record_processes(counted_by: frozenset[int]) -> None:
     if path:
         with open(path, "a", encoding="ascii") as file:
             file.write(f"{os.getpid()}: {' '.join(map(str, sorted(counted_by)))}\n")
+
+
+def pool_min_bytes(default: int) -> int:
+    """The smallest input a pool is started for: the default, unless the tests say."""
+    return int(os.environ.get(POOL_MIN_BYTES_VARIABLE, default))
 
 
 def _kill() -> None:
