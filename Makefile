@@ -58,7 +58,10 @@ ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$(ASAN_REPORTS
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(ASAN_REPORTS)/ubsan \
 	PYTHONMALLOC=malloc LD_PRELOAD="$$(gcc -print-file-name=libasan.so)"
 
-$(ASAN_VENV)/.installed: pyproject.toml $(KERNEL)
+# A copy, not an editable install: any change to the package reinstalls it.
+PACKAGE_SOURCES := $(shell find src -name '*.py' -o -name '*.c' -o -name '*.pyi' -o -name '*.txt')
+
+$(ASAN_VENV)/.installed: pyproject.toml $(PACKAGE_SOURCES)
 	rm -rf $(ASAN_VENV)
 	$(PYTHON) -m venv $(ASAN_VENV)
 	$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[test]'

@@ -18,6 +18,7 @@ import textwrap
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 from pathlib import Path
 
@@ -430,6 +431,19 @@ def test_running_out_of_memory_is_memory_error_and_the_scanner_survives(scenario
     )
 
 
+def _runs_out_of_memory(succeeding: int, work: Callable[[], None]) -> bool:
+    """Whether work raises MemoryError when every allocation of the kernel's after the
+    next `succeeding` ones fails (a fault-injection build only)."""
+    kernel._fail_allocations_after(succeeding)
+    try:
+        work()
+    except MemoryError:
+        return True
+    finally:
+        kernel._fail_allocations_after(-1)
+    return False
+
+
 @pytest.mark.skipif(not kernel.FAULT_INJECTION, reason="needs a build with fault injection")
 def test_every_allocation_failing_in_turn_is_memory_error() -> None:
     """make test-asan builds the kernel so that its Nth allocation fails on request: each
@@ -443,18 +457,14 @@ def test_every_allocation_failing_in_turn_is_memory_error() -> None:
     failures = 0
     while True:
         scanner = kernel.Scanner(max_run_bytes=64)
-        kernel._fail_allocations_after(failures)
-        try:
+
+        def feed_all(scanner: kernel.Scanner = scanner) -> None:
             for text in texts:
                 for start in range(0, len(text), 97):
                     scanner.feed(text[start : start + 97])
                 scanner.end_text()
-        except MemoryError:
-            failed = True
-        else:
-            failed = False
-        finally:
-            kernel._fail_allocations_after(-1)
+
+        failed = _runs_out_of_memory(failures, feed_all)
         scanner.end_text()
         scanner.take()
         scanner.feed(b"after the failure: All fine.")
@@ -476,16 +486,12 @@ def test_a_tally_that_runs_out_of_memory_raises_and_stays_usable() -> None:
     failures = 0
     while True:
         tally = kernel.Tally()
-        kernel._fail_allocations_after(failures)
-        try:
+
+        def add_all(tally: kernel.Tally = tally) -> None:
             tally.add_packed(packed)
             tally.add_counts(long_keys)
-        except MemoryError:
-            failed = True
-        else:
-            failed = False
-        finally:
-            kernel._fail_allocations_after(-1)
+
+        failed = _runs_out_of_memory(failures, add_all)
         tally.take()
         tally.add_counts({b"after": 1})
         assert tally.take() == {b"after": 1}
