@@ -50,6 +50,7 @@ def pool_min_bytes_for(jobs: int) -> int:
     """The least input for which `jobs` workers count sooner than this process alone."""
     return BYTES_COUNTED_WHILE_A_POOL_STARTS * jobs // max(1, jobs - 1)
 
+
 Progress = Callable[[int, int], None]
 
 
