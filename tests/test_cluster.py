@@ -43,8 +43,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def local_cluster() -> Iterator[str]:
+    # The dashboard on any free port: None still takes 8787, which a second run of the
+    # suite (or the user's own cluster) may hold, and then the cluster fails to start.
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     try:
         yield cluster.scheduler_address

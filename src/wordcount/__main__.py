@@ -1,3 +1,3 @@
-from wordcount.cli.command import main
+from wordcount.cli.launch import run
 
-main(prog_name="wordcount")
+run()

@@ -7,6 +7,7 @@ main: every usage check, before any input is read ─▶ Run
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import io
 import os
@@ -17,8 +18,8 @@ from typing import NamedTuple
 
 import click
 
-from wordcount.cli.exit_status import Outcome, exit_status_for
-from wordcount.cli.messages import report_failure, report_problems, report_summary
+from wordcount.cli.exit_status import ExitStatus, Outcome, exit_status_for
+from wordcount.cli.messages import error, report_failure, report_problems, report_summary
 from wordcount.cli.options import (
     BenchmarkChoices,
     ClusterChoices,
@@ -34,6 +35,12 @@ from wordcount.cli.options import (
     parallel_options,
     selection_options,
     word_options,
+)
+from wordcount.cli.output import (
+    OutputFailure,
+    check_stdout,
+    silence_stdout,
+    stdout_is_a_terminal,
 )
 from wordcount.cli.progress import progress_bar
 from wordcount.cli.report import write_report
@@ -70,7 +77,7 @@ Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest i
 """
 
 # The failures a run ends with: each gets one line on stderr (or none, for a signal).
-_FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError)
+_FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, OutputFailure)
 
 
 @click.command(
@@ -130,7 +137,7 @@ def main(
         count_paths=count_paths,
         jobs=parallel.jobs or available_cpus(),
         output=output,
-        output_format=output.output_format or ("table" if sys.stdout.isatty() else "tsv"),
+        output_format=output.output_format or ("table" if stdout_is_a_terminal() else "tsv"),
         selection=_selection(words, selection, stopwords),
         by_file=words.by_file,
         benchmark=benchmark,
@@ -229,6 +236,7 @@ def execute(run: Run) -> Outcome:
     output = run.output
     output_started = False
     try:
+        check_stdout()
         if run.benchmark.benchmark:
             # Imported here: statistics and the timing code cost every other run 7 ms.
             from wordcount.cli.benchmark import run_benchmark_command
@@ -262,6 +270,31 @@ def execute(run: Run) -> Outcome:
         report_failure(failure, output_started=output_started)
         return failure
     return finished
+
+
+def invoke() -> int:
+    """The command as the console script runs it: click's own messages (a usage error,
+    --help) written as best they can be, whatever stdout and stderr are; the exit status
+    returned."""
+    try:
+        status = main.main(prog_name="wordcount", standalone_mode=False)
+    except click.ClickException as problem:
+        with contextlib.suppress(OSError, ValueError):
+            problem.show()
+        return problem.exit_code
+    except click.Abort:  # Ctrl-C while the options were read
+        return ExitStatus.INTERRUPTED
+    except BrokenPipeError:  # --help or --version into a pipe closed early
+        silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+    except OSError as failure:  # --help or --version where nothing can be written
+        silence_stdout()
+        error(f"cannot write the output: {failure.strerror or failure}")
+        return ExitStatus.OUTPUT_FAILED
+    if sys.stdout is None and not status:  # --help or --version, written nowhere
+        error("standard output is closed: there is nowhere to write to")
+        return ExitStatus.OUTPUT_FAILED
+    return int(status or 0)
 
 
 def _escape_what_the_output_encoding_cannot_hold() -> None:

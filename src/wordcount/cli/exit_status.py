@@ -7,6 +7,7 @@ import signal
 from enum import IntEnum
 from typing import NamedTuple
 
+from wordcount.cli.output import OutputFailure
 from wordcount.engine.errors import ClusterUnavailable, Terminated, WorkerFailure
 
 
@@ -22,6 +23,8 @@ class ExitStatus(IntEnum):
     WORKER_FAILED = 4
     # Memory ran out (for example under `prlimit --as`); nothing is printed.
     OUT_OF_MEMORY = 5
+    # The counts could not be written: a full disk, a closed stdout.
+    OUTPUT_FAILED = 6
     # A shell reports a command killed by signal N as 128 + N; wordcount exits so when it
     # stops for one. SIGHUP: the terminal went away.
     HANGUP = 128 + signal.SIGHUP
@@ -42,7 +45,9 @@ class Finished(NamedTuple):
 
 
 # How a run ended: finished, or stopped by one of the failures the command expects.
-Outcome = Finished | KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError
+Outcome = (
+    Finished | KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError | OutputFailure
+)
 
 
 def exit_status_for(outcome: Outcome) -> ExitStatus:
@@ -60,4 +65,6 @@ def exit_status_for(outcome: Outcome) -> ExitStatus:
         return ExitStatus.USAGE_ERROR if outcome.missing_extra else ExitStatus.INPUT_ERROR
     if isinstance(outcome, WorkerFailure):
         return ExitStatus.WORKER_FAILED
+    if isinstance(outcome, OutputFailure):
+        return ExitStatus.OUTPUT_FAILED
     return ExitStatus.OUT_OF_MEMORY

@@ -55,7 +55,11 @@ def json_lines(
     stats: Statistics | None = None,
     ranges: Counter[str] | None = None,
     by_file: Iterable[tuple[str, list[Row]]] | None = None,
+    ascii_only: bool = False,
 ) -> Iterator[str]:
+    """The JSON document; ascii_only writes every character beyond ASCII as a \\uXXXX
+    escape, for a stream that cannot hold it (PYTHONIOENCODING=ascii), so that the
+    document stays valid JSON."""
     top: list[dict[str, object]] = [{"word": word, "count": count} for word, count in rows]
     if ranges is not None:
         for row in top:
@@ -74,7 +78,7 @@ def json_lines(
 
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal
     # would act on them. Outside strings they cannot occur, so escaping them is safe.
-    text = json.dumps(document, ensure_ascii=False, indent=2)
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2)
     yield _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     yield "\n"
 

@@ -2,17 +2,21 @@
 stdout; nothing here ever writes there.
 
 Untrusted text in a message (a path, a word) has its control characters shown as \\xNN,
-so that none can act on the terminal.
+so that none can act on the terminal. A message that cannot be written (stderr closed,
+full, or a closed pipe) is dropped: the counts on stdout and the exit status never
+depend on stderr.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 from collections import Counter
 from collections.abc import Iterable
 
 import click
 
+from wordcount.cli.output import OutputFailure
 from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
 from wordcount.sources.problems import InputProblem, ProblemKind
 
@@ -42,8 +46,18 @@ def quote_path(path: str) -> str:
     return "'" + escape_controls(readable) + "'"
 
 
+def note(line: str) -> None:
+    """One line on stderr, if it can be written at all (ValueError: it was closed)."""
+    with contextlib.suppress(OSError, ValueError):
+        click.echo(line, err=True)
+
+
 def error(message: str) -> None:
-    click.echo(f"wordcount: error: {message}", err=True)
+    note(f"wordcount: error: {message}")
+
+
+def warning(message: str) -> None:
+    note(f"wordcount: warning: {message}")
 
 
 def report_problems(problems: Iterable[InputProblem], *, quiet: bool) -> None:
@@ -52,14 +66,14 @@ def report_problems(problems: Iterable[InputProblem], *, quiet: bool) -> None:
         if quiet and not problem.is_error:
             continue
         kind = "error" if problem.is_error else "warning"
-        click.echo(f"wordcount: {kind}: {quote_path(problem.path)}: {problem.message}", err=True)
+        note(f"wordcount: {kind}: {quote_path(problem.path)}: {problem.message}")
 
 
 def report_summary(problems: Iterable[InputProblem], *, hidden_skipped: int) -> None:
     """The last line on stderr, when anything was skipped or read another way."""
     line = summary_line(problems, hidden_skipped=hidden_skipped)
     if line is not None:
-        click.echo(f"wordcount: {line}", err=True)
+        note(f"wordcount: {line}")
 
 
 def summary_line(problems: Iterable[InputProblem], *, hidden_skipped: int = 0) -> str | None:
@@ -83,12 +97,12 @@ def summary_line(problems: Iterable[InputProblem], *, hidden_skipped: int = 0) -
 
 
 def report_failure(
-    failure: KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError,
+    failure: KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError | OutputFailure,
     *,
     output_started: bool,
 ) -> None:
     """The one line for a run that could not finish; Ctrl-C and signals need none."""
-    if isinstance(failure, ClusterUnavailable):
+    if isinstance(failure, (ClusterUnavailable, OutputFailure)):
         error(str(failure))
     elif isinstance(failure, WorkerFailure):
         paths = failure.unfinished_paths

@@ -18,7 +18,7 @@ PROGRESS_DELAY_SECONDS = 0.5
 @contextlib.contextmanager
 def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
     """Yields update(bytes done, bytes in all), or None when no bar can show."""
-    if not (enabled and sys.stderr.isatty()):
+    if not (enabled and sys.stderr is not None and sys.stderr.isatty()):
         yield None
         return
     from rich.progress import (

@@ -8,15 +8,14 @@ too (tsv, json) and in how many files each word occurs (a files column).
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
-
-import click
+from collections.abc import Iterable
 
 from wordcount.cli.exit_status import Finished
 from wordcount.cli.formats import csv_lines, json_lines, tsv_by_file_lines, tsv_lines
+from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
+from wordcount.cli.output import stdout_holds_any_text, write_data
 from wordcount.cli.ranking import Row, ranked, ranked_with_ties
 from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges
 from wordcount.engine.merge import CountResult
@@ -40,51 +39,39 @@ def write_report(
     selected_by_file = {path: selection.apply(counts) for path, counts in result.by_file.items()}
     per_file = [(path, ranked(counts, top=output.top)) for path, counts in selected_by_file.items()]
     ranges = file_ranges(selected_by_file.values()) if by_file else None
-    try:
-        if output_format == "table":
-            _print_table(rows, totals, statistics, ranges, elapsed)
-        else:
-            lines = {
-                "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
-                "csv": lambda: csv_lines(rows, ranges=ranges),
-                "json": lambda: json_lines(
-                    rows,
-                    totals,
-                    stats=statistics,
-                    ranges=ranges,
-                    by_file=per_file if by_file else None,
-                ),
-            }[output_format]()
-            sys.stdout.writelines(lines)
-        sys.stdout.flush()
-    except BrokenPipeError:
-        silence_stdout()
+    if output_format == "table":
+        lines: Iterable[str] = [_table(rows, totals, statistics, ranges, elapsed)]
+    else:
+        lines = {
+            "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
+            "csv": lambda: csv_lines(rows, ranges=ranges),
+            "json": lambda: json_lines(
+                rows,
+                totals,
+                stats=statistics,
+                ranges=ranges,
+                by_file=per_file if by_file else None,
+                ascii_only=not stdout_holds_any_text(),
+            ),
+        }[output_format]()
+    if not write_data(lines):
         return Finished(broken_pipe=True)
     if statistics is not None and output_format in ("tsv", "csv"):
         for name, value in statistics.rows():
-            click.echo(f"{name}\t{value}", err=True)
+            note(f"{name}\t{value}")
     return Finished(input_errors=result.has_errors)
 
 
-def _print_table(
+def _table(
     rows: list[Row],
     totals: Totals,
     statistics: Statistics | None,
     ranges: Counter[str] | None,
     elapsed: float,
-) -> None:
-    from wordcount.cli.terminal import console, render_statistics, render_table
+) -> str:
+    from wordcount.cli.terminal import render_statistics, render_table, rendered
 
-    console.print(render_table(rows, totals, elapsed_seconds=elapsed, ranges=ranges))
-    if statistics is not None:
-        console.print(render_statistics(statistics))
-
-
-def silence_stdout() -> None:
-    """After the reader went away, point stdout at /dev/null so that the flush at exit
-    cannot raise again (the "Note on SIGPIPE" in Python's signal docs)."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
+    table = render_table(rows, totals, elapsed_seconds=elapsed, ranges=ranges)
+    if statistics is None:
+        return rendered(table)
+    return rendered(table, render_statistics(statistics))

@@ -29,6 +29,15 @@ console = Console()
 error_console = Console(stderr=True)
 
 
+def rendered(*renderables: RenderableType) -> str:
+    """What the console would print, as text (with its colours, at its width), for
+    output.write_data to write: rich's own writing would turn a closed pipe into status 1."""
+    with console.capture() as capture:
+        for renderable in renderables:
+            console.print(renderable)
+    return capture.get()
+
+
 def render_table(
     rows: list[Row],
     totals: Totals,

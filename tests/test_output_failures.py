@@ -1,0 +1,148 @@
+"""Output that cannot be written: a full disk, a closed stdout, a reader that goes away,
+a narrow encoding, and a stderr that takes nothing. The data on stdout gets one line
+on stderr and a documented status; a message that cannot be written costs nothing."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, run_wordcount
+from wordcount.cli.exit_status import ExitStatus
+
+FORMATS = ["tsv", "table", "csv", "json"]
+
+
+def _distinct_words(write_file: WriteFile, letters: str) -> Path:
+    words = ("".join(three) for three in itertools.product(letters, repeat=3))
+    return write_file(f"{len(letters)}-letters.txt", " ".join(words))
+
+
+@pytest.fixture
+def many_words(write_file: WriteFile) -> Path:
+    """1,000 distinct words: their table is 95 KB, more than a pipe holds (64 KiB)."""
+    return _distinct_words(write_file, "abcdefghij")
+
+
+@pytest.fixture
+def more_words(write_file: WriteFile) -> Path:
+    """17,576 distinct words: over 100 KB in every format but the table, which takes
+    rich seconds to draw."""
+    return _distinct_words(write_file, "abcdefghijklmnopqrstuvwxyz")
+
+
+def _start(args: list[str], **streams: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [str(BIN_DIR / "wordcount"), *args],
+        stdin=subprocess.DEVNULL,
+        env={**os.environ, **PINNED_ENV},
+        **streams,  # type: ignore[call-overload]
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_full_disk_is_one_line_and_status_6(many_words: Path, output_format: str) -> None:
+    with open("/dev/full", "wb") as full:
+        process = _start(
+            ["-f", output_format, "-n", "0", str(many_words)], stdout=full, stderr=subprocess.PIPE
+        )
+        _, stderr = process.communicate(timeout=60)
+    assert stderr == b"wordcount: error: cannot write the output: No space left on device\n"
+    assert process.returncode == ExitStatus.OUTPUT_FAILED == 6
+
+
+@pytest.mark.parametrize("args", [["-f", "tsv"], ["-f", "table"], ["--help"], ["--version"]])
+def test_a_closed_stdout_is_one_line_and_status_6(write_file: WriteFile, args: list[str]) -> None:
+    path = write_file("words.txt", "one two two")
+    process = _start(
+        [*args, str(path)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+    )
+    _, stderr = process.communicate(timeout=60)
+    assert stderr.count(b"\n") == 1
+    assert stderr.startswith(b"wordcount: error: standard output is closed")
+    assert process.returncode == ExitStatus.OUTPUT_FAILED
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_reader_gone_before_the_output_is_status_141(
+    many_words: Path, output_format: str
+) -> None:
+    """`wordcount -f table | true`: the reader is gone before a byte is written."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    process = _start(
+        ["-f", output_format, str(many_words)], stdout=write_end, stderr=subprocess.PIPE
+    )
+    os.close(write_end)
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == b""
+    assert process.returncode == ExitStatus.BROKEN_PIPE == 141
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_reader_gone_in_the_middle_of_the_output_is_status_141(
+    many_words: Path, more_words: Path, output_format: str
+) -> None:
+    """`wordcount -f table -n 0 | head -1`: the reader goes while a write longer than the
+    pipe holds is under way. Python returns a short count for that write, and the rest
+    was once dropped with status 0."""
+    process = _start(
+        [
+            "-f",
+            output_format,
+            "-n",
+            "0",
+            str(many_words if output_format == "table" else more_words),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert process.stdout is not None
+    process.stdout.readline()
+    process.stdout.close()
+    _, stderr = process.communicate(timeout=60)
+    assert stderr == b""
+    assert process.returncode == ExitStatus.BROKEN_PIPE
+
+
+def test_json_stays_json_on_an_ascii_stream(write_file: WriteFile) -> None:
+    path = write_file("words.txt", "\u00fcber \u00fcber na\u00efve \U0001f600x")
+    result = run_wordcount(["-f", "json", str(path)], env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == ExitStatus.SUCCESS, result.stderr
+    assert b'"\\u00fcber"' in result.stdout
+    document = json.loads(result.stdout.decode("ascii"))
+    assert document["top"][0] == {"word": "\u00fcber", "count": 2}
+
+
+@pytest.mark.parametrize("stderr", ["closed", "full"])
+def test_counts_never_depend_on_stderr(write_file: WriteFile, stderr: str) -> None:
+    """Messages that cannot be written are dropped: the counts and the status are those
+    of a run whose stderr works (here: a warning, and an error for a missing file)."""
+    path = write_file("words.txt", b"one two two caf\xe9")
+    args = [str(path), str(path.parent / "missing.txt")]
+    expected = run_wordcount(args)
+    assert expected.stderr.count(b"\n") == 3  # the warning, the error, the summary
+    if stderr == "closed":
+        streams: dict[str, object] = {
+            "stderr": subprocess.DEVNULL,
+            "preexec_fn": lambda: os.close(2),
+        }
+    elif Path("/dev/full").exists():
+        streams = {"stderr": open("/dev/full", "wb")}  # noqa: SIM115 (closed below)
+    else:
+        pytest.skip("needs /dev/full")
+    process = _start(args, stdout=subprocess.PIPE, **streams)
+    stdout, _ = process.communicate(timeout=60)
+    if "stderr" in streams and hasattr(streams["stderr"], "close"):
+        streams["stderr"].close()  # type: ignore[attr-defined]
+    assert (stdout, process.returncode) == (expected.stdout, ExitStatus.INPUT_ERROR)
+    assert stdout.decode() == "two\t2\ncaf\u00e9\t1\none\t1\n"
