@@ -1,0 +1,214 @@
+"""fsspec URLs as PATHs: files inside archives, failures of any kind, and walks that follow
+the local walk's rules (issue 14).
+
+Every fixture is built here under tmp_path, and every expected line worked out by hand.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, ClassVar
+
+import pytest
+
+from tests.conftest import invoke, run_wordcount
+from wordcount.cli.exit_status import ExitStatus
+
+fsspec = pytest.importorskip("fsspec", reason="needs the fsspec extra")
+from fsspec.implementations.memory import MemoryFileSystem  # noqa: E402
+
+LOOP = "symlink loop: leads back to a directory being walked; not followed"
+HICCUP = "StorageHiccup: the bucket moved"
+
+
+def _zip(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return path
+
+
+def _both_ways(args: list[str]) -> tuple[bytes, str, int]:
+    """Run in-process and as the installed command; both must print and exit alike."""
+    here = invoke(args)
+    there = run_wordcount(args)
+    assert (there.stdout, there.stderr.decode(), there.returncode) == (
+        here.stdout_bytes,
+        here.stderr,
+        here.exit_code,
+    )
+    return here.stdout_bytes, here.stderr, here.exit_code
+
+
+# A file inside a zip archive, through fsspec's chained URLs.
+
+
+def test_a_file_inside_a_zip_is_counted(tmp_path: Path) -> None:
+    archive = _zip(tmp_path / "t.zip", {"m.txt": b"zipped words, zipped\n"})
+    stdout, stderr, status = _both_ways([f"zip://m.txt::file://{archive}"])
+    assert stdout == b"zipped\t2\nwords\t1\n"
+    assert stderr == ""
+    assert status == ExitStatus.SUCCESS
+
+
+def test_a_big_file_inside_a_zip_is_judged_and_cut_into_ranges(tmp_path: Path) -> None:
+    # 700,000 bytes: over twice the 256 KiB least unit, so -j 2 plans two ranges of it,
+    # reading its head and seeking to a boundary in the planner, then in each range.
+    archive = _zip(tmp_path / "big.zip", {"big.txt": b"cut here\n" * 70_000 + b"end\n"})
+    args = [f"zip://big.txt::file://{archive}", "-j", "2"]
+    stdout, stderr, status = _both_ways(args)
+    assert stdout == b"cut\t70000\nhere\t70000\nend\t1\n"
+    assert stderr == ""
+    assert status == ExitStatus.SUCCESS
+
+
+@pytest.mark.parametrize(
+    ("url_of", "message"),
+    [
+        (lambda tmp: f"zip://m.txt::file://{tmp}/not-a.zip", "BadZipFile: File is not a zip file"),
+        (lambda tmp: f"zip://absent.txt::file://{tmp}/t.zip", "No such file or directory"),
+        (lambda tmp: f"zip://m.txt::file://{tmp}/absent.zip", "No such file or directory"),
+    ],
+    ids=["not a zip", "no such member", "no such archive"],
+)
+def test_a_zip_url_that_fails_is_one_error_line(tmp_path: Path, url_of: Any, message: str) -> None:
+    _zip(tmp_path / "t.zip", {"m.txt": b"member"})
+    (tmp_path / "not-a.zip").write_bytes(b"plain text, not an archive")
+    (tmp_path / "good.txt").write_bytes(b"still counted")
+    url = url_of(tmp_path)
+    stdout, stderr, status = _both_ways([url, str(tmp_path / "good.txt")])
+    assert stdout == b"counted\t1\nstill\t1\n"
+    assert stderr == f"wordcount: error: '{url}': {message}\nwordcount: 1 file unreadable\n"
+    assert status == ExitStatus.INPUT_ERROR
+
+
+# Any exception from a filesystem, at any step, is one error line. A filesystem of its
+# own raises an exception type no caller expects at the step a test chooses.
+
+
+class StorageHiccup(Exception):
+    """Neither an OSError nor a ValueError: what a cloud filesystem's client may raise."""
+
+
+class _FaultyFile:
+    def __init__(self, file: Any, fails: str) -> None:
+        self._file = file
+        self._fails = fails
+        self._reads = 0
+
+    def _step(self, step: str) -> None:
+        if self._fails == step:
+            raise StorageHiccup("the bucket moved")
+
+    def read(self, size: int = -1) -> bytes:
+        self._reads += 1
+        if self._reads > 1:  # part-way, after the first read went well
+            self._step("read")
+        return bytes(self._file.read(size))
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self._step("seek")
+        return int(self._file.seek(offset, whence))
+
+    def tell(self) -> int:
+        self._step("tell")
+        return int(self._file.tell())
+
+    def close(self) -> None:
+        self._step("close")
+
+
+class FaultyFileSystem(MemoryFileSystem):  # type: ignore[misc]
+    """faulty://: a memory filesystem of its own, whose step `fails` raises."""
+
+    protocol = "faulty"
+    store: ClassVar[dict[str, Any]] = {}
+    pseudo_dirs: ClassVar[list[str]] = [""]
+    fails: ClassVar[str] = ""
+
+    @classmethod
+    def _strip_protocol(cls, path: str) -> str:
+        return str(super()._strip_protocol(path.removeprefix("faulty://")))
+
+    def _step(self, step: str) -> None:
+        if self.fails == step:
+            raise StorageHiccup("the bucket moved")
+
+    def find(self, path: str, *args: Any, **kwargs: Any) -> Any:
+        self._step("list")
+        found = super().find(path, *args, **kwargs)
+        if self.fails == "unsized":
+            return {name: {**info, "size": None} for name, info in found.items()}
+        return found
+
+    def size(self, path: str) -> Any:
+        self._step("size")
+        return None if self.fails == "unsized" else super().size(path)
+
+    def _open(self, path: str, mode: str = "rb", *args: Any, **kwargs: Any) -> Any:
+        self._step("open")
+        return _FaultyFile(super()._open(path, mode, *args, **kwargs), self.fails)
+
+
+@pytest.fixture
+def faulty(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FaultyFileSystem]]:
+    fsspec.register_implementation("faulty", FaultyFileSystem, clobber=True)
+    filesystem = FaultyFileSystem()
+    filesystem.pipe("/texts/a.txt", b"some words, some more\n")
+    filesystem.pipe("/texts/big.txt", b"big line\n" * 70_000)  # 630,000 bytes: 2 ranges
+    yield FaultyFileSystem
+    FaultyFileSystem.store.clear()
+    FaultyFileSystem.pseudo_dirs[:] = [""]
+
+
+@pytest.mark.parametrize(
+    ("step", "url", "stdout"),
+    [
+        ("list", "faulty:///texts", b"local\t1\n"),
+        ("size", "faulty:///texts/a.txt", b"local\t1\n"),
+        ("open", "faulty:///texts/a.txt", b"local\t1\n"),
+        ("read", "faulty:///texts/a.txt", b"local\t1\n"),
+    ],
+)
+def test_a_filesystem_failing_at_any_step_is_one_error_line(
+    faulty: type[FaultyFileSystem],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    step: str,
+    url: str,
+    stdout: bytes,
+) -> None:
+    monkeypatch.setattr(faulty, "fails", step)
+    (tmp_path / "local.txt").write_bytes(b"local")
+    result = invoke([url, str(tmp_path / "local.txt"), "-j", "1"])
+    assert result.stdout_bytes == stdout
+    assert result.stderr == f"wordcount: error: '{url}': {HICCUP}\nwordcount: 1 file unreadable\n"
+    assert result.exit_code == ExitStatus.INPUT_ERROR
+
+
+@pytest.mark.parametrize("url", ["faulty:///texts/a.txt", "faulty:///texts"])
+def test_a_file_of_unknown_size_is_counted(
+    faulty: type[FaultyFileSystem], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    """An http:// server need not say how big a file is; fsspec's size is then None."""
+    monkeypatch.setattr(faulty, "fails", "unsized")
+    result = invoke([url])
+    expected = b"some\t2\nmore\t1\nwords\t1\n"
+    if url.endswith("texts"):
+        expected = b"big\t70000\nline\t70000\nsome\t2\nmore\t1\nwords\t1\n"
+    assert (result.stdout_bytes, result.stderr, result.exit_code) == (expected, "", 0)
+
+
+@pytest.mark.parametrize("step", ["read", "seek"])
+def test_a_filesystem_failing_as_a_big_file_is_planned_is_one_error_line(
+    faulty: type[FaultyFileSystem], monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """-j 2 reads the head of a big file, and seeks to find where to cut it."""
+    monkeypatch.setattr(faulty, "fails", step)
+    url = "faulty:///texts/big.txt"
+    result = invoke([url, "-j", "2"])
+    assert result.stdout_bytes == b""
+    assert result.stderr == f"wordcount: error: '{url}': {HICCUP}\nwordcount: 1 file unreadable\n"
+    assert result.exit_code == ExitStatus.INPUT_ERROR
