@@ -15,6 +15,10 @@ import pytest
 
 from tests.conftest import invoke, run_wordcount
 from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine.units import WorkUnit
+from wordcount.engine.worker import count_unit
+from wordcount.sources.problems import InputProblem
+from wordcount.sources.ranges import FileRange
 
 fsspec = pytest.importorskip("fsspec", reason="needs the fsspec extra")
 from fsspec.implementations.memory import MemoryFileSystem  # noqa: E402
@@ -101,6 +105,9 @@ class _FaultyFile:
     def _step(self, step: str) -> None:
         if self._fails == step:
             raise StorageHiccup("the bucket moved")
+        if self._fails == "all but seek" and step != "seek":  # each with its own message
+            message = "the bucket moved" if step == "read" else f"{step} failed as well"
+            raise StorageHiccup(message)
 
     def read(self, size: int = -1) -> bytes:
         self._reads += 1
@@ -170,6 +177,9 @@ def faulty(monkeypatch: pytest.MonkeyPatch) -> Iterator[type[FaultyFileSystem]]:
         ("size", "faulty:///texts/a.txt", b"local\t1\n"),
         ("open", "faulty:///texts/a.txt", b"local\t1\n"),
         ("read", "faulty:///texts/a.txt", b"local\t1\n"),
+        # Failing after the whole file went through: its words were counted already.
+        ("tell", "faulty:///texts/a.txt", b"some\t2\nlocal\t1\nmore\t1\nwords\t1\n"),
+        ("close", "faulty:///texts/a.txt", b"some\t2\nlocal\t1\nmore\t1\nwords\t1\n"),
     ],
 )
 def test_a_filesystem_failing_at_any_step_is_one_error_line(
@@ -212,3 +222,26 @@ def test_a_filesystem_failing_as_a_big_file_is_planned_is_one_error_line(
     assert result.stdout_bytes == b""
     assert result.stderr == f"wordcount: error: '{url}': {HICCUP}\nwordcount: 1 file unreadable\n"
     assert result.exit_code == ExitStatus.INPUT_ERROR
+
+
+@pytest.mark.parametrize("step", ["seek", "read", "tell", "close", "all but seek"])
+def test_a_worker_reports_a_failing_range_and_goes_on(
+    faulty: type[FaultyFileSystem], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, step: str
+) -> None:
+    """The second range of a file: the worker seeks to its start before reading it. A
+    file that fails at each step after the read that failed has one error line still."""
+    monkeypatch.setattr(faulty, "fails", step)
+    (tmp_path / "local.txt").write_bytes(b"local")
+    url = "faulty:///texts/a.txt"
+    unit = WorkUnit(
+        (
+            FileRange(url, 0, len(b"some words, "), None),
+            FileRange(str(tmp_path / "local.txt"), 1, 0, None),
+        ),
+        size=15,
+    )
+    result = count_unit(unit)
+    assert result.problems == [InputProblem(0, url, HICCUP)]
+    # Words read before the failure stay counted, as with any read error part-way.
+    expected = {"local": 1} | ({} if step == "seek" else {"some": 1, "more": 1})
+    assert dict(result.counts) == {word.encode(): n for word, n in expected.items()}

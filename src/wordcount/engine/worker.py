@@ -175,22 +175,29 @@ class _UnitCounter:
     def count_file_range(
         self, file_range: FileRange, on_bytes: Callable[[int], None] | None
     ) -> None:
+        # Opening, seeking and closing fail too (a URL's file may fail at any step).
+        problems_before = len(self.result.problems)
         try:
-            file = open_input(file_range.path)
+            with open_input(file_range.path) as file:
+                self._count_open_file(file, file_range, on_bytes)
         except OSError as error:
-            self.report(file_range, describe_os_error(error))
-            return
-        with file:
-            chunks = range_chunks(file, file_range)
-            if on_bytes is not None:
-                chunks = reported(chunks, on_bytes)
-            # Read on past the range only if asked: n-grams that start inside it end there.
-            following = None
-            if file_range.end is not None:
-                following = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
-            self.count_range(chunks, file_range, following)
-            end = file.tell() if file_range.end is None else min(file.tell(), file_range.end)
-            self.result.bytes_read += end - file_range.start
+            since = self.result.problems[problems_before:]
+            if not any(problem.is_error for problem in since):  # one error line a file
+                self.report(file_range, describe_os_error(error))
+
+    def _count_open_file(
+        self, file: BinaryIO, file_range: FileRange, on_bytes: Callable[[int], None] | None
+    ) -> None:
+        chunks = range_chunks(file, file_range)
+        if on_bytes is not None:
+            chunks = reported(chunks, on_bytes)
+        # Read on past the range only if asked: n-grams that start inside it end there.
+        following = None
+        if file_range.end is not None:
+            following = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
+        self.count_range(chunks, file_range, following)
+        end = file.tell() if file_range.end is None else min(file.tell(), file_range.end)
+        self.result.bytes_read += end - file_range.start
 
     def count_range(
         self,
