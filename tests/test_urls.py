@@ -88,6 +88,44 @@ def test_a_zip_url_that_fails_is_one_error_line(tmp_path: Path, url_of: Any, mes
     assert status == ExitStatus.INPUT_ERROR
 
 
+@pytest.mark.parametrize(
+    ("chain", "named"),
+    [
+        ("zip://::file://{}", "zip://{}::file://{}"),
+        ("zip::file://{}", "zip://{}::file://{}"),
+        # simplecache:: has no path of its own: the path is the next link's.
+        ("simplecache::zip://::file://{}", "simplecache::zip://{}::file://{}"),
+    ],
+)
+def test_a_zip_is_walked_and_each_member_named_by_a_chained_url(
+    tmp_path: Path, chain: str, named: str
+) -> None:
+    archive = _zip(
+        tmp_path / "t.zip",
+        {"a.txt": b"one two", "sub/b.txt": b"three", ".h/c.txt": b"hidden", "sub/.d": b"dot"},
+    )
+    stdout, stderr, status = _both_ways([chain.format(archive), "--by-file"])
+    a_txt, b_txt = named.format("a.txt", archive), named.format("sub/b.txt", archive)
+    assert stdout == f"{a_txt}\tone\t1\n{a_txt}\ttwo\t1\n{b_txt}\tthree\t1\n".encode()
+    assert stderr == "wordcount: 2 files skipped (hidden)\n"
+    assert status == ExitStatus.SUCCESS
+
+
+def test_a_cached_directory_names_each_file_through_the_cache(tmp_path: Path) -> None:
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_bytes(b"cached")
+    (tmp_path / "sub" / "b.txt").write_bytes(b"deeper")
+    stdout, stderr, status = _both_ways([f"simplecache::file://{tmp_path}", "--by-file"])
+    assert (
+        stdout
+        == (
+            f"simplecache::file://{tmp_path}/a.txt\tcached\t1\n"
+            f"simplecache::file://{tmp_path}/sub/b.txt\tdeeper\t1\n"
+        ).encode()
+    )
+    assert (stderr, status) == ("", ExitStatus.SUCCESS)
+
+
 # Any exception from a filesystem, at any step, is one error line. A filesystem of its
 # own raises an exception type no caller expects at the step a test chooses.
 
@@ -245,3 +283,55 @@ def test_a_worker_reports_a_failing_range_and_goes_on(
     # Words read before the failure stay counted, as with any read error part-way.
     expected = {"local": 1} | ({} if step == "seek" else {"some": 1, "more": 1})
     assert dict(result.counts) == {word.encode(): n for word, n in expected.items()}
+
+
+# A listing follows the rules of a walk: hidden names and --include / --exclude.
+
+
+TREE = {
+    "a.txt": b"one",
+    "g.md": b"six",
+    "sub/b.txt": b"two",
+    "sub/.c.txt": b"three",
+    ".d/e.txt": b"four",
+    ".d/h.txt": b"seven",
+    "drafts/f.txt": b"five",
+}
+# What each set of options counts of TREE, and the summary line: a hidden directory is
+# one name skipped however many files it holds, and an excluded one is never entered.
+WALKS = [
+    ([], b"five\t1\none\t1\nsix\t1\ntwo\t1\n", "wordcount: 2 files skipped (hidden)\n"),
+    (
+        ["--include", "*.txt", "--exclude", "*/drafts"],
+        b"one\t1\ntwo\t1\n",
+        "wordcount: 2 files skipped (hidden)\n",
+    ),
+    (
+        ["--hidden", "--exclude", "drafts", "--exclude", "*/sub/*"],
+        b"four\t1\none\t1\nseven\t1\nsix\t1\n",
+        "",
+    ),
+]
+
+
+@pytest.fixture
+def memory_tree(tmp_path: Path) -> Iterator[str]:
+    """TREE in fsspec's memory filesystem (in this process only), as a URL."""
+    filesystem = fsspec.filesystem("memory")
+    root = f"/wordcount-tests/{tmp_path.name}"
+    for name, content in TREE.items():
+        filesystem.pipe(f"{root}/{name}", content)
+    yield f"memory://{root}"
+    filesystem.rm(root, recursive=True)
+
+
+@pytest.mark.parametrize(("options", "stdout", "stderr"), WALKS)
+def test_a_listing_picks_what_a_walk_of_the_same_tree_picks(
+    memory_tree: str, options: list[str], stdout: bytes, stderr: str
+) -> None:
+    result = invoke([memory_tree, *options])
+    assert (result.stdout_bytes, result.stderr, result.exit_code) == (
+        stdout,
+        stderr,
+        ExitStatus.SUCCESS,
+    )

@@ -16,7 +16,7 @@ import errno
 import os
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any, BinaryIO, TypeVar, cast
+from typing import Any, BinaryIO, NamedTuple, TypeVar, cast
 
 FSSPEC_HINT = "URLs need the fsspec extra: pip install 'wordcount[fsspec]'"
 
@@ -98,26 +98,84 @@ def read_small_file(path: str, limit: int) -> bytes | None:
         os.close(descriptor)
 
 
-def url_files(url: str) -> list[tuple[str, int]]:
-    """(URL, size) of the file a URL names, or of every file under it, sorted."""
+class ListedFile(NamedTuple):
+    """A file that a URL names or holds: its URL is the one given, or one naming the file
+    found under it; below is the names that lead there, chain what follows them."""
 
-    def find(fsspec: Any) -> list[tuple[str, int]]:
+    url: str
+    size: int
+    below: tuple[str, ...] = ()
+    chain: str = ""
+
+    def directory_url(self, depth: int) -> str:
+        """The URL of the directory below[depth], on the way down to the file."""
+        head = self.url[: len(self.url) - len(self.chain)]
+        after = sum(len(name) + 1 for name in self.below[depth + 1 :])
+        return head[: len(head) - after] + self.chain
+
+
+def url_files(url: str) -> list[ListedFile]:
+    """The file a URL names, or every file under it, sorted."""
+
+    def find(fsspec: Any) -> list[ListedFile]:
         filesystem, root = fsspec.core.url_to_fs(url)
         if not filesystem.isdir(root):
-            return [(url, _size(filesystem.size(root)))]
-        found = filesystem.find(root, detail=True)
-        return [  # files only: a listing may also hold symlinks to directories
-            (filesystem.unstrip_protocol(path), _size(info.get("size")))
-            for path, info in sorted(found.items())
-            if info.get("type") == "file"
-        ]
+            return [ListedFile(url, _size(filesystem.size(root)))]
+        before, chain = _url_around(fsspec, url, root)
+        files = []
+        for path, info in sorted(filesystem.find(root, detail=True).items()):
+            below = _names_below(root, path)
+            if info.get("type") == "file" and below:  # a listing may hold symlinked dirs
+                url_found = before + "/".join(below) + chain
+                files.append(ListedFile(url_found, _size(info.get("size")), below, chain))
+        return files
 
     return _fsspec_call(find)
+
+
+def _url_around(fsspec: Any, url: str, root: str) -> tuple[str, str]:
+    """What the URL of a file found under root holds before and after the names below it:
+    ("s3://b/texts/", "") for s3://b/texts, ("zip://", "::s3://b/t.zip") for
+    zip::s3://b/t.zip, ("simplecache::s3://b/", "") for simplecache::s3://b."""
+    links = url.split("::")
+    carrier = _link_with_the_path(fsspec, url)
+    protocol = links[carrier].partition("://")[0]
+    location = root if "://" in root else f"{protocol}://{root}"  # http's paths are URLs
+    if root and not root.endswith("/"):
+        location += "/"
+    before = "::".join([*links[:carrier], location])
+    return before, "".join("::" + link for link in links[carrier + 1 :])
+
+
+def _link_with_the_path(fsspec: Any, url: str) -> int:
+    """Which link of a chained URL holds the path: the first, unless it has none of its
+    own and passes the next one's on (simplecache::s3://b/key; but zip::s3://b/t.zip
+    lists the archive's root)."""
+    links = url.split("::")
+    if len(links) == 1:
+        return 0
+    # Private, but fsspec's own reading of a chain, which has changed between versions.
+    paths = [path for path, _, _ in fsspec.core._un_chain(url, {})]
+    for index in range(len(links) - 1):
+        if links[index].partition("://")[2] or paths[index] != paths[index + 1]:
+            return index
+    return len(links) - 1
 
 
 def _size(size: Any) -> int:
     # Some servers (http://) do not say; such a file is then planned as small.
     return int(size or 0)
+
+
+def _names_below(root: str, path: str) -> tuple[str, ...]:
+    """The names that lead from root down to path; () if path is not below root."""
+    top = root.strip("/")
+    relative = path.strip("/")
+    if top:
+        if not relative.startswith(top + "/"):
+            return ()
+        relative = relative[len(top) + 1 :]
+    return tuple(name for name in relative.split("/") if name)
 
 
 def _fsspec_call(call: Callable[[Any], _Result]) -> _Result:

@@ -19,7 +19,7 @@ import stat
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from wordcount.sources.opening import is_url, url_files
+from wordcount.sources.opening import ListedFile, is_url, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
 STDIN_PATH = "-"
@@ -202,25 +202,41 @@ def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inp
 
 def _add_url(url: str, walk: WalkOptions, inputs: Inputs) -> None:
     """An fsspec URL: one file, or every file under it, with the walk's rules applied to
-    the part below the URL given (a listing has no directories to prune, nor symlinks)."""
+    the part below the URL given (a listing has no symlinks)."""
     try:
         found = url_files(url)
     except OSError as error:
         inputs.problems.append(InputProblem(inputs.take_index(), url, describe_os_error(error)))
         return
-    prefix = url.rstrip("/") + "/"
-    for file_url, size in found:
-        below = file_url[len(prefix) :].split("/") if file_url.startswith(prefix) else []
-        if not walk.hidden and any(part.startswith(".") for part in below):
-            inputs.hidden_skipped += 1
-            continue
-        directories = below[:-1]
-        if below and not (
-            walk.wants_file(file_url, below[-1])
-            and all(walk.wants_directory(file_url, name) for name in directories)
-        ):
-            continue
-        inputs.files.append(InputFile(inputs.take_index(), file_url, size))
+    hidden_directories: set[tuple[str, ...]] = set()
+    for file in found:
+        if _listed_file_wanted(file, walk, inputs, hidden_directories):
+            inputs.files.append(InputFile(inputs.take_index(), file.url, file.size))
+
+
+def _listed_file_wanted(
+    file: ListedFile, walk: WalkOptions, inputs: Inputs, hidden_directories: set[tuple[str, ...]]
+) -> bool:
+    """Whether a walk would reach and count a listed file, as it would the same tree on
+    disk: hidden names first, then --exclude on each directory down to it, then the file.
+    A hidden directory counts once among the hidden skipped, as the walk skips it once."""
+    if not file.below:  # the URL named the file itself
+        return True
+    directories = file.below[:-1]
+    excluding = bool(walk.exclude)
+    for depth, name in enumerate(directories):
+        if not walk.hidden and name.startswith("."):
+            if directories[: depth + 1] not in hidden_directories:
+                hidden_directories.add(directories[: depth + 1])
+                inputs.hidden_skipped += 1
+            return False
+        if excluding and not walk.wants_directory(file.directory_url(depth), name):
+            return False
+    name = file.below[-1]
+    if not walk.hidden and name.startswith("."):
+        inputs.hidden_skipped += 1
+        return False
+    return walk.wants_file(file.url, name)
 
 
 def _listing(directory: str, inputs: Inputs) -> list[os.DirEntry[str]]:
