@@ -13,7 +13,7 @@ from typing import Any, ClassVar
 
 import pytest
 
-from tests.conftest import invoke, run_wordcount
+from tests.conftest import ProcessLog, invoke, run_wordcount
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
@@ -285,7 +285,38 @@ def test_a_worker_reports_a_failing_range_and_goes_on(
     assert dict(result.counts) == {word.encode(): n for word, n in expected.items()}
 
 
-# A listing follows the rules of a walk: hidden names and --include / --exclude.
+# A file:// URL is walked as its path is: symlinks followed, dangling ones and loops
+# reported, hidden names and --include / --exclude alike. Any other URL is listed, and
+# the listing judged by the same rules.
+
+
+def _linked_tree(root: Path) -> Path:
+    tree = root / "tree"
+    tree.mkdir()
+    (tree / "words.txt").write_bytes(b"alpha beta")
+    (tree / ".hidden.txt").write_bytes(b"secret")
+    (tree / "chain").symlink_to("hop")  # chain -> hop -> words.txt
+    (tree / "hop").symlink_to("words.txt")
+    (tree / "dangling").symlink_to("absent.txt")
+    (tree / "loop").symlink_to("loop")
+    (tree / "up").symlink_to(".")
+    return tree
+
+
+@pytest.mark.parametrize("given", ["{}", "file://{}", "file://{}/"])
+def test_symlinks_are_followed_and_their_failures_reported(tmp_path: Path, given: str) -> None:
+    tree = _linked_tree(tmp_path)
+    shown = given.format(tree).rstrip("/")  # how what the walk finds is named
+    stdout, stderr, status = _both_ways([given.format(tree)])
+    # words.txt three times: as itself, through hop, and through chain and hop.
+    assert stdout == b"alpha\t3\nbeta\t3\n"
+    assert stderr == (
+        f"wordcount: error: '{shown}/dangling': No such file or directory\n"
+        f"wordcount: error: '{shown}/loop': Too many levels of symbolic links\n"
+        f"wordcount: warning: '{shown}/up': {LOOP}\n"
+        "wordcount: 2 files unreadable, 1 skipped (hidden), 1 skipped (symlink loop)\n"
+    )
+    assert status == ExitStatus.INPUT_ERROR
 
 
 TREE = {
@@ -314,6 +345,26 @@ WALKS = [
 ]
 
 
+def _write_tree(root: Path) -> Path:
+    for name, content in TREE.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_bytes(content)
+    return root
+
+
+@pytest.mark.parametrize(("options", "stdout", "stderr"), WALKS)
+@pytest.mark.parametrize("as_url", [False, True], ids=["path", "file URL"])
+def test_a_file_url_walk_picks_what_the_path_walk_picks(
+    tmp_path: Path, as_url: bool, options: list[str], stdout: bytes, stderr: str
+) -> None:
+    tree = _write_tree(tmp_path / "tree")
+    assert _both_ways([f"file://{tree}" if as_url else str(tree), *options]) == (
+        stdout,
+        stderr,
+        ExitStatus.SUCCESS,
+    )
+
+
 @pytest.fixture
 def memory_tree(tmp_path: Path) -> Iterator[str]:
     """TREE in fsspec's memory filesystem (in this process only), as a URL."""
@@ -335,3 +386,16 @@ def test_a_listing_picks_what_a_walk_of_the_same_tree_picks(
         stderr,
         ExitStatus.SUCCESS,
     )
+
+
+def test_a_file_url_of_standard_input_is_read_by_the_main_process(
+    tmp_path: Path, process_log: ProcessLog
+) -> None:
+    """A worker has a standard input of its own, as it has /dev/fd of its own."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"filler\n" * 300_000)  # over the 2 MiB for which a pool starts
+    result = run_wordcount(["file:///dev/stdin", str(big), "-j", "2"], stdin=b"piped in\n")
+    process_log.assert_parallel()
+    assert result.stdout == b"filler\t300000\nin\t1\npiped\t1\n"
+    assert result.stderr == b""
+    assert result.returncode == ExitStatus.SUCCESS

@@ -7,6 +7,7 @@ from typing import BinaryIO
 from wordcount.engine.merge import Merge, UnitResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.worker import count_stream
+from wordcount.sources.opening import open_input
 from wordcount.sources.paths import STDIN_NAME, STDIN_PATH, InputStream
 from wordcount.sources.problems import InputProblem, describe_os_error
 
@@ -33,7 +34,7 @@ class StreamCounter:
 
     def _count_named(self, merge: Merge, input_index: int, path: str) -> None:
         try:
-            stream = open(path, "rb", buffering=0)  # noqa: SIM115
+            stream = open_input(path)  # a file:// URL may name a FIFO, /dev/stdin too
         except OSError as error:
             merge.add_problems([InputProblem(input_index, path, describe_os_error(error))])
             return

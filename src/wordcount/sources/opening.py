@@ -38,10 +38,12 @@ def is_url(path: str) -> bool:
 def open_input(path: str) -> BinaryIO:
     """The input opened for reading bytes; OSError if it cannot be, and, for a URL, OSError
     for whatever fails in reading it later."""
-    if not is_url(path):
+    local = local_path(path) if is_url(path) else path
+    if local is not None:
         # Unbuffered: reads are large already, and a BufferedReader per file is measurable
-        # overhead when a unit is a batch of thousands of small files.
-        return open(path, "rb", buffering=0)
+        # overhead when a unit is a batch of thousands of small files. A file:// URL is
+        # opened as its path is, as it is walked: fsspec cannot open a FIFO (it seeks).
+        return open(local, "rb", buffering=0)
     opened = _fsspec_call(lambda fsspec: fsspec.open(path, "rb"))
     return cast(BinaryIO, _OpenedUrl(opened, _as_os_errors(opened.open)))
 
@@ -96,6 +98,20 @@ def read_small_file(path: str, limit: int) -> bytes | None:
         return content
     finally:
         os.close(descriptor)
+
+
+def local_path(url: str) -> str | None:
+    """The local path of a URL that fsspec reads from this machine's filesystem (file://,
+    local://), which can then be walked as a path is, symlinks and all; None for others."""
+
+    def find(fsspec: Any) -> str | None:
+        from fsspec.implementations.local import LocalFileSystem  # type: ignore[import-untyped]
+
+        filesystem, path = fsspec.core.url_to_fs(url)
+        # A chain (simplecache::file://...) reads through another filesystem first.
+        return path if isinstance(filesystem, LocalFileSystem) and "::" not in url else None
+
+    return _fsspec_call(find)
 
 
 class ListedFile(NamedTuple):

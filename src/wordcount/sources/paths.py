@@ -5,6 +5,7 @@
     a directory ─▶ walked, sorted by name ─▶ files (hidden ones only with --hidden;
                                             --include / --exclude decide the rest)
     an fsspec URL (s3://...) ─▶ listed ────▶ files, by the same rules
+    a file:// URL ─▶ as its path is, what it finds named by file:// URLs
 
 A worker cannot read a stream: it can be read only once, and a worker started with spawn
 or forkserver has its own /dev/fd, so "/dev/fd/3" names nothing there (or something else).
@@ -16,10 +17,10 @@ import fnmatch
 import os
 import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
-from wordcount.sources.opening import ListedFile, is_url, url_files
+from wordcount.sources.opening import ListedFile, is_url, local_path, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
 STDIN_PATH = "-"
@@ -129,33 +130,53 @@ def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> I
     working_directory = os.getcwd()
     for path in paths:
         if is_url(path):
-            _add_url(path, walk, inputs)
-            continue
-        if is_stream_path(path, working_directory=working_directory):
-            inputs.streams.append(InputStream(inputs.take_index(), path))
-            continue
-        try:
-            status = os.stat(path)
-        except OSError as error:
-            inputs.problems.append(
-                InputProblem(inputs.take_index(), path, describe_os_error(error))
-            )
-            continue
-        if stat.S_ISDIR(status.st_mode):
-            _walk(path, status, walk, inputs)
-        elif stat.S_ISREG(status.st_mode):
-            inputs.files.append(InputFile(inputs.take_index(), path, status.st_size))
-        else:  # a FIFO, a character device: named, so the user means to read it
-            inputs.streams.append(InputStream(inputs.take_index(), path))
+            _add_url(path, walk, inputs, working_directory)
+        else:
+            _add_path(path, path, walk, inputs, working_directory)
     return inputs
 
 
-def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inputs) -> None:
+def _add_path(
+    path: str,
+    shown: str,
+    walk: WalkOptions,
+    inputs: Inputs,
+    working_directory: str,
+    *,
+    rename: Callable[[str], str] | None = None,
+) -> None:
+    """A local path, shown to the user as shown; rename(path), if given, shows each path
+    a walk finds (as the file:// URL that names it)."""
+    if is_stream_path(path, working_directory=working_directory):
+        inputs.streams.append(InputStream(inputs.take_index(), shown))
+        return
+    try:
+        status = os.stat(path)
+    except OSError as error:
+        inputs.problems.append(InputProblem(inputs.take_index(), shown, describe_os_error(error)))
+        return
+    if stat.S_ISDIR(status.st_mode):
+        _walk(path, shown, status, walk, inputs, rename)
+    elif stat.S_ISREG(status.st_mode):
+        inputs.files.append(InputFile(inputs.take_index(), shown, status.st_size))
+    else:  # a FIFO, a character device: named, so the user means to read it
+        inputs.streams.append(InputStream(inputs.take_index(), shown))
+
+
+def _walk(
+    root: str,
+    shown_root: str,
+    root_status: os.stat_result,
+    walk: WalkOptions,
+    inputs: Inputs,
+    rename: Callable[[str], str] | None,
+) -> None:
     """Depth first, each directory's entries by name, without recursion (trees can be deep).
 
-    Symlinks are followed, except one that leads back to a directory being walked.
+    Symlinks are followed, except one that leads back to a directory being walked. Paths
+    are shown (in messages, and to --include and --exclude) as rename makes them, if given.
     """
-    stack = [(_listing(root, inputs), {(root_status.st_dev, root_status.st_ino)})]
+    stack = [(_listing(root, shown_root, inputs), {(root_status.st_dev, root_status.st_ino)})]
     while stack:
         entries, ancestors = stack[-1]
         if not entries:
@@ -166,6 +187,7 @@ def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inp
             inputs.hidden_skipped += 1
             continue
         path = entry.path
+        shown = path if rename is None else rename(path)
         try:
             # is_dir and is_file follow symlinks, and need no stat for other entries.
             # os.stat, not entry.stat: 20,000 files took 35 ms against 44 ms that way.
@@ -174,44 +196,57 @@ def _walk(root: str, root_status: os.stat_result, walk: WalkOptions, inputs: Inp
                 os.stat(path)  # a dangling symlink: raise its error
         except OSError as error:  # dangling, or a chain of symlinks that loops
             inputs.problems.append(
-                InputProblem(inputs.take_index(), path, describe_os_error(error))
+                InputProblem(inputs.take_index(), shown, describe_os_error(error))
             )
             continue
         if status is not None and stat.S_ISDIR(status.st_mode):
-            if not walk.wants_directory(path, entry.name):
+            if not walk.wants_directory(shown, entry.name):
                 continue
             key = (status.st_dev, status.st_ino)
             if key in ancestors:
                 message = "symlink loop: leads back to a directory being walked; not followed"
                 inputs.problems.append(
-                    InputProblem(inputs.take_index(), path, message, ProblemKind.SYMLINK_LOOP)
+                    InputProblem(inputs.take_index(), shown, message, ProblemKind.SYMLINK_LOOP)
                 )
                 continue
-            stack.append((_listing(path, inputs), ancestors | {key}))
-        elif not walk.wants_file(path, entry.name):
+            stack.append((_listing(path, shown, inputs), ancestors | {key}))
+        elif not walk.wants_file(shown, entry.name):
             continue
         elif status is not None:  # a regular file: its size plans the work
-            inputs.files.append(InputFile(inputs.take_index(), path, status.st_size))
+            inputs.files.append(InputFile(inputs.take_index(), shown, status.st_size))
         else:
             # Found, not named: reading a FIFO nobody writes to would hang the walk.
             message = "not a regular file; skipped (name it to read it)"
             inputs.problems.append(
-                InputProblem(inputs.take_index(), path, message, ProblemKind.NOT_REGULAR)
+                InputProblem(inputs.take_index(), shown, message, ProblemKind.NOT_REGULAR)
             )
 
 
-def _add_url(url: str, walk: WalkOptions, inputs: Inputs) -> None:
-    """An fsspec URL: one file, or every file under it, with the walk's rules applied to
-    the part below the URL given (a listing has no symlinks)."""
+def _add_url(url: str, walk: WalkOptions, inputs: Inputs, working_directory: str) -> None:
+    """An fsspec URL. One of the local filesystem is walked as its path is, and what the
+    walk finds is named by file:// URLs; any other is listed, and the walk's rules applied
+    to the part below the URL given (a listing has no symlinks)."""
     try:
-        found = url_files(url)
+        local = local_path(url)
+        found = url_files(url) if local is None else []
     except OSError as error:
         inputs.problems.append(InputProblem(inputs.take_index(), url, describe_os_error(error)))
+        return
+    if local is not None:
+        rename = _renamer(local, url)
+        _add_path(local, url, walk, inputs, working_directory, rename=rename)
         return
     hidden_directories: set[tuple[str, ...]] = set()
     for file in found:
         if _listed_file_wanted(file, walk, inputs, hidden_directories):
             inputs.files.append(InputFile(inputs.take_index(), file.url, file.size))
+
+
+def _renamer(root: str, url: str) -> Callable[[str], str]:
+    """Names a path found under root by the URL that names it under url."""
+    root_prefix = os.path.join(root, "")  # the start of every path a walk of root finds
+    url_prefix = url if url.endswith("/") else url + "/"
+    return lambda path: url_prefix + path[len(root_prefix) :]
 
 
 def _listed_file_wanted(
@@ -239,13 +274,11 @@ def _listed_file_wanted(
     return walk.wants_file(file.url, name)
 
 
-def _listing(directory: str, inputs: Inputs) -> list[os.DirEntry[str]]:
+def _listing(directory: str, shown: str, inputs: Inputs) -> list[os.DirEntry[str]]:
     """A directory's entries, last name first, so that popping yields them in order."""
     try:
         with os.scandir(directory) as scan:
             return sorted(scan, key=lambda entry: entry.name, reverse=True)
     except OSError as error:
-        inputs.problems.append(
-            InputProblem(inputs.take_index(), directory, describe_os_error(error))
-        )
+        inputs.problems.append(InputProblem(inputs.take_index(), shown, describe_os_error(error)))
         return []
