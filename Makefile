@@ -15,14 +15,15 @@ EXPECT_NATIVE := $(shell $(PYTHON) -c "import os, shutil, sysconfig; \
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# Stamp files: reinstall when the dependencies in pyproject.toml or the kernel's C change.
-KERNEL := src/wordcount/words/_kernel.c
+# Stamp files: reinstall when the dependencies in pyproject.toml, the kernel's C or the
+# command's script (copied, even by an editable install) change.
+INSTALLED := pyproject.toml src/wordcount/words/_kernel.c scripts/wordcount
 
-$(VENV)/.installed-run: pyproject.toml $(KERNEL) | $(BIN)/python
+$(VENV)/.installed-run: $(INSTALLED) | $(BIN)/python
 	$(PIP) install -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(KERNEL) | $(BIN)/python
+$(VENV)/.installed-dev: $(INSTALLED) | $(BIN)/python
 	$(PIP) install -e '.[test,lint,dask,fsspec]'
 	touch $@ $(VENV)/.installed-run
 
@@ -61,13 +62,13 @@ ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$(ASAN_REPORTS
 # A copy, not an editable install: any change to the package reinstalls it.
 PACKAGE_SOURCES := $(shell find src -name '*.py' -o -name '*.c' -o -name '*.pyi' -o -name '*.txt')
 
-$(ASAN_VENV)/.installed: pyproject.toml $(PACKAGE_SOURCES)
+$(ASAN_VENV)/.installed: pyproject.toml scripts/wordcount $(PACKAGE_SOURCES)
 	rm -rf $(ASAN_VENV)
 	$(PYTHON) -m venv $(ASAN_VENV)
 	$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[test]'
 	# Built from a copy of the tree: setuptools keeps object files in build/, and the
 	# sanitized ones must never be linked into the ordinary build, nor the other way.
-	mkdir $(ASAN_VENV)/tree && cp -R pyproject.toml README.md src $(ASAN_VENV)/tree/
+	mkdir $(ASAN_VENV)/tree && cp -R pyproject.toml README.md src scripts $(ASAN_VENV)/tree/
 	CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet \
 		install --force-reinstall --no-deps --no-cache-dir $(ASAN_VENV)/tree

@@ -7,6 +7,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -84,6 +85,31 @@ def run_wordcount(
         timeout=60,
         check=False,
     )
+
+
+def live_group_members(group: int) -> list[str]:
+    """The processes of a group that still run; a zombie has exited, and only waits for
+    init to reap it (slowly, in some containers)."""
+    members = []
+    for stat_file in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat_file.read_text().rpartition(")")[2].split()
+        except OSError:  # it ended while we looked
+            continue
+        state, process_group = fields[0], int(fields[2])
+        if process_group == group and state != "Z":
+            members.append(stat_file.parent.name)
+    return members
+
+
+def group_is_gone(group: int, within: float) -> bool:
+    """Whether every process of the group (workers, forkserver, resource tracker) exits."""
+    deadline = time.monotonic() + within
+    while live_group_members(group):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 WriteFile = Callable[[str, "bytes | str"], Path]

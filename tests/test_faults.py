@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV
+from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone, live_group_members
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.hooks import FAULT_VARIABLE
 
@@ -56,31 +57,6 @@ def _start(inputs: list[Path], start_method: str, fault: str) -> subprocess.Pope
     )
 
 
-def _live_members(group: int) -> list[str]:
-    """The processes of a group that still run; a zombie has exited, and only waits for
-    init to reap it (slowly, in some containers)."""
-    members = []
-    for stat_file in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat_file.read_text().rpartition(")")[2].split()
-        except OSError:  # it ended while we looked
-            continue
-        state, process_group = fields[0], int(fields[2])
-        if process_group == group and state != "Z":
-            members.append(stat_file.parent.name)
-    return members
-
-
-def _group_is_gone(group: int, within: float) -> bool:
-    """Whether every process of the group (workers, forkserver, resource tracker) exits."""
-    deadline = time.monotonic() + within
-    while _live_members(group):
-        if time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
-
-
 def _finish(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, str, float]:
     started = time.monotonic()
     stdout, stderr = process.communicate(timeout=timeout)
@@ -100,7 +76,7 @@ def test_a_killed_worker_stops_the_run_with_one_line(inputs: list[Path], start_m
     )
     assert f"'{inputs[1]}'" in stderr
     assert stderr.endswith("; nothing was printed\n")
-    assert _group_is_gone(process.pid, within=2)
+    assert group_is_gone(process.pid, within=2)
 
 
 @pytest.mark.parametrize("start_method", START_METHODS)
@@ -112,7 +88,7 @@ def test_an_exception_that_cannot_be_pickled(inputs: list[Path], start_method: s
     assert stderr.count("\n") == 1
     assert stderr.startswith("wordcount: error: a worker process failed: ")
     assert f"'{inputs[1]}'" in stderr
-    assert _group_is_gone(process.pid, within=2)
+    assert group_is_gone(process.pid, within=2)
 
 
 @pytest.mark.parametrize(
@@ -140,7 +116,57 @@ def test_signals_stop_everything_promptly_and_quietly(
     assert seconds < 2
     assert process.returncode == status
     assert (stdout, stderr) == (b"", "")  # no traceback from anyone, no "Aborted!"
-    assert _group_is_gone(process.pid, within=2)
+    assert group_is_gone(process.pid, within=2)
+
+
+@pytest.mark.parametrize("start_method", START_METHODS)
+def test_workers_exit_when_the_main_process_is_killed(
+    inputs: list[Path], start_method: str
+) -> None:
+    """SIGKILL, the OOM killer's way, gives the main process no chance to stop its
+    workers: they must notice that it is gone, even one deep in a unit."""
+    process = _start(inputs, start_method, "hang")
+    time.sleep(SETTLE_SECONDS)
+    assert len(live_group_members(process.pid)) >= 3  # the main process and two workers
+    process.kill()
+    process.communicate(timeout=10)
+    assert group_is_gone(process.pid, within=2)
+
+
+def test_ctrl_c_while_python_loads_wordcount_is_quiet(inputs: list[Path]) -> None:
+    """A Ctrl-C at any moment of the start, the first 50 ms or so in which Python loads
+    the modules, ends the run quietly with 130, as one later in the run does (click
+    ends the line after a Ctrl-C while it reads the options).
+
+    Python's own start comes before any of wordcount's code can run, and a signal that
+    lands there is Python's to report: those runs are left out."""
+    landed_in_wordcount = 0
+    for delay in range(0, 80, 4):
+        process = subprocess.Popen(
+            [str(BIN_DIR / "wordcount"), str(inputs[1])],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**os.environ, **PINNED_ENV},
+        )
+        time.sleep(delay / 1000)
+        process.send_signal(signal.SIGINT)
+        _, stderr = process.communicate(timeout=10)
+        if _in_pythons_own_start(stderr) or process.returncode == 0:
+            continue
+        assert (process.returncode, stderr) in {
+            (ExitStatus.INTERRUPTED, b""),
+            (ExitStatus.INTERRUPTED, b"\n"),
+            (-signal.SIGINT, b""),
+        }, stderr.decode()
+        landed_in_wordcount += 1
+    assert landed_in_wordcount >= 3
+
+
+def _in_pythons_own_start(stderr: bytes) -> bool:
+    """Whether Python reported a signal that came before wordcount's code ran: a message
+    with no frame in the package, nor past line 0 of the command's script."""
+    ours = re.search(rb'File "[^"]*/wordcount/|File "[^"]*/wordcount", line [1-9]', stderr)
+    return stderr not in (b"", b"\n") and ours is None
 
 
 def _distinct_words(count: int) -> bytes:

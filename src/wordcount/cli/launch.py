@@ -1,10 +1,24 @@
-"""The console script's entry point. A Ctrl-C while Python still imports wordcount (the
-first 50 ms or so) ends the run quietly with status 130, as one later in the run does."""
+"""The console script's entry point: what the command cannot catch itself, because it
+happens while Python still imports it (the first 50 ms or so), or while a run imports a
+module late.
+
+    Ctrl-C                                 ─▶ quietly, status 130, as later in the run
+    memory runs out (prlimit --as) as a
+    module loads: MemoryError, or a shared
+    library that cannot be mapped          ─▶ one line, status 5, as later in the run
+"""
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import sys
+
+# ExitStatus.OUT_OF_MEMORY, repeated: importing exit_status here could itself fail.
+_OUT_OF_MEMORY = 5
+# How the dynamic loader says that it could not map a library into memory.
+_LOADER_OUT_OF_MEMORY = ("failed to map segment", "Cannot allocate memory")
 
 
 def run() -> None:
@@ -14,4 +28,17 @@ def run() -> None:
         status = invoke()
     except KeyboardInterrupt:
         status = 128 + signal.SIGINT
+    except MemoryError:
+        status = _out_of_memory()
+    except ImportError as failure:
+        if not any(sign in str(failure) for sign in _LOADER_OUT_OF_MEMORY):
+            raise  # a broken installation: its traceback says what is missing
+        status = _out_of_memory()
     sys.exit(status)
+
+
+def _out_of_memory() -> int:
+    # os.write: with no memory to spare, nothing that allocates much can be trusted.
+    with contextlib.suppress(OSError):
+        os.write(2, b"wordcount: error: out of memory while loading Python modules\n")
+    return _OUT_OF_MEMORY

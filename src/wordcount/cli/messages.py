@@ -108,7 +108,10 @@ def report_failure(
         paths = failure.unfinished_paths
         shown = ", ".join(quote_path(path) for path in paths[:_PATHS_SHOWN])
         more = f" and {len(paths) - _PATHS_SHOWN} more" if len(paths) > _PATHS_SHOWN else ""
-        error(f"{failure.reason} while counting {shown}{more}; nothing was printed")
+        where = f" while counting {shown}{more}" if paths else ""
+        error(f"{failure.reason}{where}; nothing was printed")
     elif isinstance(failure, MemoryError):
         outcome = "the output is incomplete" if output_started else "nothing was printed"
-        error("out of memory: too many distinct words for the memory available; " + outcome)
+        # Python's own MemoryError says nothing; the engine's say where memory ran out.
+        where = str(failure) or "too many distinct words for the memory available"
+        error(f"out of memory: {where}; {outcome}")

@@ -18,14 +18,16 @@ that into WorkerFailure, and no partial counts are ever reported.
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
+import os
 import signal
 import threading
 import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from wordcount.engine.errors import Terminated
+from wordcount.engine.errors import Terminated, WorkerFailure
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor
@@ -38,6 +40,16 @@ _STOP_GRACE_SECONDS = 1.0
 # wait_for_the_other_workers): a worker boots in well under a second even under spawn on
 # a loaded machine.
 _STARTING_LINE_TIMEOUT_SECONDS = 5.0
+# File descriptors a pool needs in this process, beyond those already open: its queues'
+# pipes, the forkserver's socket and the descriptors it passes, the resource tracker's
+# pipe, and for each worker its pipe's end, its sentinel and, while it starts, two more
+# pipes. On Python 3.11 under spawn and forkserver, 2 workers needed 16 more and 8
+# workers 29 (about 12 + 2 a worker); these leave room for other versions.
+_FDS_PER_WORKER = 3
+_FDS_TO_START_A_POOL = 14
+# What a worker exits with when the main process has gone: nobody is left to read it, but
+# 128 + SIGHUP says "the process it belonged to went away" to anyone who looks.
+_ORPHANED_EXIT_STATUS = 128 + signal.SIGHUP
 # In a worker, until its first unit: the barrier every worker of the pool waits at.
 _starting_line: threading.Barrier | None = None
 
@@ -94,6 +106,33 @@ def initialize_worker(starting_line: threading.Barrier) -> None:
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_UNBLOCK, _STARTUP_SIGNALS)
     _starting_line = starting_line
+    _exit_with_the_main_process()
+
+
+def _exit_with_the_main_process() -> None:
+    """A worker ends as soon as the main process does, however that ends: SIGKILL from
+    the OOM killer gives the main process no chance to stop its workers, and a worker
+    left blocked on a pipe would wait forever.
+
+    multiprocessing gives each worker a sentinel: the read end of a pipe whose write end
+    only the main process holds, so it reads as ended when that process is gone, under
+    fork, spawn and forkserver, on every system. (Under fork a worker started later also
+    inherits the write end of an earlier one's pipe; it sees its own pipe end first and
+    exits, and so the earlier one follows.) A thread waits on it, at no cost meanwhile.
+    """
+    import multiprocessing.connection  # here: the main process never needs it
+
+    parent = multiprocessing.parent_process()
+    if parent is None or parent.sentinel is None:
+        return
+
+    def wait_then_exit(sentinel: int) -> None:
+        multiprocessing.connection.wait([sentinel])
+        os._exit(_ORPHANED_EXIT_STATUS)
+
+    threading.Thread(
+        target=wait_then_exit, args=(parent.sentinel,), name="wordcount-orphan-watch", daemon=True
+    ).start()
 
 
 def wait_for_the_other_workers() -> None:
@@ -149,5 +188,71 @@ def _stop_workers(executor: ProcessPoolExecutor) -> None:
     # Wait for that cleanup here: at exit, Python 3.11 would otherwise race the manager
     # thread to a pipe it is closing, and print "Bad file descriptor".
     manager = getattr(executor, "_executor_manager_thread", None)
-    if manager is not None:
+    if manager is not None and manager.is_alive():  # it may never have started
         manager.join(_STOP_GRACE_SECONDS)
+
+
+def check_file_descriptors(workers: int) -> None:
+    """WorkerFailure now if the pool would run out of file descriptors as it starts.
+
+    Starting it with too few (`ulimit -n 20`) fails somewhere inside multiprocessing,
+    and under forkserver the half-started server prints a traceback of its own, which
+    nothing here can catch; checking first keeps the failure to one line.
+    """
+    try:
+        import resource
+
+        soft_limit, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+        open_now = len(os.listdir("/proc/self/fd")) - 1  # less the listing's own
+    except (ImportError, OSError):  # no limits, or no way to count: nothing to check
+        return
+    needed = open_now + _FDS_TO_START_A_POOL + _FDS_PER_WORKER * workers
+    if soft_limit != resource.RLIM_INFINITY and needed > soft_limit:
+        raise WorkerFailure(
+            f"cannot start {workers} worker processes: they need {needed} open files, and "
+            f"ulimit -n allows {soft_limit} (-j 1 counts without them)",
+            [],
+        )
+
+
+@contextlib.contextmanager
+def pool_threads_watched() -> Iterator[list[BaseException]]:
+    """Collects what kills a thread meanwhile, rather than print it.
+
+    The pool runs threads in this process: the executor's manager, and the feeder of
+    each queue, which the manager starts. Where memory or threads run short (`prlimit
+    --as`), starting one fails inside the manager; Python printed the traceback, the
+    manager died, and the run waited forever for results no one would deliver. The
+    engine checks the list while it waits, and ends the run instead.
+    """
+    failures: list[BaseException] = []
+    previous = threading.excepthook
+
+    def collect(hook: threading.ExceptHookArgs) -> None:
+        if hook.exc_value is not None:
+            failures.append(hook.exc_value)
+
+    threading.excepthook = collect
+    try:
+        yield failures
+    finally:
+        threading.excepthook = previous
+
+
+def pool_start_failure(error: OSError | RuntimeError) -> Exception:
+    """What the run ends with when the system refuses the pool a process, a pipe or a
+    thread: -j 1 needs none of them."""
+    if isinstance(error, OSError) and error.errno == errno.ENOMEM:
+        return MemoryError("while starting the worker processes")
+    reason = (error.strerror if isinstance(error, OSError) else None) or str(error)
+    return WorkerFailure(
+        f"cannot start the worker processes: {reason} (-j 1 counts without them)", []
+    )
+
+
+def pool_thread_failure(failure: BaseException, unfinished_paths: list[str]) -> Exception:
+    """What the run ends with when one of the pool's threads died (see pool_threads_watched)."""
+    if isinstance(failure, MemoryError):
+        return MemoryError("in the worker pool's own threads")
+    reason = f"the worker pool failed ({type(failure).__name__}: {failure})"
+    return WorkerFailure(reason, unfinished_paths)
