@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import codecs
 import functools
+import math
+import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
@@ -14,8 +16,28 @@ import click
 
 from wordcount.engine.run import START_METHODS
 from wordcount.words.pattern import check_pattern
+from wordcount.words.tokens import MAX_RUN_BYTES
 
 FORMATS = ("table", "tsv", "csv", "json")
+
+# Every number an option takes is bounded, so that a typo or a huge value is a one-line
+# usage error (click prints the range), not an OverflowError from deep inside a run, a
+# pool that cannot start, or a wait with no end. Each bound is beyond any useful value.
+# A report of more than a billion rows is no top list; 0 still prints every word.
+MAX_TOP = 10**9
+# An n-gram of 100 words is a passage, not a phrase, and each distinct n-gram is kept as
+# a string of all its words.
+MAX_NGRAMS = 100
+# A word longer than 1 MiB as read is skipped (tokens.MAX_RUN_BYTES), so a greater
+# minimum length would leave out every word (but for the odd one NFKC lengthens).
+MAX_MIN_LENGTH = MAX_RUN_BYTES
+# A count is at most the number of words, which is less than the bytes read: 10^18 bytes
+# is an exabyte.
+MAX_MIN_COUNT = 10**18
+# The median of 100 runs is as steady as a median gets; more runs only take longer.
+MAX_REPEAT = 100
+# A scheduler that has not answered within a day will not.
+MAX_TIMEOUT_SECONDS = 86_400.0
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -68,6 +90,39 @@ class BenchmarkChoices(NamedTuple):
     repeat: int
 
 
+def max_jobs(platform: str = sys.platform) -> int:
+    """The most worker processes a pool can start on this platform, as this process is
+    limited."""
+    if platform == "win32":
+        return 61  # concurrent.futures refuses more there (its _MAX_WINDOWS_WORKERS)
+    import resource
+
+    # The parent keeps two pipe ends per worker, so a pool of more than about half the
+    # open-file limit dies of "Too many open files" as it starts (24 workers fit under a
+    # limit of 64: the reserve covers the inputs, standard streams and the pool's queues).
+    # Under the usual limits that is 496 on Linux (1024) and 112 on macOS (256). And never
+    # more than 1024: each worker is an interpreter of its own (some 20 MB), and memory
+    # bandwidth runs out long before that many cores count at once.
+    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY:
+        return 1024
+    return max(1, min(1024, (soft - 32) // 2))
+
+
+MAX_JOBS = max_jobs()
+
+
+class _SecondsRange(click.FloatRange):
+    """A FloatRange that refuses nan as well: nan compares false with both bounds, so
+    click lets it through."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{seconds} is not in the range {self._describe_range()}.", param, ctx)
+        return seconds
+
+
 def _group(
     keyword: str, choices: type[Any], options: list[Callable[[Any], Any]]
 ) -> Callable[[Command], Command]:
@@ -96,7 +151,7 @@ output_options = _group(
         click.option(
             "-n",
             "--top",
-            type=click.IntRange(min=0),
+            type=click.IntRange(min=0, max=MAX_TOP),
             default=10,
             show_default=True,
             help="How many of the most frequent words to print; 0 prints every word.",
@@ -152,7 +207,7 @@ word_options = _group(
         ),
         click.option(
             "--ngrams",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_NGRAMS),
             default=1,
             show_default=True,
             metavar="N",
@@ -183,14 +238,15 @@ selection_options = _group(
         ),
         click.option(
             "--min-length",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_MIN_LENGTH),
             default=1,
             show_default=True,
-            help="Leave out words shorter than this many characters (after normalization).",
+            help="Leave out words shorter than this many characters (after normalization). "
+            "At most 1 MiB's worth: no longer word is counted.",
         ),
         click.option(
             "--min-count",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_MIN_COUNT),
             default=1,
             show_default=True,
             help="Leave out words seen fewer than this many times.",
@@ -245,10 +301,11 @@ parallel_options = _group(
         click.option(
             "-j",
             "--jobs",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_JOBS),
             default=None,
             help="Worker processes [default: the CPUs this process may use]. 1 counts "
-            "in-process, with no pool: the serial baseline.",
+            "in-process, with no pool: the serial baseline. At most as many as a pool can "
+            "start here: 1024, about half the open-file limit, or 61 on Windows.",
         ),
         click.option(
             "--start-method",
@@ -284,10 +341,10 @@ cluster_options = _group(
         ),
         click.option(
             "--timeout",
-            type=click.FloatRange(min=0, min_open=True),
+            type=_SecondsRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
             default=10.0,
             show_default=True,
-            help="Seconds to wait for the Dask scheduler before giving up.",
+            help="Seconds to wait for the Dask scheduler before giving up (at most a day).",
         ),
         click.option("--verbose", is_flag=True, help="Show the Dask cluster's own log messages."),
     ],
@@ -305,7 +362,7 @@ benchmark_options = _group(
         ),
         click.option(
             "--repeat",
-            type=click.IntRange(min=1),
+            type=click.IntRange(min=1, max=MAX_REPEAT),
             default=3,
             show_default=True,
             help="With --benchmark: runs of each, of which the median is reported.",
