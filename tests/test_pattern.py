@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
+from tests.test_options import run_both, usage_error
 from wordcount import count_inputs
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.options import CountOptions
@@ -62,3 +63,43 @@ def test_a_pattern_gives_the_same_bytes_for_every_jobs(
     args = ["--pattern", r"[\w-]+", "-n", "0", str(first), str(second)]
     result = serial_and_parallel(args, process_log)
     assert result.stdout == b"three\t200000\nfour\t100000\none-two\t100000\n"
+
+
+# A pattern that can match only the empty string finds no words, whatever the input: a
+# usage error, not a run that prints nothing (or, once, the default rule's words).
+@pytest.mark.parametrize(
+    "regex", ["", "^", "$", "(?:)", "a{0}", r"\b", r"\B", "(?=a)", "(?<=a)", "(?x) ", r"()\1"]
+)
+def test_a_pattern_that_matches_only_the_empty_string_is_a_usage_error(
+    write_file: WriteFile, regex: str
+) -> None:
+    path = write_file("t.txt", "some words\n")
+    message = f"Invalid value for '--pattern': {regex!r} can match only the empty string, "
+    expected = usage_error(message + "so it would find no words")
+    assert run_both(["--pattern", regex, str(path)]) == expected
+    if regex == "":  # once printed the default rule's words for a file, none for stdin
+        assert run_both(["--pattern", regex, "-"], stdin=b"some words\n") == expected
+
+
+def test_a_pattern_that_may_match_the_empty_string_still_counts_what_it_matches() -> None:
+    assert run_both(["--pattern", "a*", "-"], stdin=b"aa b a\n") == (b"a\t1\naa\t1\n", "", 0)
+    assert run_both(["--pattern", "a|", "-"], stdin=b"aa b\n") == (b"a\t2\n", "", 0)
+
+
+@pytest.mark.parametrize(
+    ("regex", "complaint"),
+    [
+        ("a{99999999999999999999}", "the repetition number is too large"),  # OverflowError
+        ("(" * 5000 + ")" * 5000, "nested too deeply"),  # RecursionError
+    ],
+)
+def test_regexes_re_cannot_compile_are_usage_errors_too(regex: str, complaint: str) -> None:
+    expected = usage_error(f"Invalid value for '--pattern': not a valid regex: {complaint}")
+    assert run_both(["--pattern", regex, "-"], stdin=b"x") == expected
+
+
+def test_the_library_refuses_a_pattern_that_finds_no_words(tmp_path: Path) -> None:
+    path = tmp_path / "t.txt"
+    path.write_text("some words\n")
+    with pytest.raises(ValueError, match="can match only the empty string"):
+        count_inputs(paths=[str(path)], jobs=1, options=CountOptions(pattern="^"))

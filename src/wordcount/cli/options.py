@@ -374,7 +374,7 @@ benchmark_options = _group(
 def _regex(pattern: str | None) -> str | None:
     problem = None if pattern is None else check_pattern(pattern)
     if problem is not None:
-        raise click.BadParameter(f"not a valid regex: {problem}")
+        raise click.BadParameter(problem)
     return pattern
 
 

@@ -1,4 +1,4 @@
-"""--pattern REGEX: a word is whatever the regex matches, instead of the default rule's step 3.
+r"""--pattern REGEX: a word is whatever the regex matches, instead of the default rule's step 3.
 
     chunks ─▶ lines (a line over 1 MiB is matched in pieces cut at whitespace)
            ─▶ UTF-8, or cp1252 for a line that is not valid UTF-8
@@ -6,18 +6,28 @@
            ─▶ re.findall ─▶ {word: count}
 
 A regex may match across any separator, so files are never cut into ranges with a
-pattern: each is read whole, by one worker, and matched a line at a time.
+pattern: each is read whole, by one worker, and matched a line at a time. check_pattern
+refuses a pattern that can match only the empty string ('', '^', '\b', a lookaround
+alone): it finds no words.
 """
 
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 
 from wordcount.words.conversion import WordCounts, decode_cp1252
 from wordcount.words.rule import normalize
 from wordcount.words.tokens import MAX_RUN_BYTES
+
+# re's own parser, which knows how wide a match can be. typeshed has no stub for re._parser,
+# and mypy checks this branch only when told of Python 3.11 or later.
+if sys.version_info >= (3, 11):
+    from re import _parser as regex_parser  # type: ignore[attr-defined,unused-ignore]
+else:  # its name before 3.11 (still there, with a DeprecationWarning on import, until 3.13)
+    import sre_parse as regex_parser
 
 _WHITESPACE = re.compile(rb"\s")
 
@@ -27,6 +37,9 @@ class PatternCounter:
     then call end_text."""
 
     def __init__(self, pattern: str, *, case_sensitive: bool) -> None:
+        problem = check_pattern(pattern)
+        if problem is not None:  # the command refuses it sooner; this guards the library
+            raise ValueError(problem)
         self.counts: Counter[bytes] = Counter()
         self.saw_invalid_utf8 = False
         self._regex = re.compile(pattern)
@@ -82,9 +95,14 @@ class PatternCounter:
 
 
 def check_pattern(pattern: str) -> str | None:
-    """The regex's own complaint, or None if it compiles."""
+    """Why the regex cannot be a word rule, or None if it can."""
     try:
         re.compile(pattern)
-    except re.error as error:
-        return str(error)
+        _, widest = regex_parser.parse(pattern).getwidth()
+    except (re.error, OverflowError) as error:  # OverflowError: a repeat count too large
+        return f"not a valid regex: {error}"
+    except RecursionError:  # re's parser recurses once per nested group
+        return "not a valid regex: nested too deeply"
+    if widest == 0:
+        return f"{pattern!r} can match only the empty string, so it would find no words"
     return None
