@@ -13,6 +13,7 @@ from wordcount import count_inputs
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.options import CountOptions
 from wordcount.words import pattern
+from wordcount.words.pattern import PatternCounter
 
 
 def test_a_pattern_replaces_the_word_rule(write_file: WriteFile) -> None:
@@ -103,3 +104,25 @@ def test_the_library_refuses_a_pattern_that_finds_no_words(tmp_path: Path) -> No
     path.write_text("some words\n")
     with pytest.raises(ValueError, match="can match only the empty string"):
         count_inputs(paths=[str(path)], jobs=1, options=CountOptions(pattern="^"))
+
+
+# Lines end at \n, \r\n or a lone \r, and the line end is no part of the line.
+@pytest.mark.parametrize("newline", [b"\n", b"\r\n", b"\r"])
+def test_line_ends_are_not_part_of_the_line(write_file: WriteFile, newline: bytes) -> None:
+    path = write_file("t.txt", newline.join([b"one", b"two words", b"Three", b""]))
+    expected = (b"one\t1\nthree\t1\n", "", 0)
+    assert run_both(["--pattern", r"^\w+$", "-n", "0", str(path)]) == expected
+    # $ at the end, and a class that takes in anything but a space, see no \r either.
+    assert run_both(["--pattern", r"\S+$", "-n", "0", str(path)]) == (
+        b"one\t1\nthree\t1\nwords\t1\n",
+        "",
+        0,
+    )
+
+
+def test_mixed_line_ends_in_one_text_even_cut_between_cr_and_lf() -> None:
+    counter = PatternCounter(r"^\w+$", case_sensitive=False)
+    for chunk in [b"a\r", b"\nb\rc", b"\r", b"\n", b"d e\r\n\r\nf"]:
+        counter.feed(chunk)
+    assert counter.end_text() == 0
+    assert counter.take_counts().counts == {b"a": 1, b"b": 1, b"c": 1, b"f": 1}

@@ -6,9 +6,10 @@ r"""--pattern REGEX: a word is whatever the regex matches, instead of the defaul
            ─▶ re.findall ─▶ {word: count}
 
 A regex may match across any separator, so files are never cut into ranges with a
-pattern: each is read whole, by one worker, and matched a line at a time. check_pattern
-refuses a pattern that can match only the empty string ('', '^', '\b', a lookaround
-alone): it finds no words.
+pattern: each is read whole, by one worker, and matched a line at a time. A line ends at
+\n, \r\n or a lone \r (universal newlines, as open() reads text), and its end is no part
+of it: '^\w+$' finds the word alone on a CRLF line. check_pattern refuses a pattern that
+can match only the empty string ('', '^', '\b', a lookaround alone): it finds no words.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ class PatternCounter:
 
     def feed(self, chunk: bytes) -> None:
         data = self._carry + chunk if self._carry else chunk
+        if b"\r" in data:
+            # \r\n becomes \n\n: the empty line between holds no match, as none is empty.
+            data = data.replace(b"\r", b"\n")
         lines = data.split(b"\n")
         self._carry = lines.pop()
         for line in lines:
