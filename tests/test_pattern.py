@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
 from tests.test_options import run_both, usage_error
@@ -14,6 +19,7 @@ from wordcount.cli.exit_status import ExitStatus
 from wordcount.engine.options import CountOptions
 from wordcount.words import pattern
 from wordcount.words.pattern import PatternCounter
+from wordcount.words.rule import normalize
 
 
 def test_a_pattern_replaces_the_word_rule(write_file: WriteFile) -> None:
@@ -126,3 +132,185 @@ def test_mixed_line_ends_in_one_text_even_cut_between_cr_and_lf() -> None:
         counter.feed(chunk)
     assert counter.end_text() == 0
     assert counter.take_counts().counts == {b"a": 1, b"b": 1, b"c": 1, b"f": 1}
+
+
+# Long lines: a match is never cut. MAX_RUN_BYTES is made small, as for the test above.
+def _pattern_counts(regex: str, chunks: Iterable[bytes]) -> tuple[Counter[str], int]:
+    counter = PatternCounter(regex, case_sensitive=False)
+    for chunk in chunks:
+        counter.feed(chunk)
+    skipped = counter.end_text()
+    counts = counter.take_counts().counts
+    return Counter({word.decode(): count for word, count in counts.items()}), skipped
+
+
+def _bytewise(data: bytes) -> Iterator[bytes]:
+    return (data[index : index + 1] for index in range(len(data)))
+
+
+@pytest.mark.parametrize(
+    ("regex", "text", "counts", "skipped"),
+    [
+        # Runs of 4, 9 and 2 a's in a line of 17 bytes: the 9 are more than 8, skipped.
+        # The second line has exactly 8 bytes, so it is matched whole.
+        ("a+", "aaaa aaaaaaaaa aa\naaaaaaaa\n", {"aaaa": 1, "aa": 1, "aaaaaaaa": 1}, 1),
+        # The first piece is "bbbbbb a ", whose match "a " reaches its end: it is carried,
+        # and matched again with "aa", whole.
+        ("a[a ]*", "bbbbbb a aa", {"a aa": 1}, 0),
+        # "a a a a " reaches the end of the first piece; with the run after it, it would
+        # be more than 8 bytes: the match and "a" are skipped, and matching goes on at the
+        # space before the b's, which it does not match.
+        ("a[a ]*", "a a a a a bbbbbbbb c", {}, 1),
+        # A run of 9 bytes without whitespace is skipped, though the pattern finds no
+        # match in it: it can neither be matched whole nor cut.
+        ("x", "b bbbbbbbbb x", {"x": 1}, 1),
+        # The first piece is "ab cd ab ": after the match "ab cd", the tail " ab " is
+        # carried, so that the next match starts in it and goes on past the cut.
+        ("[^ ]+ [^ ]+", "ab cd ab cd ab cd", {"ab cd": 3}, 0),
+        # ^ matches only at the start of the line, not at the start of each piece.
+        (r"^\w+|\w+$", "ab ab ab ab ab ab ab", {"ab": 2}, 0),
+    ],
+)
+@pytest.mark.parametrize("bytewise", [False, True])
+def test_long_lines_are_matched_in_pieces_and_never_cut_a_match(
+    monkeypatch: pytest.MonkeyPatch,
+    regex: str,
+    text: str,
+    counts: dict[str, int],
+    skipped: int,
+    bytewise: bool,
+) -> None:
+    monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 8)
+    data = text.encode()
+    assert _pattern_counts(regex, _bytewise(data) if bytewise else [data]) == (counts, skipped)
+
+
+def test_a_run_over_1_mib_is_skipped_as_one_word_and_the_rest_counted(
+    write_file: WriteFile,
+) -> None:
+    long_line = write_file("long.txt", "a" * 3_000_000 + " aaa\nbaab\n")
+    result = run_both(["--pattern", "a+", "-n", "0", str(long_line)])
+    assert result == (
+        b"aa\t1\naaa\t1\n",
+        f"wordcount: warning: '{long_line}': skipped 1 word(s) longer than 1 MiB\n"
+        "wordcount: 1 file with words over 1 MiB skipped\n",
+        0,
+    )
+
+
+def test_a_match_of_exactly_1_mib_is_counted_and_one_byte_more_is_not(
+    write_file: WriteFile,
+) -> None:
+    fits = write_file("fits.txt", "b " + "a" * (1 << 20) + " b\n")
+    too_long = write_file("too_long.txt", "b " + "a" * ((1 << 20) + 1) + " b\n")
+    assert run_both(["--pattern", "a+", str(fits)]) == (b"a" * (1 << 20) + b"\t1\n", "", 0)
+    assert run_both(["--pattern", "a+", str(too_long)]) == (
+        b"",
+        f"wordcount: warning: '{too_long}': skipped 1 word(s) longer than 1 MiB\n"
+        "wordcount: 1 file with words over 1 MiB skipped\n",
+        0,
+    )
+
+
+def test_an_endless_line_is_read_in_bounded_memory(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 1000)
+    counter = PatternCounter(r"[^ ]+ [^ ]+", case_sensitive=False)
+    chunk = b"ab cd " * 500
+    for _ in range(400):  # 1.2 MB of one line, 1,200 times the limit
+        counter.feed(chunk)
+        assert len(counter._line) <= 1000
+        assert len(counter._held) <= 1000
+    assert counter.end_text() == 0
+    # Every pair whole, none shifted by a cut to "cd ab".
+    assert counter.take_counts().counts == {b"ab cd": 400 * 500}
+
+
+# Hypothesis, over lines of a's, b's, accented letters and every kind of whitespace and
+# line end, fed in chunks of any size.
+TEXT = st.text(st.sampled_from("aAb\u00e9\u00c9 \t\x0b\x0c\r\n"), max_size=80)
+LINE_END = re.compile(r"\r\n|\r|\n")
+RUN_SEPARATOR = re.compile(r"[ \t\x0b\x0c]+")
+
+
+def _chunked(data: bytes, cuts: list[int]) -> list[bytes]:
+    points = sorted({0, len(data), *(cut % (len(data) + 1) for cut in cuts)})
+    return [data[start:end] for start, end in pairwise(points)]
+
+
+def _whole_lines(regex: str, text: str) -> Counter[str]:
+    """What matching each whole line finds."""
+    found = (re.findall(regex, normalize(line)) for line in LINE_END.split(text))
+    return Counter(word for words in found for word in words if word)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=TEXT,
+    limit=st.integers(1, 12),
+    cuts=st.lists(st.integers(0, 200), max_size=8),
+    regex=st.sampled_from(["a+", "[ab]+", r"\w+", r"a[a ]*", r"\S+\s+\S+", ".+", "b|a+"]),
+)
+def test_lines_within_the_limit_are_matched_whole(
+    text: str, limit: int, cuts: list[int], regex: str
+) -> None:
+    longest = max(len(line.encode()) for line in LINE_END.split(text))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pattern, "MAX_RUN_BYTES", max(limit, longest))
+        found = _pattern_counts(regex, _chunked(text.encode(), cuts))
+    assert found == (_whole_lines(regex, text), 0)
+
+
+def _maximal_runs_model(regex: str, text: str, limit: int) -> tuple[Counter[str], int]:
+    """For a pattern that never matches whitespace: a line over the limit loses just its
+    runs without whitespace that are over the limit, each one skipped word."""
+    counts: Counter[str] = Counter()
+    skipped = 0
+    for line in LINE_END.split(text):
+        runs = [line] if len(line.encode()) <= limit else RUN_SEPARATOR.split(line)
+        for run in runs:
+            if len(run.encode()) > limit:
+                skipped += 1
+            else:
+                counts.update(re.findall(regex, normalize(run)))
+    return counts, skipped
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=TEXT,
+    limit=st.integers(1, 12),
+    cuts=st.lists(st.integers(0, 200), max_size=8),
+    regex=st.sampled_from(["a+", "[ab\u00e9]+", "b|a+"]),
+)
+def test_a_pattern_without_whitespace_counts_whole_matches_or_skips_them(
+    text: str, limit: int, cuts: list[int], regex: str
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pattern, "MAX_RUN_BYTES", limit)
+        found = _pattern_counts(regex, _chunked(text.encode(), cuts))
+    assert found == _maximal_runs_model(regex, text, limit)
+    if regex == "a+":  # each one a maximal run of a's, within the limit
+        for word in found[0]:
+            assert set(word) == {"a"}
+            assert len(word) <= limit
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=TEXT,
+    limit=st.integers(1, 12),
+    cuts=st.lists(st.integers(0, 200), max_size=8),
+    regex=st.sampled_from([r"a[a ]*", r"\S+\s+\S+", ".+", r"(?:ab?\s)+", r"^\w+|\w+$"]),
+)
+def test_any_pattern_counts_matches_within_the_limit_whatever_the_chunks(
+    text: str, limit: int, cuts: list[int], regex: str
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pattern, "MAX_RUN_BYTES", limit)
+        found = _pattern_counts(regex, _chunked(text.encode(), cuts))
+        assert found == _pattern_counts(regex, [text.encode()])
+    lines = [normalize(line) for line in LINE_END.split(text)]
+    for word in found[0]:
+        assert len(word.encode()) <= limit
+        assert re.fullmatch(regex, word)
+        assert any(word in line for line in lines)
