@@ -7,6 +7,7 @@ import gzip
 import io
 import lzma
 import os
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import WriteFile
+from tests.test_options import run_both
 from wordcount import count_inputs
 from wordcount.cli.messages import summary_line
 from wordcount.engine.worker import count_stream
@@ -153,3 +156,85 @@ def test_summary_counts_inputs_per_kind_in_a_fixed_order() -> None:
     assert line == ("1 file unreadable, 2 skipped (binary), 1 skipped (hidden), 1 read as cp1252")
     assert summary_line([]) is None
     assert summary_line([], hidden_skipped=2) == "2 files skipped (hidden)"
+
+
+# Codecs that fail part-way with a plain UnicodeError, which names no byte (before Python
+# 3.13; from 3.13 some raise UnicodeDecodeError, which does): (--encoding, a file it
+# cannot decode, one it can, the complaint before 3.13, the complaint from 3.13 on).
+NO_BYTE_NAMED = sys.version_info < (3, 13)
+CODEC_FAILURES = [
+    (
+        "utf-16",  # no byte-order mark: the incremental decoder will not guess the order
+        "hi there".encode("utf-16-le"),
+        b"\xff\xfe" + "fine words".encode("utf-16-le"),
+        "(UTF-16 stream does not start with BOM)",
+        "at byte 0 (Stream does not start with BOM)",
+    ),
+    (
+        "utf-32",
+        "hi there".encode("utf-32-le"),
+        b"\xff\xfe\0\0" + "fine words".encode("utf-32-le"),
+        "(UTF-32 stream does not start with BOM)",
+        "at byte 0 (Stream does not start with BOM)",
+    ),
+    (
+        "punycode",  # a space is no punycode digit
+        b"hi there",
+        b"fine-",  # "fine" and no extended code points
+        "(Invalid extended code point ' ')",
+        "at byte 2 (Invalid extended code point '32')",
+    ),
+]
+
+
+@pytest.mark.parametrize(("encoding", "bad", "good", "before_3_13", "from_3_13"), CODEC_FAILURES)
+def test_a_codec_failing_part_way_is_one_error_line_and_other_files_count(
+    write_file: WriteFile, encoding: str, bad: bytes, good: bytes, before_3_13: str, from_3_13: str
+) -> None:
+    bad_path = write_file("bad.txt", bad)
+    good_path = write_file("good.txt", good)
+    complaint = before_3_13 if NO_BYTE_NAMED else from_3_13
+    counted = b"fine\t1\n" if encoding == "punycode" else b"fine\t1\nwords\t1\n"
+    assert run_both(["--encoding", encoding, str(bad_path), str(good_path)]) == (
+        counted,
+        f"wordcount: error: '{bad_path}': not valid {encoding} {complaint}; not counted\n"
+        "wordcount: 1 file unreadable\n",
+        1,
+    )
+
+
+def test_a_codec_failing_on_standard_input_is_one_error_line() -> None:
+    complaint = CODEC_FAILURES[0][3] if NO_BYTE_NAMED else CODEC_FAILURES[0][4]
+    stdin = "hi there".encode("utf-16-le")
+    assert run_both(["--encoding", "utf-16", "-"], stdin=stdin) == (
+        b"",
+        f"wordcount: error: '<stdin>': not valid utf-16 {complaint}; not counted\n"
+        "wordcount: 1 file unreadable\n",
+        1,
+    )
+
+
+def test_a_codec_that_decodes_nothing_fails_every_file_alike(write_file: WriteFile) -> None:
+    first = write_file("a.txt", "some words")
+    second = write_file("b.txt", "")  # even the end of an empty file goes to the codec
+    error = "not valid undefined (undefined encoding); not counted"
+    assert run_both(["--encoding", "undefined", str(first), str(second)]) == (
+        b"",
+        f"wordcount: error: '{first}': {error}\nwordcount: error: '{second}': {error}\n"
+        "wordcount: 2 files unreadable\n",
+        1,
+    )
+
+
+def test_idna_failing_in_its_punycode_step_is_one_error_line(write_file: WriteFile) -> None:
+    # idna hands a label after "xn--" to punycode, whose complaint is worded differently
+    # in each Python from 3.10 to 3.13; the line around it is the same.
+    bad = write_file("bad.txt", b"xn--- hello")
+    good = write_file("good.txt", b"fine words")
+    stdout, stderr, status = run_both(["--encoding", "idna", str(bad), str(good)])
+    assert (stdout, status) == (b"fine\t1\nwords\t1\n", 1)
+    error, summary = stderr.splitlines()
+    assert error.startswith(f"wordcount: error: '{bad}': not valid idna ")
+    assert "Invalid extended code point" in error
+    assert error.endswith("; not counted")
+    assert summary == "wordcount: 1 file unreadable"
