@@ -91,22 +91,14 @@ class BenchmarkChoices(NamedTuple):
 
 
 def max_jobs(platform: str = sys.platform) -> int:
-    """The most worker processes a pool can start on this platform, as this process is
-    limited."""
+    """The most worker processes -j accepts on this platform. Whether this process may
+    open the files a pool of that size needs is the engine's check, when it starts one
+    (engine/lifecycle.py: check_file_descriptors), made against what is open then."""
     if platform == "win32":
         return 61  # concurrent.futures refuses more there (its _MAX_WINDOWS_WORKERS)
-    import resource
-
-    # The parent keeps two pipe ends per worker, so a pool of more than about half the
-    # open-file limit dies of "Too many open files" as it starts (24 workers fit under a
-    # limit of 64: the reserve covers the inputs, standard streams and the pool's queues).
-    # Under the usual limits that is 496 on Linux (1024) and 112 on macOS (256). And never
-    # more than 1024: each worker is an interpreter of its own (some 20 MB), and memory
-    # bandwidth runs out long before that many cores count at once.
-    soft, _ = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if soft == resource.RLIM_INFINITY:
-        return 1024
-    return max(1, min(1024, (soft - 32) // 2))
+    # Each worker is an interpreter of its own (some 20 MB), and memory bandwidth runs
+    # out long before that many cores count at once.
+    return 1024
 
 
 MAX_JOBS = max_jobs()
@@ -304,8 +296,7 @@ parallel_options = _group(
             type=click.IntRange(min=1, max=MAX_JOBS),
             default=None,
             help="Worker processes [default: the CPUs this process may use]. 1 counts "
-            "in-process, with no pool: the serial baseline. At most as many as a pool can "
-            "start here: 1024, about half the open-file limit, or 61 on Windows.",
+            "in-process, with no pool: the serial baseline. At most 1024 (61 on Windows).",
         ),
         click.option(
             "--start-method",
