@@ -265,6 +265,12 @@ def test_an_unknown_encoding_is_a_usage_error(name: str) -> None:
     assert f"unknown text encoding '{name}'" in result.output
 
 
+def test_the_codec_that_decodes_nothing_is_a_usage_error() -> None:
+    result = invoke(["--encoding", "undefined", "-"], stdin=b"x")
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert "'undefined' decodes nothing: it is not a text encoding" in result.output
+
+
 def test_an_invalid_byte_just_after_a_unit_boundary(tmp_path: Path) -> None:
     path = tmp_path / "cut.txt"
     # 300,000 bytes of "b\n", then Latin-1, then 300,000 bytes of "c\n": units of that size

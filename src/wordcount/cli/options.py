@@ -382,4 +382,7 @@ def _text_encoding(name: str | None) -> str | None:
         raise click.BadParameter(f"unknown text encoding {name!r}") from None
     except UnicodeError:
         pass  # a real text encoding that cannot decode these four bytes
-    return codecs.lookup(name).name
+    canonical = codecs.lookup(name).name
+    if canonical == "undefined":  # Python's codec that refuses every byte, on purpose
+        raise click.BadParameter(f"{name!r} decodes nothing: it is not a text encoding")
+    return canonical
