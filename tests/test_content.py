@@ -214,18 +214,6 @@ def test_a_codec_failing_on_standard_input_is_one_error_line() -> None:
     )
 
 
-def test_a_codec_that_decodes_nothing_fails_every_file_alike(write_file: WriteFile) -> None:
-    first = write_file("a.txt", "some words")
-    second = write_file("b.txt", "")  # even the end of an empty file goes to the codec
-    error = "not valid undefined (undefined encoding); not counted"
-    assert run_both(["--encoding", "undefined", str(first), str(second)]) == (
-        b"",
-        f"wordcount: error: '{first}': {error}\nwordcount: error: '{second}': {error}\n"
-        "wordcount: 2 files unreadable\n",
-        1,
-    )
-
-
 def test_idna_failing_in_its_punycode_step_is_one_error_line(write_file: WriteFile) -> None:
     # idna hands a label after "xn--" to punycode, whose complaint is worded differently
     # in each Python from 3.10 to 3.13; the line around it is the same.

@@ -26,9 +26,10 @@ def run_both(args: list[str], stdin: bytes | None = None) -> tuple[bytes, str, i
 
 
 def usage_error(message: str) -> tuple[bytes, str, int]:
-    """What run_both gives for click's usage error with this message."""
-    usage = "Usage: wordcount [OPTIONS] [PATH]...\nTry 'wordcount --help' for help.\n\n"
-    return b"", f"{usage}Error: {message}\n", ExitStatus.USAGE_ERROR
+    """What run_both gives for a usage error with click's message: one line, status 2."""
+    stop = "" if message.endswith((".", "?", ")")) else "."
+    line = f"wordcount: error: {message}{stop} Try 'wordcount --help'.\n"
+    return b"", line, ExitStatus.USAGE_ERROR
 
 
 # (the option as click names it in errors, the flag, the range click prints)

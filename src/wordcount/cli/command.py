@@ -7,7 +7,6 @@ main: every usage check, before any input is read ─▶ Run
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import io
 import os
@@ -18,8 +17,9 @@ from typing import NamedTuple
 
 import click
 
-from wordcount.cli.exit_status import ExitStatus, Outcome, exit_status_for
-from wordcount.cli.messages import error, report_failure, report_problems, report_summary
+from wordcount.cli.ending import OneLineCommand
+from wordcount.cli.exit_status import Outcome, exit_status_for
+from wordcount.cli.messages import report_failure, report_problems, report_summary
 from wordcount.cli.options import (
     BenchmarkChoices,
     ClusterChoices,
@@ -39,7 +39,6 @@ from wordcount.cli.options import (
 from wordcount.cli.output import (
     OutputFailure,
     check_stdout,
-    silence_stdout,
     stdout_is_a_terminal,
 )
 from wordcount.cli.progress import progress_bar
@@ -81,6 +80,7 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, 
 
 
 @click.command(
+    cls=OneLineCommand,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXAMPLES,
 )
@@ -270,31 +270,6 @@ def execute(run: Run) -> Outcome:
         report_failure(failure, output_started=output_started)
         return failure
     return finished
-
-
-def invoke() -> int:
-    """The command as the console script runs it: click's own messages (a usage error,
-    --help) written as best they can be, whatever stdout and stderr are; the exit status
-    returned."""
-    try:
-        status = main.main(prog_name="wordcount", standalone_mode=False)
-    except click.ClickException as problem:
-        with contextlib.suppress(OSError, ValueError):
-            problem.show()
-        return problem.exit_code
-    except click.Abort:  # Ctrl-C while the options were read
-        return ExitStatus.INTERRUPTED
-    except BrokenPipeError:  # --help or --version into a pipe closed early
-        silence_stdout()
-        return ExitStatus.BROKEN_PIPE
-    except OSError as failure:  # --help or --version where nothing can be written
-        silence_stdout()
-        error(f"cannot write the output: {failure.strerror or failure}")
-        return ExitStatus.OUTPUT_FAILED
-    if sys.stdout is None and not status:  # --help or --version, written nowhere
-        error("standard output is closed: there is nowhere to write to")
-        return ExitStatus.OUTPUT_FAILED
-    return int(status or 0)
 
 
 def _escape_what_the_output_encoding_cannot_hold() -> None:

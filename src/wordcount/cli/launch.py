@@ -23,9 +23,9 @@ _LOADER_OUT_OF_MEMORY = ("failed to map segment", "Cannot allocate memory")
 
 def run() -> None:
     try:
-        from wordcount.cli.command import invoke
+        from wordcount.cli.command import main
 
-        status = invoke()
+        status = main.main(prog_name="wordcount", standalone_mode=False)
     except KeyboardInterrupt:
         status = 128 + signal.SIGINT
     except MemoryError:
