@@ -375,6 +375,10 @@ def _text_encoding(name: str | None) -> str | None:
     if name is None:
         return None
     try:
+        codecs.lookup(name)
+    except (LookupError, UnicodeError):  # UnicodeError: a name that is not even text
+        raise click.BadParameter(f"unknown text encoding {name!r}") from None
+    try:
         # Decoding anything (not b"", which never looks the codec up) also refuses codecs
         # that are not text encodings, such as rot13 and base64.
         b"\0\0\0\0".decode(name)

@@ -107,6 +107,9 @@ def is_stream_path(path: str, *, working_directory: str | None = None) -> bool:
     return _PROCESS_LOCAL.match(os.path.abspath(path)) is not None
 
 
+_NUL_IN_PATH = "not a path: it holds a NUL byte"
+
+
 def _may_name_fd_or_stdin(path: str) -> bool:
     return "fd" in path or "stdin" in path
 
@@ -118,7 +121,7 @@ def names_a_stream(path: str) -> bool:
         return True
     try:
         mode = os.stat(path).st_mode
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL in the path
         return False
     return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
 
@@ -154,6 +157,9 @@ def _add_path(
         status = os.stat(path)
     except OSError as error:
         inputs.problems.append(InputProblem(inputs.take_index(), shown, describe_os_error(error)))
+        return
+    except ValueError:  # no system call takes a path with a NUL in it (none comes from argv)
+        inputs.problems.append(InputProblem(inputs.take_index(), shown, _NUL_IN_PATH))
         return
     if stat.S_ISDIR(status.st_mode):
         _walk(path, shown, status, walk, inputs, rename)
