@@ -26,6 +26,7 @@ from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.units import WorkUnit
 from wordcount.sources.content import (
     BINARY_MESSAGE,
+    CP1252_MESSAGE,
     READ_CHUNK_BYTES,
     BinaryContent,
     UndecodableContent,
@@ -299,7 +300,7 @@ def _invalid_utf8_warnings(ranges: list[FileRange]) -> list[InputProblem]:
         InputProblem(
             file_range.input_index,
             file_range.path,
-            "not valid UTF-8; its invalid words were read as cp1252",
+            CP1252_MESSAGE,
             ProblemKind.CP1252,
         )
         for file_range in ranges

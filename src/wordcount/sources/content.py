@@ -32,6 +32,7 @@ READ_CHUNK_BYTES = 256 << 10
 
 UTF8_BOM = b"\xef\xbb\xbf"
 BINARY_MESSAGE = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
+CP1252_MESSAGE = "not valid UTF-8; its invalid words were read as cp1252"
 
 # Magic numbers long enough that no text file starts with one by chance: "BZh" alone
 # could, so bzip2's is followed by a block size and the magic of a block or of the end.
@@ -58,6 +59,11 @@ class BinaryContent(Exception):
 
 class UndecodableContent(Exception):
     """Decompressing or decoding failed part-way; the file is not counted."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(f"{reason}; not counted")
+        # What went wrong, without what it means for an input (a stop-word list is refused).
+        self.reason = reason
 
 
 class HeadKind(enum.Enum):
@@ -162,9 +168,9 @@ def _decompressed(raw_chunks: Iterator[bytes], head: bytes) -> Iterator[bytes]:
     except OSError as error:
         if error.errno is not None:  # a real read error, not bad data
             raise
-        raise UndecodableContent(f"{bad_data} ({error}); not counted") from error
+        raise UndecodableContent(f"{bad_data} ({error})") from error
     except (EOFError, zlib.error, lzma.LZMAError) as error:
-        raise UndecodableContent(f"{bad_data} ({error}); not counted") from error
+        raise UndecodableContent(f"{bad_data} ({error})") from error
 
 
 class _TextDecoder:
@@ -188,7 +194,7 @@ class _TextDecoder:
         except UnicodeDecodeError as error:
             position = self._offset - pending + error.start
             raise UndecodableContent(
-                f"not valid {self.encoding} at byte {position:,} ({error.reason}); not counted"
+                f"not valid {self.encoding} at byte {position:,} ({error.reason})"
             ) from error
         except ValueError as error:
             # Some codecs fail with a plain UnicodeError (a ValueError), which names no byte:
@@ -209,7 +215,7 @@ class _TextDecoder:
             return text.encode("utf-8")
         except UnicodeEncodeError as error:  # only odd codecs yield lone surrogates
             raise UndecodableContent(
-                f"{self.encoding} gave text that is not Unicode ({error.reason}); not counted"
+                f"{self.encoding} gave text that is not Unicode ({error.reason})"
             ) from error
 
 
