@@ -18,8 +18,15 @@ from typing import NamedTuple
 import click
 
 from wordcount.cli.ending import OneLineCommand
-from wordcount.cli.exit_status import Outcome, exit_status_for
-from wordcount.cli.messages import report_failure, report_problems, report_summary
+from wordcount.cli.exit_status import ExitStatus, Outcome, exit_status_for
+from wordcount.cli.messages import (
+    error,
+    quote_path,
+    report_failure,
+    report_problems,
+    report_summary,
+    warning,
+)
 from wordcount.cli.options import (
     BenchmarkChoices,
     ClusterChoices,
@@ -43,13 +50,15 @@ from wordcount.cli.output import (
 )
 from wordcount.cli.progress import progress_bar
 from wordcount.cli.report import write_report
-from wordcount.cli.selection import Selection, load_stopwords
+from wordcount.cli.selection import Selection
+from wordcount.cli.stopwords import StopwordsError, load_stopwords
 from wordcount.engine.cluster import ClusterOptions, resolve_cluster
 from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
 from wordcount.engine.lifecycle import handle_termination_signals
 from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import available_cpus, count_inputs
+from wordcount.sources.content import CP1252_MESSAGE
 from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream
 from wordcount.words.native import ENGINE
 from wordcount.words.ngrams import NgramOptions
@@ -124,7 +133,7 @@ def main(
     paths = _paths_or_stdin(paths)
     _check_combinations(paths, words, benchmark)
     cluster_options = _cluster(cluster)
-    stopwords = _stopwords(selection.stopwords, case_sensitive=words.case_sensitive)
+    stopwords = _stopwords(selection.stopwords, words, inputs, quiet=output.quiet)
     count_paths = functools.partial(
         count_inputs,
         start_method=parallel.start_method,
@@ -222,13 +231,32 @@ def _cluster(cluster: ClusterChoices) -> ClusterOptions | None:
         raise click.UsageError(str(error)) from None
 
 
-def _stopwords(sources: tuple[str, ...], *, case_sensitive: bool) -> frozenset[str]:
+def _stopwords(
+    sources: tuple[str, ...], words: WordChoices, inputs: InputChoices, *, quiet: bool
+) -> frozenset[str]:
+    """The stop words, decoded and normalized as the inputs' words are; a list that cannot
+    be used is a usage error, since a run without it would count the wrong words."""
     try:
-        return load_stopwords(sources, case_sensitive=case_sensitive)
-    except OSError as error:
-        raise click.BadParameter(
-            f"{error.filename or ''}: {error.strerror or error}", param_hint="--stopwords"
-        ) from None
+        loaded = load_stopwords(
+            sources, case_sensitive=words.case_sensitive, encoding=inputs.encoding
+        )
+    except StopwordsError as problem:
+        message = f"--stopwords {quote_path(problem.source)}: {problem.reason}"
+        raise OneLineUsageError(message) from None
+    if not quiet:
+        for source in loaded.read_as_cp1252:
+            warning(f"--stopwords {quote_path(source)}: {CP1252_MESSAGE}")
+    return loaded.words
+
+
+class OneLineUsageError(click.ClickException):
+    """A usage error (status 2) found after parsing, shown as one line on stderr, as
+    wordcount's own errors are, rather than under click's usage text."""
+
+    exit_code = ExitStatus.USAGE_ERROR
+
+    def show(self, file: object = None) -> None:
+        error(self.format_message())
 
 
 def execute(run: Run) -> Outcome:

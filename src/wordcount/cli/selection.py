@@ -13,11 +13,6 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from wordcount.words.rule import reference_words
-
-# Lists shipped as package data; the names are ISO 639-1 codes.
-BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
-
 
 class Selection(NamedTuple):
     stopwords: frozenset[str] = frozenset()
@@ -36,27 +31,6 @@ class Selection(NamedTuple):
                 and word not in self.stopwords
             }
         )
-
-
-def load_stopwords(sources: Iterable[str], *, case_sensitive: bool = False) -> frozenset[str]:
-    """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
-    comments, each line normalized by the word rule so that it matches counted words.
-
-    Raises OSError for a file that cannot be read.
-    """
-    words: set[str] = set()
-    for source in sources:
-        if source in BUILTIN_STOPWORDS:
-            # Imported here: importlib.resources costs milliseconds that most runs never need.
-            from importlib import resources
-
-            text = resources.files("wordcount").joinpath(f"stopwords/{source}.txt").read_text()
-        else:
-            with open(source, encoding="utf-8", errors="replace") as file:
-                text = file.read()
-        for line in text.splitlines():
-            words.update(reference_words(line.partition("#")[0], case_sensitive=case_sensitive))
-    return frozenset(words)
 
 
 class Totals(NamedTuple):

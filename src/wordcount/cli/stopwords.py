@@ -1,0 +1,136 @@
+"""--stopwords: the built-in lists and the user's files, read as the inputs are read.
+
+    a file's bytes ─▶ sources.content.open_content: gzip/bzip2/xz, a byte-order mark or
+                      --encoding, a NUL in the first 64 KiB (binary: refused)
+                   ─▶ # comments dropped, up to each line end
+                   ─▶ the counter the inputs' words go through (words.counter): NFKC,
+                      lowercasing, the apostrophe, cp1252 for an invalid UTF-8 token
+                   ─▶ its distinct words
+
+So a stop word matches exactly the words it stands for, however the list was saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import NamedTuple
+
+from wordcount.sources.content import (
+    READ_CHUNK_BYTES,
+    BinaryContent,
+    UndecodableContent,
+    open_content,
+)
+from wordcount.sources.opening import open_input
+from wordcount.sources.problems import describe_os_error
+from wordcount.words.counter import counter_for
+
+# Lists shipped as package data; the names are ISO 639-1 codes.
+BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
+
+
+class StopwordsError(Exception):
+    """A stop-word file that cannot be used: its name as given, and why."""
+
+    def __init__(self, source: str, reason: str) -> None:
+        super().__init__(f"{source}: {reason}")
+        self.source = source
+        self.reason = reason
+
+
+class Stopwords(NamedTuple):
+    words: frozenset[str]
+    # The files some of whose words were not valid UTF-8, and were read as cp1252.
+    read_as_cp1252: tuple[str, ...] = ()
+
+
+def load_stopwords(
+    sources: Iterable[str], *, case_sensitive: bool = False, encoding: str | None = None
+) -> Stopwords:
+    """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
+    comments. encoding is --encoding: it applies to the files, as to every input, but
+    never to the built-in lists, which are UTF-8.
+
+    Raises StopwordsError for a file that cannot be read, is binary or cannot be decoded.
+    """
+    words: set[str] = set()
+    read_as_cp1252: list[str] = []
+    for source in sources:
+        if source in BUILTIN_STOPWORDS:
+            found, saw_invalid_utf8 = _words_of(
+                _builtin_chunks(source), case_sensitive=case_sensitive, encoding=None
+            )
+        else:
+            found, saw_invalid_utf8 = _words_of_file(
+                source, case_sensitive=case_sensitive, encoding=encoding
+            )
+        words.update(found)
+        if saw_invalid_utf8:
+            read_as_cp1252.append(source)
+    return Stopwords(frozenset(words), tuple(read_as_cp1252))
+
+
+def _builtin_chunks(name: str) -> Iterator[bytes]:
+    # Imported here: importlib.resources costs milliseconds that most runs never need.
+    from importlib import resources
+
+    yield resources.files("wordcount").joinpath(f"stopwords/{name}.txt").read_bytes()
+
+
+def _words_of_file(
+    path: str, *, case_sensitive: bool, encoding: str | None
+) -> tuple[set[str], bool]:
+    try:
+        with open_input(path) as file:
+            chunks = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
+            return _words_of(chunks, case_sensitive=case_sensitive, encoding=encoding)
+    except FileNotFoundError as error:  # perhaps a list's name, mistyped
+        builtins = ", ".join(BUILTIN_STOPWORDS)
+        reason = f"{describe_os_error(error)} (the built-in lists are {builtins})"
+        raise StopwordsError(path, reason) from None
+    except OSError as error:
+        raise StopwordsError(path, describe_os_error(error)) from None
+    except BinaryContent:
+        raise StopwordsError(path, "binary (a NUL byte in its first 64 KiB)") from None
+    except UndecodableContent as error:
+        raise StopwordsError(path, error.reason) from None
+
+
+def _words_of(
+    raw_chunks: Iterable[bytes], *, case_sensitive: bool, encoding: str | None
+) -> tuple[set[str], bool]:
+    """The distinct words of a list, and whether any of them was not valid UTF-8.
+
+    A list is never taken as text because of --text: a NUL in one means that the wrong
+    file was named (a program, an image), and its "words" would be noise.
+    """
+    content = open_content(raw_chunks, encoding=encoding, binary_as_text=False)
+    counter = counter_for(case_sensitive=case_sensitive, ngrams=None, pattern=None)()
+    for chunk in without_comments(content.chunks):
+        counter.feed(chunk)
+    counter.end_text()
+    counted = counter.take_counts()
+    return {word.decode() for word in counted.counts}, counted.saw_invalid_utf8
+
+
+def without_comments(chunks: Iterable[bytes]) -> Iterator[bytes]:
+    """UTF-8 chunks with each # and the rest of its line left out (the line end stays, to
+    part the words around it). "#" is one byte in UTF-8 and in cp1252 and is never part
+    of another character, so it can be looked for before decoding."""
+    in_comment = False
+    for chunk in chunks:
+        start = 0
+        while start < len(chunk):
+            if in_comment:
+                line_end = chunk.find(b"\n", start)
+                if line_end < 0:
+                    break
+                in_comment, start = False, line_end
+            else:
+                comment = chunk.find(b"#", start)
+                if comment < 0:
+                    yield chunk[start:]
+                    break
+                if comment > start:
+                    yield chunk[start:comment]
+                in_comment, start = True, comment + 1
