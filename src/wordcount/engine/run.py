@@ -51,6 +51,12 @@ def pool_min_bytes_for(jobs: int) -> int:
     return BYTES_COUNTED_WHILE_A_POOL_STARTS * jobs // max(1, jobs - 1)
 
 
+def pool_threshold(jobs: int) -> int:
+    """The least input for which count_inputs starts `jobs` workers, unless told otherwise:
+    pool_min_bytes_for(jobs), or what the tests set (see hooks.py)."""
+    return hooks.pool_min_bytes(pool_min_bytes_for(jobs))
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -94,7 +100,7 @@ def count_inputs(
         plan = plan_units(inputs.files, jobs=jobs, unit_bytes=unit_bytes, options=options)
         merge.add_problems(plan.problems)
         if pool_min_bytes is None:
-            pool_min_bytes = hooks.pool_min_bytes(pool_min_bytes_for(jobs))
+            pool_min_bytes = pool_threshold(jobs)
         if jobs > 1 and len(plan.units) > 1 and plan.total_bytes >= pool_min_bytes:
             from wordcount.engine.pool import count_in_pool
 
