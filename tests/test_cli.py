@@ -267,12 +267,22 @@ def test_benchmark_mode_prints_both_runs_and_checks_them(
 ) -> None:
     big = corpus[0]  # 12 words a line, 60,000 lines
     result = run_wordcount(["--benchmark", "--repeat", "1", "-j", "2", str(big)])
-    assert result.returncode == 0, result.stderr
+    assert (result.returncode, result.stderr) == (0, b"")  # a pool ran: no note
     process_log.assert_parallel()
     header, serial, parallel = (line.split("\t") for line in result.stdout.decode().splitlines())
-    assert header == ["run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency"]
+    assert header == [
+        "run",
+        "jobs",
+        "seconds",
+        "MB/s",
+        "words/s",
+        "speed-up",
+        "efficiency",
+        "workers",
+    ]
     assert (serial[:2], parallel[:2]) == (["serial", "1"], ["parallel", "2"])
-    assert serial[5:] == ["1.00", "100%"]
+    assert serial[5:] == ["1.00", "100%", "0"]
+    assert 1 <= int(parallel[7]) <= 2
     megabytes = big.stat().st_size / 1e6
     # Each figure of the parallel row follows from its seconds: whatever the seconds were
     # before they were rounded to the 3 decimals printed, the figure lies within the
@@ -316,7 +326,7 @@ def test_every_benchmark_run_starts_with_no_converted_tokens(write_file: WriteFi
         return count_inputs(**settings)
 
     benchmark = run_benchmark(paths=[str(quoted)], jobs=2, repeat=2, count=count)
-    assert cache_sizes == [0, 0, 0, 0]
+    assert cache_sizes == [0, 0, 0, 0, 0]  # an untimed run first, then two of each
     assert sum(len(cache) for cache in conversion._words_caches.values()) > 0  # the runs fill it
     assert benchmark.identical
 

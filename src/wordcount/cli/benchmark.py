@@ -2,23 +2,29 @@
 
 Runs alternate (serial, parallel, serial, ...) so that noise on a busy machine hits both
 alike, and the median of each is reported, with a check that both counted the same.
+
+Each run also records how many worker processes counted it (CountResult.counted_by): the
+engine starts no pool for input too small to gain from one, and then the parallel row is
+a second serial run, which the output says rather than showing it as an efficiency.
+An untimed serial run comes first; input of which it counted nothing (every file
+skipped or unreadable, or empty) has nothing to time, and is refused.
 """
 
 from __future__ import annotations
 
+import os
 import statistics
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from wordcount.cli.benchmark_output import benchmark_lines
 from wordcount.cli.exit_status import Finished
-from wordcount.cli.messages import error, report_problems
+from wordcount.cli.messages import error, notice, report_problems
+from wordcount.cli.output import write_data
 from wordcount.engine.merge import CountResult
-from wordcount.engine.run import count_inputs
+from wordcount.engine.run import count_inputs, pool_threshold
 from wordcount.words.conversion import forget_converted_tokens
-
-BENCHMARK_COLUMNS = ("run", "jobs", "seconds", "MB/s", "words/s", "speed-up", "efficiency")
 
 
 @dataclass(frozen=True)
@@ -27,6 +33,8 @@ class Timing:
     seconds: float
     bytes_read: int
     total_words: int
+    # Worker processes that counted, the most in any run: 0 when this process counted.
+    workers: int
 
     @property
     def megabytes_per_second(self) -> float:
@@ -43,6 +51,19 @@ class BenchmarkResult:
     parallel: Timing
     identical: bool
     result: CountResult
+    repeat: int
+
+    @property
+    def pool_ran(self) -> bool:
+        return self.parallel.workers > 0
+
+
+class NothingToTime(Exception):
+    """The untimed first run counted no file, or only empty ones: its result says why."""
+
+    def __init__(self, result: CountResult) -> None:
+        super().__init__("nothing was counted")
+        self.result = result
 
 
 def run_benchmark(
@@ -52,8 +73,19 @@ def run_benchmark(
     repeat: int,
     count: Callable[..., CountResult] = count_inputs,
 ) -> BenchmarkResult:
-    """count is count_inputs, or a partial of it that fixes every other setting."""
+    """count is count_inputs, or a partial of it that fixes every other setting.
+
+    Raises NothingToTime if the untimed first run counted nothing.
+    """
+    # An untimed serial run first, so that neither timed run pays alone for what only the
+    # first run in a process does (imports, the first reads into the page cache): without
+    # it, serial runs of a small input took 2.5 times as long as the parallel ones.
+    forget_converted_tokens()
+    first = count(paths=paths, jobs=1, cluster=None)
+    if first.files == 0 or first.bytes_read == 0:
+        raise NothingToTime(first)
     seconds: dict[int, list[float]] = {1: [], jobs: []}
+    workers: dict[int, int] = {1: 0, jobs: 0}
     results: dict[int, CountResult] = {}
     identical = True
     for _ in range(repeat):
@@ -66,38 +98,22 @@ def run_benchmark(
             extra = {"cluster": None} if run_jobs == 1 else {}
             result = count(paths=paths, jobs=run_jobs, **extra)
             seconds[run_jobs].append(time.perf_counter() - started)
+            workers[run_jobs] = max(workers[run_jobs], len(result.counted_by - {os.getpid()}))
             reference = results.setdefault(run_jobs, result)
             identical = identical and result.counts == reference.counts
     identical = identical and results[1].counts == results[jobs].counts
     serial, parallel = results[1], results[jobs]
     return BenchmarkResult(
-        serial=_timing(1, seconds[1], serial),
-        parallel=_timing(jobs, seconds[jobs], parallel),
+        serial=_timing(1, seconds[1], serial, workers[1]),
+        parallel=_timing(jobs, seconds[jobs], parallel, workers[jobs]),
         identical=identical,
         result=serial,
+        repeat=repeat,
     )
 
 
-def _timing(jobs: int, seconds: list[float], result: CountResult) -> Timing:
-    return Timing(jobs, statistics.median(seconds), result.bytes_read, result.total_words)
-
-
-def benchmark_rows(benchmark: BenchmarkResult) -> list[tuple[str, ...]]:
-    rows: list[tuple[str, ...]] = []
-    for name, timing in (("serial", benchmark.serial), ("parallel", benchmark.parallel)):
-        speedup = benchmark.serial.seconds / timing.seconds if timing.seconds else 0.0
-        rows.append(
-            (
-                name,
-                str(timing.jobs),
-                f"{timing.seconds:.3f}",
-                f"{timing.megabytes_per_second:.1f}",
-                f"{timing.words_per_second:.0f}",
-                f"{speedup:.2f}",
-                f"{speedup / timing.jobs:.0%}",
-            )
-        )
-    return rows
+def _timing(jobs: int, seconds: list[float], result: CountResult, workers: int) -> Timing:
+    return Timing(jobs, statistics.median(seconds), result.bytes_read, result.total_words, workers)
 
 
 def run_benchmark_command(
@@ -107,25 +123,41 @@ def run_benchmark_command(
     jobs: int,
     repeat: int,
     quiet: bool,
-    table: bool,
+    output_format: str,
 ) -> Finished:
-    """What --benchmark prints: problems on stderr, then the two rows as a table or TSV."""
-    benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
+    """What --benchmark prints: problems and notes on stderr, then the two rows in the
+    chosen format on stdout."""
+    try:
+        benchmark = run_benchmark(paths=paths, jobs=jobs, repeat=repeat, count=count)
+    except NothingToTime as nothing:
+        report_problems(nothing.result.problems, quiet=quiet)
+        what = "every input was empty" if nothing.result.files else "no input was counted"
+        error(f"--benchmark: {what}, so there is nothing to time")
+        return Finished(nothing_to_time=True)
     report_problems(benchmark.result.problems, quiet=quiet)
-    rows = benchmark_rows(benchmark)
-    if table:
-        from wordcount.cli.terminal import console, render_timings
-
-        caption = (
-            f"{benchmark.result.bytes_read / 1e6:,.1f} MB · "
-            f"{benchmark.serial.total_words:,} words · median of {repeat} · "
-            f"results {'identical' if benchmark.identical else 'DIFFER'}"
-        )
-        console.print(render_timings(BENCHMARK_COLUMNS, rows, caption=caption))
-    else:
-        sys.stdout.writelines("\t".join(row) + "\n" for row in [BENCHMARK_COLUMNS, *rows])
+    if not benchmark.pool_ran and not quiet:
+        notice(_why_no_pool(jobs, benchmark.result.bytes_read))
+    if not write_data(benchmark_lines(benchmark, output_format)):
+        return Finished(broken_pipe=True)
     if not benchmark.identical:
         error("serial and parallel runs counted differently")
     return Finished(
         input_errors=benchmark.result.has_errors, results_differ=not benchmark.identical
     )
+
+
+def _why_no_pool(jobs: int, input_bytes: int) -> str:
+    if jobs == 1:
+        reason = "-j 1 starts no pool"
+    elif input_bytes < pool_threshold(jobs):
+        reason = (
+            f"-j {jobs} started no pool: the input ({_size(input_bytes)}) is under the "
+            f"{_size(pool_threshold(jobs))} from which {jobs} workers gain on one process"
+        )
+    else:  # one unit: compressed, --encoding, --pattern, a UTF-16/32 file, read whole
+        reason = f"-j {jobs} started no pool: the input is one piece that one process reads whole"
+    return f"{reason}, so the parallel row was counted in this process too (workers 0)"
+
+
+def _size(size: int) -> str:
+    return f"{size / (1 << 20):,.1f} MiB" if size >= 1 << 20 else f"{size / 1024:,.1f} KiB"

@@ -275,7 +275,7 @@ def execute(run: Run) -> Outcome:
                 jobs=run.jobs,
                 repeat=run.benchmark.repeat,
                 quiet=output.quiet,
-                table=run.output_format == "table",
+                output_format=run.output_format,
             )
         started = time.perf_counter()
         stdin = sys.stdin.buffer if sys.stdin is not None else None

@@ -15,7 +15,8 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     # Some input could not be read; every other input was still counted and reported.
     INPUT_ERROR = 1
-    # click's own status for a bad option or argument.
+    # click's own status for a bad option or argument; also --benchmark given input of
+    # which nothing was counted, since there is nothing to time.
     USAGE_ERROR = 2
     # --benchmark: the serial and parallel runs counted differently (a bug, never expected).
     RESULTS_DIFFER = 3
@@ -42,6 +43,8 @@ class Finished(NamedTuple):
     input_errors: bool = False
     broken_pipe: bool = False
     results_differ: bool = False
+    # --benchmark counted nothing (every input skipped, unreadable or empty).
+    nothing_to_time: bool = False
 
 
 # How a run ended: finished, or stopped by one of the failures the command expects.
@@ -56,6 +59,8 @@ def exit_status_for(outcome: Outcome) -> ExitStatus:
             return ExitStatus.BROKEN_PIPE
         if outcome.results_differ:
             return ExitStatus.RESULTS_DIFFER
+        if outcome.nothing_to_time:
+            return ExitStatus.USAGE_ERROR
         return ExitStatus.INPUT_ERROR if outcome.input_errors else ExitStatus.SUCCESS
     if isinstance(outcome, Terminated):  # SIGTERM or SIGHUP
         return ExitStatus(128 + outcome.signal_number)

@@ -60,6 +60,11 @@ def warning(message: str) -> None:
     note(f"wordcount: warning: {message}")
 
 
+def notice(message: str) -> None:
+    """Something worth knowing about the figures, that is neither wrong nor a risk."""
+    note(f"wordcount: note: {message}")
+
+
 def report_problems(problems: Iterable[InputProblem], *, quiet: bool) -> None:
     """One line per problem; --quiet keeps only the errors."""
     for problem in problems:

@@ -92,7 +92,9 @@ def render_statistics(statistics: Statistics) -> Table:
 
 def render_timings(columns: Sequence[str], rows: Sequence[Sequence[str]], *, caption: str) -> Table:
     """The --benchmark table: the first column names the run, the others are figures."""
-    table = Table(box=box.SIMPLE_HEAD, caption=caption, caption_justify="right")
+    table = Table(
+        box=box.SIMPLE_HEAD, caption=caption, caption_justify="right", collapse_padding=True
+    )
     for index, column in enumerate(columns):
         table.add_column(column, justify="left" if index == 0 else "right")
     for row in rows:
