@@ -349,7 +349,8 @@ benchmark_options = _group(
             "--benchmark",
             is_flag=True,
             help="Time the serial baseline (-j 1) against -j N on the same input, check that "
-            "both count the same, and print seconds, MB/s, words/s, speed-up and efficiency.",
+            "both count the same, and print seconds, MB/s, words/s, speed-up, efficiency and "
+            "the worker processes that counted (0: no pool ran), in the -f format.",
         ),
         click.option(
             "--repeat",
