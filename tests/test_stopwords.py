@@ -92,6 +92,16 @@ def test_ngrams_leave_out_the_words_of_an_encoded_list(write_file: WriteFile) ->
     assert result.stdout == "cat dog\t1\n"
 
 
+def test_with_a_pattern_a_list_holds_what_the_pattern_matches(write_file: WriteFile) -> None:
+    # The pattern keeps "e-mail" whole, in the text and so in the list: the default rule
+    # made the list's line the stop words "e" and "mail", which left "e-mail" in and took
+    # "mail" out.
+    stopwords = write_file("stop.txt", "E-Mail\n")
+    text = write_file("t.txt", "e-mail e-mail mail")
+    result = invoke([str(text), "--pattern", r"[\w-]+", "--stopwords", str(stopwords)])
+    assert result.stdout == "mail\t1\n"
+
+
 def _refused(args: list[str]) -> str:
     """The one line of a usage error, the same in-process and from the console script."""
     in_process = invoke(args)

@@ -239,7 +239,10 @@ def _stopwords(
     be used is a usage error, since a run without it would count the wrong words."""
     try:
         loaded = load_stopwords(
-            sources, case_sensitive=words.case_sensitive, encoding=inputs.encoding
+            sources,
+            case_sensitive=words.case_sensitive,
+            encoding=inputs.encoding,
+            pattern=words.pattern,
         )
     except StopwordsError as problem:
         message = f"--stopwords {quote_path(problem.source)}: {problem.reason}"

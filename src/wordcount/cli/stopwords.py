@@ -4,7 +4,8 @@
                       --encoding, a NUL in the first 64 KiB (binary: refused)
                    ─▶ # comments dropped, up to each line end
                    ─▶ the counter the inputs' words go through (words.counter): NFKC,
-                      lowercasing, the apostrophe, cp1252 for an invalid UTF-8 token
+                      lowercasing, the apostrophe, cp1252 for an invalid UTF-8 token;
+                      with --pattern, that pattern's matches, as the words counted are
                    ─▶ its distinct words
 
 So a stop word matches exactly the words it stands for, however the list was saved.
@@ -12,7 +13,7 @@ So a stop word matches exactly the words it stands for, however the list was sav
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from wordcount.sources.content import (
@@ -23,7 +24,7 @@ from wordcount.sources.content import (
 )
 from wordcount.sources.opening import open_input
 from wordcount.sources.problems import describe_os_error
-from wordcount.words.counter import counter_for
+from wordcount.words.counter import WordCounter, counter_for
 
 # Lists shipped as package data; the names are ISO 639-1 codes.
 BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
@@ -45,25 +46,28 @@ class Stopwords(NamedTuple):
 
 
 def load_stopwords(
-    sources: Iterable[str], *, case_sensitive: bool = False, encoding: str | None = None
+    sources: Iterable[str],
+    *,
+    case_sensitive: bool = False,
+    encoding: str | None = None,
+    pattern: str | None = None,
 ) -> Stopwords:
     """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
     comments. encoding is --encoding: it applies to the files, as to every input, but
-    never to the built-in lists, which are UTF-8.
+    never to the built-in lists, which are UTF-8. pattern is --pattern: the words of a
+    list are what it matches there, as in the inputs.
 
     Raises StopwordsError for a file that cannot be read, is binary or cannot be decoded.
     """
+    # Never the n-gram counter: stop words leave the word sequence before n-grams form.
+    new_counter = counter_for(case_sensitive=case_sensitive, ngrams=None, pattern=pattern)
     words: set[str] = set()
     read_as_cp1252: list[str] = []
     for source in sources:
         if source in BUILTIN_STOPWORDS:
-            found, saw_invalid_utf8 = _words_of(
-                _builtin_chunks(source), case_sensitive=case_sensitive, encoding=None
-            )
+            found, saw_invalid_utf8 = _words_of(_builtin_chunks(source), new_counter, None)
         else:
-            found, saw_invalid_utf8 = _words_of_file(
-                source, case_sensitive=case_sensitive, encoding=encoding
-            )
+            found, saw_invalid_utf8 = _words_of_file(source, new_counter, encoding)
         words.update(found)
         if saw_invalid_utf8:
             read_as_cp1252.append(source)
@@ -78,12 +82,12 @@ def _builtin_chunks(name: str) -> Iterator[bytes]:
 
 
 def _words_of_file(
-    path: str, *, case_sensitive: bool, encoding: str | None
+    path: str, new_counter: Callable[[], WordCounter], encoding: str | None
 ) -> tuple[set[str], bool]:
     try:
         with open_input(path) as file:
             chunks = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
-            return _words_of(chunks, case_sensitive=case_sensitive, encoding=encoding)
+            return _words_of(chunks, new_counter, encoding)
     except FileNotFoundError as error:  # perhaps a list's name, mistyped
         builtins = ", ".join(BUILTIN_STOPWORDS)
         reason = f"{describe_os_error(error)} (the built-in lists are {builtins})"
@@ -97,7 +101,7 @@ def _words_of_file(
 
 
 def _words_of(
-    raw_chunks: Iterable[bytes], *, case_sensitive: bool, encoding: str | None
+    raw_chunks: Iterable[bytes], new_counter: Callable[[], WordCounter], encoding: str | None
 ) -> tuple[set[str], bool]:
     """The distinct words of a list, and whether any of them was not valid UTF-8.
 
@@ -105,7 +109,7 @@ def _words_of(
     file was named (a program, an image), and its "words" would be noise.
     """
     content = open_content(raw_chunks, encoding=encoding, binary_as_text=False)
-    counter = counter_for(case_sensitive=case_sensitive, ngrams=None, pattern=None)()
+    counter = new_counter()
     for chunk in without_comments(content.chunks):
         counter.feed(chunk)
     counter.end_text()
