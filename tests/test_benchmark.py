@@ -9,11 +9,13 @@ engine counts -j 2 in-process; BIG_LINES of LINE go over it, so -j 2 starts a po
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import ProcessLog, WriteFile, invoke, run_wordcount
+from tests.conftest import BIN_DIR, PINNED_ENV, ProcessLog, WriteFile, invoke, run_wordcount
 from wordcount.cli.exit_status import ExitStatus
 
 LINE = "alpha beta gamma\n"  # 3 words, 17 bytes
@@ -194,3 +196,21 @@ def test_a_skipped_input_beside_a_counted_one_is_reported_and_the_rest_timed(
         f"wordcount: error: '{missing}': No such file or directory\n" + NO_POOL_NOTE
     )
     assert len(_rows(result.stdout)) == 3
+
+
+@pytest.mark.parametrize("output_format", ["tsv", "csv", "json", "table"])
+def test_a_reader_gone_before_the_figures_is_status_141(small: Path, output_format: str) -> None:
+    """`wordcount --benchmark | true`: as in any run; the figures once ended with status 1."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    args = ["--benchmark", "--repeat", "1", "-j", "2", "-q", "-f", output_format, str(small)]
+    process = subprocess.Popen(
+        [str(BIN_DIR / "wordcount"), *args],
+        stdin=subprocess.DEVNULL,
+        stdout=write_end,
+        stderr=subprocess.PIPE,
+        env={**os.environ, **PINNED_ENV},
+    )
+    os.close(write_end)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (ExitStatus.BROKEN_PIPE, b"")
