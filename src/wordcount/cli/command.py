@@ -81,8 +81,9 @@ Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
 \b
 Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
 2 usage error (also --benchmark with nothing it could count), 3 --benchmark runs differed,
-4 a worker process died or failed, 5 out of memory, 129 hangup, 130 interrupted,
-141 output pipe closed early, 143 SIGTERM.
+4 a worker process died, failed or could not start, 5 out of memory, 6 the output could not
+be written (a full disk, a closed stdout), 129 hangup, 130 interrupted, 141 output pipe
+closed early, 143 SIGTERM.
 """
 
 # The failures a run ends with: each gets one line on stderr (or none, for a signal).

@@ -2,7 +2,8 @@
 happens while Python still imports it (the first 50 ms or so), or while a run imports a
 module late.
 
-    Ctrl-C                                 ─▶ quietly, status 130, as later in the run
+    Ctrl-C (even one Python wraps in
+    another exception)                     ─▶ quietly, status 130, as later in the run
     memory runs out (prlimit --as) as a
     module loads: MemoryError, or a shared
     library that cannot be mapped          ─▶ one line, status 5, as later in the run
@@ -34,6 +35,12 @@ def run() -> None:
         if not any(sign in str(failure) for sign in _LOADER_OUT_OF_MEMORY):
             raise  # a broken installation: its traceback says what is missing
         status = _out_of_memory()
+    except RuntimeError as failure:
+        # Python 3.11 wraps a Ctrl-C that lands in a class's __set_name__, as a module
+        # defines the class, in "RuntimeError: Error calling __set_name__".
+        if not isinstance(failure.__cause__, KeyboardInterrupt):
+            raise
+        status = 128 + signal.SIGINT
     sys.exit(status)
 
 

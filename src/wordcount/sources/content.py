@@ -199,8 +199,8 @@ class _TextDecoder:
         except ValueError as error:
             # Some codecs fail with a plain UnicodeError (a ValueError), which names no byte:
             # before Python 3.13 utf-16 and utf-32 with no byte-order mark, and punycode;
-            # idna and undefined still do. Any of them is this file's error, not the run's.
-            raise UndecodableContent(f"not valid {self.encoding} ({error}); not counted") from error
+            # idna still does. Any of them is this file's error, not the run's.
+            raise UndecodableContent(f"not valid {self.encoding} ({error})") from error
         self._offset += len(data)
         return text
 
