@@ -36,7 +36,8 @@ test: $(VENV)/.installed-dev
 # The fallback: the token, engine and command-line tests again without the native kernel.
 test-pure: $(VENV)/.installed-dev
 	WORDCOUNT_PURE_PYTHON=1 $(BIN)/python -m pytest -q \
-		tests/test_tokens.py tests/test_kernel.py tests/test_engine.py tests/test_cli.py
+		tests/test_tokens.py tests/test_kernel.py tests/test_engine.py tests/test_cli.py \
+		tests/test_long_words.py
 
 # Python 3.14 makes forkserver the Linux default and macOS uses spawn: the whole suite
 # again under spawn, and the command-line tests under forkserver. (The Dask tests are left

@@ -251,3 +251,24 @@ def test_a_lost_worker_fails_the_run_with_a_clear_line(corpus: Path, tmp_path: P
     assert result.stderr.startswith(b"wordcount: error: the Dask cluster failed: KilledWorker")
     assert result.stderr.count(b"\n") == 1
     assert seconds < 30
+
+
+def test_the_cluster_sums_a_file_s_skipped_runs_over_its_ranges(
+    tmp_path: Path, local_cluster: str, process_log: ProcessLog
+) -> None:
+    path = tmp_path / "runs.txt"
+    filler = b"short words\n" * 1000
+    path.write_bytes((filler + b"x" * ((1 << 20) + 1) + b"\n") * 3 + filler)  # 3 over 1 MiB
+    local = run_wordcount(["-j", "2", str(path)])
+    process_log.assert_parallel()
+    remote = run_wordcount(["--scheduler", local_cluster, str(path)])
+    process_log.assert_parallel()  # both Dask workers counted: the file was cut in two
+    assert remote.stdout == local.stdout == b"short\t4000\nwords\t4000\n"
+    assert (
+        remote.stderr
+        == local.stderr
+        == (
+            f"wordcount: warning: '{path}': skipped 3 word(s) longer than 1 MiB\n"
+            "wordcount: 1 file with words over 1 MiB skipped\n"
+        ).encode()
+    )

@@ -16,14 +16,23 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from wordcount.sources.problems import InputProblem, in_input_order
+from wordcount.sources.problems import InputProblem, ProblemKind, in_input_order
 from wordcount.words.native import Tally, add_counts, pack_counts
+from wordcount.words.tokens import MAX_RUN_BYTES
 
 
 class UnitResult:
     """What counting one unit (or stream) found; the worker fills it in as it goes."""
 
-    __slots__ = ("by_file", "bytes_read", "counted_by", "counts", "files", "problems")
+    __slots__ = (
+        "by_file",
+        "bytes_read",
+        "counted_by",
+        "counts",
+        "files",
+        "long_words",
+        "problems",
+    )
 
     def __init__(
         self,
@@ -33,6 +42,7 @@ class UnitResult:
         bytes_read: int = 0,
         problems: list[InputProblem] | None = None,
         by_file: dict[int, Counter[bytes]] | None = None,
+        long_words: dict[int, int] | None = None,
         counted_by: frozenset[int] = frozenset(),
     ) -> None:
         # Words as UTF-8 bytes (see words.conversion), decoded once after the merge; as it
@@ -43,13 +53,16 @@ class UnitResult:
         self.problems = problems if problems is not None else []
         # With --by-file: each input's own counts, by input index.
         self.by_file = by_file if by_file is not None else {}
+        # How many runs too long to count each input held, by input index: a number, not
+        # a message, since a file cut into ranges is warned about once, with their sum.
+        self.long_words = long_words if long_words is not None else {}
         # The ids of the processes that counted this result: shows where the work ran.
         self.counted_by = counted_by
 
     def __reduce__(self) -> tuple[Callable[..., UnitResult], tuple[object, ...]]:
         counts = pack_counts(self.counts) if isinstance(self.counts, dict) else self.counts
-        fields = (self.files, self.bytes_read, self.problems, self.by_file, self.counted_by)
-        return _unit_result, (counts, *fields)
+        fields = (self.files, self.bytes_read, self.problems, self.by_file, self.long_words)
+        return _unit_result, (counts, *fields, self.counted_by)
 
 
 def _unit_result(
@@ -58,6 +71,7 @@ def _unit_result(
     bytes_read: int,
     problems: list[InputProblem],
     by_file: dict[int, Counter[bytes]],
+    long_words: dict[int, int],
     counted_by: frozenset[int],
 ) -> UnitResult:
     return UnitResult(
@@ -66,6 +80,7 @@ def _unit_result(
         bytes_read=bytes_read,
         problems=problems,
         by_file=by_file,
+        long_words=long_words,
         counted_by=counted_by,
     )
 
@@ -101,11 +116,13 @@ class Merge:
         self._files = 0
         self._bytes_read = 0
         self._problems: list[InputProblem] = []
+        self._long_words: Counter[int] = Counter()
         self._counted_by: set[int] = set()
 
     def add(self, unit_result: UnitResult) -> None:
         self._counts.add(unit_result.counts)
         _add_by_file(self._by_file, unit_result.by_file)
+        self._long_words.update(unit_result.long_words)
         self._files += unit_result.files
         self._bytes_read += unit_result.bytes_read
         self._problems.extend(unit_result.problems)
@@ -115,16 +132,21 @@ class Merge:
         self._problems.extend(problems)
 
     def result(self, *, names: Mapping[int, str], hidden_skipped: int) -> CountResult:
-        """The merged counts, decoded; names label each input index for --by-file."""
+        """The merged counts, decoded; names label each input index for --by-file and
+        for the warnings about runs too long to count."""
         by_file: dict[str, Counter[str]] = {}
         for index in sorted(self._by_file):  # a file named twice is one entry
             decoded = {word.decode(): n for word, n in self._by_file[index].items()}
             by_file.setdefault(names.get(index, str(index)), Counter()).update(decoded)
+        long_words = [
+            _long_words_problem(index, names.get(index, str(index)), skipped)
+            for index, skipped in self._long_words.items()
+        ]
         return CountResult(
             counts=self._counts.take_decoded(),
             files=self._files,
             bytes_read=self._bytes_read,
-            problems=in_input_order(self._problems),
+            problems=in_input_order([*self._problems, *long_words]),
             hidden_skipped=hidden_skipped,
             by_file=by_file,
             counted_by=frozenset(self._counted_by),
@@ -147,6 +169,7 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
         bytes_read=left.bytes_read + right.bytes_read,
         problems=[*left.problems, *right.problems],
         by_file=by_file,
+        long_words=dict(Counter(left.long_words) + Counter(right.long_words)),
         counted_by=left.counted_by | right.counted_by,
     )
 
@@ -154,3 +177,10 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
 def _add_by_file(total: dict[int, Counter[bytes]], by_file: Mapping[int, Counter[bytes]]) -> None:
     for index, file_counts in by_file.items():
         add_counts(total.setdefault(index, Counter()), file_counts)
+
+
+def _long_words_problem(input_index: int, path: str, skipped: int) -> InputProblem:
+    """The one warning for an input's runs too long to count, all its ranges together."""
+    limit_mib = MAX_RUN_BYTES // (1 << 20)
+    message = f"skipped {skipped} word(s) longer than {limit_mib} MiB"
+    return InputProblem(input_index, path, message, ProblemKind.LONG_WORD)

@@ -39,7 +39,6 @@ from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
 from wordcount.words.native import NativeTextCounter, add_counts
-from wordcount.words.tokens import MAX_RUN_BYTES
 
 # A whole file smaller than this is read in one call and counted straight from memory
 # (see sources.opening.read_small_file). Above 128 KiB glibc's malloc maps fresh pages
@@ -241,12 +240,11 @@ class _UnitCounter:
             for chunk in chunks:
                 counter.feed(chunk)
         except BaseException:
-            if not apart:  # no token of this text may run on into the next one
-                counter.end_text()
+            if not apart:  # no token of this text may run on into the next one; the
+                # words read so far stay counted, so what they skipped is told too
+                self._add_skipped(file_range, counter.end_text())
             raise
-        skipped = counter.end_text(following)
-        if skipped:
-            self._warn_skipped(file_range, skipped)
+        self._add_skipped(file_range, counter.end_text(following))
         if apart:
             self._keep(file_range, counter.take_counts())
         else:
@@ -261,10 +259,13 @@ class _UnitCounter:
         if counted.saw_invalid_utf8:
             self.result.problems.extend(_invalid_utf8_warnings([file_range]))
 
-    def _warn_skipped(self, file_range: FileRange, skipped: int) -> None:
-        limit_mib = MAX_RUN_BYTES // (1 << 20)
-        message = f"skipped {skipped} word(s) longer than {limit_mib} MiB"
-        self.report(file_range, message, ProblemKind.LONG_WORD)
+    def _add_skipped(self, file_range: FileRange, skipped: int) -> None:
+        if not skipped:
+            return
+        # A number, not a message: the merge sums it over the file's ranges, in any units.
+        long_words = self.result.long_words
+        index = file_range.input_index
+        long_words[index] = long_words.get(index, 0) + skipped
 
     def add_bytes_read(self, size: int) -> None:
         self.result.bytes_read += size
