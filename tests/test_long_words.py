@@ -1,20 +1,24 @@
-"""Runs over the 1 MiB limit (issue 14): each file's warning counts its skipped runs once
-each, over all its ranges.
+"""Runs over the 1 MiB limit (issue 14): where the limit falls never depends on how the bytes
+arrive, and each file's warning counts its skipped runs once each, over all its ranges.
 
 The data is generated here; each expected output is worked out from how it was built.
 """
 
 from __future__ import annotations
 
+import gzip
 import pickle
 from collections import Counter
 from pathlib import Path
 
-from tests.conftest import ProcessLog, run_wordcount, serial_and_parallel
+import pytest
+
+from tests.conftest import ProcessLog, invoke, run_wordcount, serial_and_parallel
 from wordcount.engine.merge import Merge, UnitResult, combined
 from wordcount.sources.problems import ProblemKind
 
 LIMIT = 1 << 20  # as README.md states it: a run of more than 1 MiB is skipped
+E_ACUTE = "\u00e9".encode()  # two bytes in UTF-8
 
 
 def long_warning(name: str, skipped: int) -> str:
@@ -28,6 +32,93 @@ def tsv(words: Counter[str]) -> str:
     """The expected TSV: count descending, then word ascending."""
     rows = sorted(words.items(), key=lambda row: (-row[1], row[0]))
     return "".join(f"{word}\t{count}\n" for word, count in rows)
+
+
+def ending_in_two_bytes(size: int) -> bytes:
+    """A word of exactly `size` bytes whose last character is two bytes long: one byte over
+    the limit, the limit falls inside that character."""
+    return b"a" * (size - len(E_ACUTE)) + E_ACUTE
+
+
+# -- the limit, however the bytes arrive ------------------------------------------------------
+
+
+@pytest.mark.parametrize("follows", [b"", b"\n", b" end\n"], ids=["at-eof", "newline", "word"])
+@pytest.mark.parametrize("size", [LIMIT - 1, LIMIT, LIMIT + 1], ids=["limit-1", "limit", "limit+1"])
+def test_the_limit_is_the_same_for_a_file_stdin_gzip_and_a_url(
+    tmp_path: Path, size: int, follows: bytes
+) -> None:
+    token = b"a" * size
+    data = b"begin " + token + follows
+    expected = Counter(["begin", *(["end"] if b"end" in follows else [])])
+    if size <= LIMIT:
+        expected[token.decode()] += 1
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(data)
+    compressed = tmp_path / "text.gz"
+    compressed.write_bytes(gzip.compress(data))
+    url = f"file://{plain}"
+    for args, stdin, name in [
+        ([str(plain)], None, str(plain)),
+        (["-"], data, "<stdin>"),
+        ([str(compressed)], None, str(compressed)),
+        ([url], None, url),
+    ]:
+        result = invoke(["-n", "0", *args], stdin=stdin)
+        assert result.stdout == tsv(expected), name
+        assert result.stderr == ("" if size <= LIMIT else long_warning(name, 1)), name
+        assert result.exit_code == 0
+
+
+@pytest.mark.parametrize("size", [LIMIT, LIMIT + 1], ids=["limit", "limit+1"])
+def test_the_limit_counts_bytes_when_it_falls_inside_a_character(tmp_path: Path, size: int) -> None:
+    token = ending_in_two_bytes(size)
+    path = tmp_path / "t.txt"
+    path.write_bytes(token + b"\n")
+    expected = tsv(Counter([token.decode()])) if size <= LIMIT else ""
+    for args, stdin, name in [([str(path)], None, str(path)), (["-"], token + b"\n", "<stdin>")]:
+        result = invoke(["-n", "0", *args], stdin=stdin)
+        assert result.stdout == expected, name
+        assert result.stderr == ("" if size <= LIMIT else long_warning(name, 1)), name
+
+
+@pytest.mark.parametrize("size", [LIMIT - 1, LIMIT, LIMIT + 1], ids=["limit-1", "limit", "limit+1"])
+def test_the_limit_is_the_same_through_a_pipe_read_in_short_pieces(size: int) -> None:
+    """/dev/stdin is read unbuffered, so a pipe hands it at most 64 KiB a read."""
+    token = b"a" * size
+    data = token + b" end\n"
+    expected = Counter(["end"])
+    if size <= LIMIT:
+        expected[token.decode()] += 1
+    for args, name in [([], "<stdin>"), (["/dev/stdin"], "/dev/stdin")]:
+        result = run_wordcount(["-n", "0", *args], stdin=data)
+        assert result.stdout == tsv(expected).encode(), name
+        warning = "" if size <= LIMIT else long_warning(name, 1)
+        assert result.stderr == warning.encode(), name
+        assert result.returncode == 0
+
+
+@pytest.mark.parametrize("size", [LIMIT - 1, LIMIT, LIMIT + 1], ids=["limit-1", "limit", "limit+1"])
+def test_the_limit_is_the_same_where_a_range_would_cut_the_word(
+    tmp_path: Path, process_log: ProcessLog, size: int
+) -> None:
+    filler = b"left right\n" * 50_000
+    token = ending_in_two_bytes(size)
+    data = filler + token + b"\n" + filler
+    # Enough for -j 2 to start a pool, and it cuts the file near its middle, which lies
+    # inside the long word.
+    assert len(data) >= 2 << 20
+    assert len(filler) < len(data) // 2 < len(filler) + size
+    path = tmp_path / "middle.txt"
+    path.write_bytes(data)
+    result = serial_and_parallel(["-n", "0", str(path)], process_log)
+    lines = 2 * 50_000
+    expected = Counter({"left": lines, "right": lines})
+    if size <= LIMIT:
+        expected[token.decode()] += 1
+    assert result.stdout == tsv(expected).encode()
+    warning = "" if size <= LIMIT else long_warning(str(path), 1)
+    assert result.stderr == warning.encode()
 
 
 # -- one warning a file, its runs summed over every range ------------------------------------
