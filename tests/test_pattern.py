@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from itertools import pairwise
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
+from tests.conftest import ProcessLog, WriteFile, invoke, run_wordcount, serial_and_parallel
 from tests.test_options import run_both, usage_error
 from wordcount import count_inputs
 from wordcount.cli.exit_status import ExitStatus
@@ -314,3 +315,41 @@ def test_any_pattern_counts_matches_within_the_limit_whatever_the_chunks(
         assert len(word.encode()) <= limit
         assert re.fullmatch(regex, word)
         assert any(word in line for line in lines)
+
+
+@pytest.mark.parametrize("piece", [1, 3, 17, 20, 21, 1000])
+def test_a_long_line_is_judged_alike_whether_its_end_comes_with_it_or_later(
+    monkeypatch: pytest.MonkeyPatch, piece: int
+) -> None:
+    """A line over the limit was once matched whole when its line feed came in the same
+    chunk, and cut when it came later."""
+    monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 16)
+    data = b"a" * 20 + b"\nxy " + b"b" * 30 + b"\n"
+    chunks = [data[start : start + piece] for start in range(0, len(data), piece)]
+    # Both runs without whitespace are over the limit: each is one word skipped.
+    assert _pattern_counts(r"\S+", chunks) == (Counter({"xy": 1}), 2)
+
+
+def test_a_long_line_of_utf8_continuation_bytes_ends(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No character starts anywhere in such a line; backing off to the start of one once
+    found nothing, and looped for ever."""
+    monkeypatch.setattr(pattern, "MAX_RUN_BYTES", 16)
+    found: list[tuple[Counter[str], int]] = []
+    worker = threading.Thread(
+        target=lambda: found.append(_pattern_counts(r"\S+", [b"\x80" * 40, b"\n"])), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=10)
+    assert not worker.is_alive(), "the counter never finished the line"
+    assert found == [(Counter(), 1)]
+
+
+def test_a_long_line_gives_the_same_words_from_a_file_and_from_a_pipe(tmp_path: Path) -> None:
+    path = tmp_path / "line.txt"
+    data = b"a" * ((1 << 20) + 200_000) + b"\n"  # its end comes within one read of a file
+    path.write_bytes(data)
+    from_file = run_wordcount(["--pattern", r"\w+", "-n", "0", str(path)])
+    from_pipe = run_wordcount(["--pattern", r"\w+", "-n", "0", "/dev/stdin"], stdin=data)
+    assert from_file.stdout == from_pipe.stdout == b""
+    for run in (from_file, from_pipe):
+        assert b"skipped 1 word(s) longer than 1 MiB" in run.stderr
