@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,10 @@ def test_json_has_files_and_each_file_s_top_n(two_files: tuple[Path, Path]) -> N
     result = invoke(["--by-file", "-f", "json", "-n", "1", str(one), str(two)])
     document = json.loads(result.stdout)
     assert document["top"] == [{"word": "b", "count": 3, "files": 2}]
-    assert document["by_file"] == {str(one): {"b": 2}, str(two): {"b": 1}}
+    assert document["by_file"] == [
+        {"file": str(one), "top": [{"word": "b", "count": 2}]},
+        {"file": str(two), "top": [{"word": "b", "count": 1}]},
+    ]
 
 
 def test_the_table_has_a_files_column(two_files: tuple[Path, Path]) -> None:
@@ -63,8 +67,88 @@ def test_by_file_is_the_same_for_every_jobs(write_file: WriteFile, process_log: 
     small = write_file("small.txt", "beta gamma\n")
     result = serial_and_parallel(["--by-file", "-f", "json", str(big), str(small)], process_log)
     document = json.loads(result.stdout)
-    assert document["by_file"] == {
-        str(big): {"beta": 400_000, "alpha": 200_000},
-        str(small): {"beta": 1, "gamma": 1},
-    }
+    assert document["by_file"] == [
+        {
+            "file": str(big),
+            "top": [{"word": "beta", "count": 400_000}, {"word": "alpha", "count": 200_000}],
+        },
+        {"file": str(small), "top": [{"word": "beta", "count": 1}, {"word": "gamma", "count": 1}]},
+    ]
     assert document["top"][0] == {"word": "beta", "count": 400_001, "files": 2}
+
+
+# -- issue 14: a file reached twice ---------------------------------------------------------------
+
+
+def ranked_rows(words: str, top: int = 0, *, ties: bool = False) -> list[tuple[str, int]]:
+    """A file's words in report order, worked out here: count descending, then word."""
+    rows = sorted(Counter(words.split()).items(), key=lambda row: (-row[1], row[0]))
+    if top == 0 or len(rows) <= top:
+        return rows
+    last = rows[top - 1][1]
+    return [row for index, row in enumerate(rows) if index < top or (ties and row[1] == last)]
+
+
+@pytest.fixture
+def texts(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    directory = tmp_path / "texts"
+    directory.mkdir()
+    words = {"a.txt": "a b b", "b.txt": "b c", "c.txt": "c c d"}
+    for name, text in words.items():
+        (directory / name).write_text(text)
+    return directory, words
+
+
+def test_a_file_reached_twice_is_an_entry_each_time_as_in_the_totals(
+    texts: tuple[Path, dict[str, str]],
+) -> None:
+    directory, words = texts
+    again = directory / "a.txt"
+    # The walk finds a, b and c in name order; then a.txt as named.
+    reached = [(str(directory / name), text) for name, text in words.items()]
+    reached.append((str(again), words["a.txt"]))
+    args = ["--by-file", "-n", "0", str(directory), str(again)]
+
+    tsv = invoke(args)
+    assert tsv.stdout == "".join(
+        f"{path}\t{word}\t{count}\n" for path, text in reached for word, count in ranked_rows(text)
+    )
+
+    document = json.loads(invoke([*args, "-f", "json"]).stdout)
+    assert document["files"] == len(reached) == 4
+    assert document["by_file"] == [
+        {"file": path, "top": [{"word": w, "count": n} for w, n in ranked_rows(text)]}
+        for path, text in reached
+    ]
+    # The totals and the files column count a.txt's words in both of its entries.
+    totals = ranked_rows(" ".join(text for _, text in reached))
+    in_files = Counter(word for _, text in reached for word in set(text.split()))
+    assert in_files["a"] == 2
+    assert document["top"] == [
+        {"word": word, "count": count, "files": in_files[word]} for word, count in totals
+    ]
+
+    csv = invoke([*args, "-f", "csv"])
+    assert csv.stdout_bytes == b"word,count,files\r\n" + b"".join(
+        f"{word},{count},{in_files[word]}\r\n".encode() for word, count in totals
+    )
+    table = invoke([*args, "-f", "table"])
+    rows = [line.split() for line in table.stdout.splitlines() if "%" in line]
+    assert [(row[1], int(row[2]), int(row[4])) for row in rows] == [
+        (word, count, in_files[word]) for word, count in totals
+    ]
+    assert "4 files" in table.stdout
+
+
+def test_a_big_file_named_twice_is_two_entries_for_every_jobs(
+    write_file: WriteFile, process_log: ProcessLog
+) -> None:
+    big = write_file("big.txt", "alpha beta beta\n" * 70_000)  # 1.1 MB, twice over 2 MiB
+    result = serial_and_parallel(["--by-file", "-f", "json", str(big), str(big)], process_log)
+    document = json.loads(result.stdout)
+    entry = {
+        "file": str(big),
+        "top": [{"word": "beta", "count": 140_000}, {"word": "alpha", "count": 70_000}],
+    }
+    assert document["by_file"] == [entry, entry]
+    assert document["files"] == 2

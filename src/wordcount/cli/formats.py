@@ -73,7 +73,11 @@ def json_lines(
     if stats is not None:
         document["stats"] = stats.as_json()
     if by_file is not None:
-        document["by_file"] = {path: dict(file_rows) for path, file_rows in by_file}
+        # A list, not an object keyed by path: a file reached twice is two entries.
+        document["by_file"] = [
+            {"file": path, "top": [{"word": word, "count": count} for word, count in file_rows]}
+            for path, file_rows in by_file
+        ]
     import json  # here: 2 ms that runs in other formats never need
 
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal

@@ -212,7 +212,7 @@ word_options = _group(
             is_flag=True,
             help="Per file: tsv gives file<TAB>word<TAB>count lines (each file's top N); "
             "table, csv and json add a files column (in how many files a word occurs), and "
-            "json a by_file object.",
+            "json a by_file list, one entry per file reached.",
         ),
     ],
 )

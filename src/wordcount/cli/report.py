@@ -36,9 +36,9 @@ def write_report(
     )
     totals = Totals.of(counts, files=result.files)
     statistics = Statistics.of(counts, totals) if output.stats else None
-    selected_by_file = {path: selection.apply(counts) for path, counts in result.by_file.items()}
-    per_file = [(path, ranked(counts, top=output.top)) for path, counts in selected_by_file.items()]
-    ranges = file_ranges(selected_by_file.values()) if by_file else None
+    selected_by_file = [(path, selection.apply(counts)) for path, counts in result.by_file]
+    per_file = [(path, ranked(counts, top=output.top)) for path, counts in selected_by_file]
+    ranges = file_ranges(counts for _, counts in selected_by_file) if by_file else None
     if output_format == "table":
         lines: Iterable[str] = [_table(rows, totals, statistics, ranges, elapsed)]
     else:

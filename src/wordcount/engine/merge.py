@@ -93,8 +93,10 @@ class CountResult(NamedTuple):
     problems: list[InputProblem]
     # Entries a walk left out because their names start with "." (see --hidden).
     hidden_skipped: int
-    # With --by-file: each input's counts, by its name as given, in input order.
-    by_file: dict[str, Counter[str]]
+    # With --by-file: (name as given, counts) for each input counted, in input order; a
+    # file reached twice (named twice, or also through a directory) is two entries, as it
+    # is counted twice in the totals.
+    by_file: list[tuple[str, Counter[str]]]
     # The ids of the processes that counted units: this one alone for a serial run.
     counted_by: frozenset[int]
 
@@ -134,10 +136,10 @@ class Merge:
     def result(self, *, names: Mapping[int, str], hidden_skipped: int) -> CountResult:
         """The merged counts, decoded; names label each input index for --by-file and
         for the warnings about runs too long to count."""
-        by_file: dict[str, Counter[str]] = {}
-        for index in sorted(self._by_file):  # a file named twice is one entry
-            decoded = {word.decode(): n for word, n in self._by_file[index].items()}
-            by_file.setdefault(names.get(index, str(index)), Counter()).update(decoded)
+        by_file = [
+            (names.get(index, str(index)), _decoded(self._by_file[index]))
+            for index in sorted(self._by_file)
+        ]
         long_words = [
             _long_words_problem(index, names.get(index, str(index)), skipped)
             for index, skipped in self._long_words.items()
@@ -172,6 +174,10 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
         long_words=dict(Counter(left.long_words) + Counter(right.long_words)),
         counted_by=left.counted_by | right.counted_by,
     )
+
+
+def _decoded(counts: Counter[bytes]) -> Counter[str]:
+    return Counter({word.decode(): n for word, n in counts.items()})
 
 
 def _add_by_file(total: dict[int, Counter[bytes]], by_file: Mapping[int, Counter[bytes]]) -> None:
