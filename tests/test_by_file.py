@@ -77,7 +77,7 @@ def test_by_file_is_the_same_for_every_jobs(write_file: WriteFile, process_log: 
     assert document["top"][0] == {"word": "beta", "count": 400_001, "files": 2}
 
 
-# -- issue 14: a file reached twice ---------------------------------------------------------------
+# -- issue 14: a file reached twice, and --ties ------------------------------------------------
 
 
 def ranked_rows(words: str, top: int = 0, *, ties: bool = False) -> list[tuple[str, int]]:
@@ -152,3 +152,25 @@ def test_a_big_file_named_twice_is_two_entries_for_every_jobs(
     }
     assert document["by_file"] == [entry, entry]
     assert document["files"] == 2
+
+
+@pytest.mark.parametrize("top", [1, 2, 4])
+def test_ties_apply_to_each_file_s_list_in_every_format(write_file: WriteFile, top: int) -> None:
+    words = {"one.txt": "a b b c c d d e", "two.txt": "x y z z"}
+    paths = {name: str(write_file(name, text)) for name, text in words.items()}
+    args = ["--by-file", "--ties", "-n", str(top), *paths.values()]
+    expected = [(paths[name], ranked_rows(text, top, ties=True)) for name, text in words.items()]
+    assert any(len(rows) > top for _, rows in expected)  # some list does tie past the Nth
+
+    tsv = invoke(args)
+    assert tsv.stdout == "".join(
+        f"{path}\t{word}\t{count}\n" for path, rows in expected for word, count in rows
+    )
+    document = json.loads(invoke([*args, "-f", "json"]).stdout)
+    assert document["by_file"] == [
+        {"file": path, "top": [{"word": w, "count": n} for w, n in rows]} for path, rows in expected
+    ]
+    everything = " ".join(words.values())
+    assert [(row["word"], row["count"]) for row in document["top"]] == ranked_rows(
+        everything, top, ties=True
+    )

@@ -30,14 +30,13 @@ def write_report(
     by_file: bool,
     elapsed: float,
 ) -> Finished:
+    rank = ranked_with_ties if output.ties else ranked
     counts = selection.apply(result.counts)
-    rows = (
-        ranked_with_ties(counts, top=output.top) if output.ties else ranked(counts, top=output.top)
-    )
+    rows = rank(counts, top=output.top)
     totals = Totals.of(counts, files=result.files)
     statistics = Statistics.of(counts, totals) if output.stats else None
     selected_by_file = [(path, selection.apply(counts)) for path, counts in result.by_file]
-    per_file = [(path, ranked(counts, top=output.top)) for path, counts in selected_by_file]
+    per_file = [(path, rank(counts, top=output.top)) for path, counts in selected_by_file]
     ranges = file_ranges(counts for _, counts in selected_by_file) if by_file else None
     if output_format == "table":
         lines: Iterable[str] = [_table(rows, totals, statistics, ranges, elapsed)]
