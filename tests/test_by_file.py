@@ -174,3 +174,21 @@ def test_ties_apply_to_each_file_s_list_in_every_format(write_file: WriteFile, t
     assert [(row["word"], row["count"]) for row in document["top"]] == ranked_rows(
         everything, top, ties=True
     )
+
+
+def test_min_count_judges_a_word_by_its_total_in_each_file_s_list_and_its_range(
+    write_file: WriteFile,
+) -> None:
+    """--min-count keeps a word by its total, as the main list does; each file that has
+    the word then lists it, and its files column counts them (it said 0)."""
+    one, two = write_file("one.txt", "x x x y"), write_file("two.txt", "x x x z y")
+    args = ["--by-file", "--min-count", "2", "-n", "0", str(one), str(two)]
+    # Kept: x (6) and y (2); z (1) is not. y is once in each file, under 2 in either.
+    tsv = invoke(args)
+    assert tsv.stdout == f"{one}\tx\t3\n{one}\ty\t1\n{two}\tx\t3\n{two}\ty\t1\n"
+    csv = invoke([*args, "-f", "csv"])
+    assert csv.stdout_bytes == b"word,count,files\r\nx,6,2\r\ny,2,2\r\n"
+    document = json.loads(invoke([*args, "-f", "json"]).stdout)
+    assert [entry["top"] for entry in document["by_file"]] == 2 * [
+        [{"word": "x", "count": 3}, {"word": "y", "count": 1}]
+    ]

@@ -17,7 +17,7 @@ from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
 from wordcount.cli.output import stdout_holds_any_text, write_data
 from wordcount.cli.ranking import Row, ranked, ranked_with_ties
-from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges
+from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges, kept_in_file
 from wordcount.engine.merge import CountResult
 
 
@@ -35,7 +35,9 @@ def write_report(
     rows = rank(counts, top=output.top)
     totals = Totals.of(counts, files=result.files)
     statistics = Statistics.of(counts, totals) if output.stats else None
-    selected_by_file = [(path, selection.apply(counts)) for path, counts in result.by_file]
+    selected_by_file = result.by_file
+    if not selection.keeps_everything:
+        selected_by_file = [(path, kept_in_file(file, counts)) for path, file in selected_by_file]
     per_file = [(path, rank(counts, top=output.top)) for path, counts in selected_by_file]
     ranges = file_ranges(counts for _, counts in selected_by_file) if by_file else None
     if output_format == "table":

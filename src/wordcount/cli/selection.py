@@ -19,8 +19,12 @@ class Selection(NamedTuple):
     min_length: int = 1
     min_count: int = 1
 
+    @property
+    def keeps_everything(self) -> bool:
+        return not self.stopwords and self.min_length <= 1 and self.min_count <= 1
+
     def apply(self, counts: Counter[str]) -> Counter[str]:
-        if not self.stopwords and self.min_length <= 1 and self.min_count <= 1:
+        if self.keeps_everything:
             return counts
         return Counter(
             {
@@ -83,6 +87,15 @@ class Statistics(NamedTuple):
             "hapax_legomena": self.hapax_legomena,
             "tokens_per_file": round(self.tokens_per_file, 1),
         }
+
+
+def kept_in_file(file_counts: Counter[str], kept: Counter[str]) -> Counter[str]:
+    """One file's counts of the words the report keeps (kept: the selected totals).
+
+    --min-count judges a word by its total, as the main list does: a word seen 3 times in
+    each of two files passes --min-count 5 and stays in both files' lists and ranges.
+    """
+    return Counter({word: count for word, count in file_counts.items() if word in kept})
 
 
 def file_ranges(files_counts: Iterable[Counter[str]]) -> Counter[str]:
