@@ -20,6 +20,7 @@ import stat
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from wordcount.sources.identity import FileIdentity, identity_of
 from wordcount.sources.opening import ListedFile, is_url, local_path, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
@@ -54,11 +55,13 @@ def _matches_any(patterns: tuple[str, ...], path: str, name: str) -> bool:
 
 class InputFile(NamedTuple):
     """A regular file (or URL) to plan into units. The index orders messages and --by-file
-    entries as the inputs were given and found."""
+    entries as the inputs were given and found; identity is the file's as the walk found
+    it, what the workers compare with the file they read (None for a URL's file)."""
 
     input_index: int
     path: str
     size: int
+    identity: FileIdentity | None = None
 
 
 class InputStream(NamedTuple):
@@ -164,7 +167,9 @@ def _add_path(
     if stat.S_ISDIR(status.st_mode):
         _walk(path, shown, status, walk, inputs, rename)
     elif stat.S_ISREG(status.st_mode):
-        inputs.files.append(InputFile(inputs.take_index(), shown, status.st_size))
+        inputs.files.append(
+            InputFile(inputs.take_index(), shown, status.st_size, identity_of(status))
+        )
     else:  # a FIFO, a character device: named, so the user means to read it
         inputs.streams.append(InputStream(inputs.take_index(), shown))
 
@@ -219,7 +224,11 @@ def _walk(
         elif not walk.wants_file(shown, entry.name):
             continue
         elif status is not None:  # a regular file: its size plans the work
-            inputs.files.append(InputFile(inputs.take_index(), shown, status.st_size))
+            # identity_of(status) written out, and tuple.__new__ making the named tuple in
+            # C rather than its Python __new__: 0.2 us a file against 0.6 us, 20,000 times.
+            identity = (status.st_size, status.st_mtime_ns, status.st_ino)
+            fields = (inputs.take_index(), shown, status.st_size, identity)
+            inputs.files.append(tuple.__new__(InputFile, fields))
         else:
             # Found, not named: reading a FIFO nobody writes to would hang the walk.
             message = "not a regular file; skipped (name it to read it)"

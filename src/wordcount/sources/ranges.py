@@ -11,11 +11,14 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from wordcount.sources.content import READ_CHUNK_BYTES
+from wordcount.sources.identity import FileIdentity
 from wordcount.sources.opening import open_input
 
 
 class FileRange(NamedTuple):
     """Bytes [start, end) of one input file; end None means up to the end of the file.
+    identity is the file's as it was found (see identity.py), None for what has none to
+    compare: a stream, a URL other than file://.
 
     A named tuple, not a dataclass: 20,000 small files make 20,000 of these, which the
     main process creates before any worker can start.
@@ -25,6 +28,7 @@ class FileRange(NamedTuple):
     input_index: int
     start: int
     end: int | None
+    identity: FileIdentity | None = None
 
     @property
     def starts_file(self) -> bool:
