@@ -573,6 +573,70 @@ def test_count_files_checks_its_arguments() -> None:
     assert scanner.count_files([], 10, False) == []
 
 
+def _identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
+def test_count_files_leaves_a_file_no_longer_as_planned_to_python(tmp_path: Path) -> None:
+    """A file whose size, modification time or inode is not the one planned is not
+    counted in C: Python reads it again, and reports the change."""
+    path = tmp_path / "words.txt"
+    path.write_bytes(b"some words")
+    size, mtime_ns, inode = _identity(path)
+    planned = [
+        (size, mtime_ns, inode),  # as planned: counted
+        None,  # nothing to compare: counted
+        (size + 1, mtime_ns, inode),  # it shrank
+        (size - 1, mtime_ns, inode),  # it grew
+        (size, mtime_ns - 1, inode),  # it was written to, or touched
+        (size, mtime_ns, inode + 1),  # it was replaced
+        (size, 2**63, inode),  # a time C cannot hold: Python compares it
+    ]
+    scanner = kernel.Scanner()
+    statuses = scanner.count_files([str(path)] * len(planned), 100, False, planned)
+    assert statuses == [10, 10, None, None, None, None, None]
+    assert scanner.take() == ({b"some": 2, b"words": 2}, {})
+    assert scanner.count_files([str(path)], 100, False, None) == [10]
+
+
+@pytest.mark.parametrize("mtime_ns", [0, -1, -1_500_000_000, 1_500_000_001, 2**62])
+def test_count_files_compares_any_modification_time(tmp_path: Path, mtime_ns: int) -> None:
+    """Times before 1970 too: C splits them into seconds and nanoseconds as POSIX does."""
+    path = tmp_path / "dated.txt"
+    path.write_bytes(b"dated")
+    try:
+        os.utime(path, ns=(mtime_ns, mtime_ns))
+    except (OSError, OverflowError):
+        pytest.skip("this filesystem cannot hold that time")
+    identity = _identity(path)
+    if identity[1] != mtime_ns:
+        pytest.skip("this filesystem rounds that time")
+    assert kernel.Scanner().count_files([str(path)], 100, False, [identity]) == [5]
+    moved = (identity[0], mtime_ns + 1, identity[2])
+    assert kernel.Scanner().count_files([str(path)], 100, False, [moved]) == [None]
+
+
+@pytest.mark.parametrize(
+    "identities",
+    [
+        (None,),  # not a list
+        [],  # shorter than the paths
+        [None, None],  # longer
+        [(1, 2)],  # not three fields
+        [[1, 2, 3]],  # not a tuple
+        [(1, 2, "3")],
+        [(1.0, 2, 3)],
+        [(1, 2, -3)],  # no inode is negative
+        [(2**64, 2, 3)],  # nor so large a file
+    ],
+)
+def test_count_files_checks_the_identities(identities: object) -> None:
+    scanner = kernel.Scanner()
+    with pytest.raises((TypeError, OverflowError)):
+        scanner.count_files(["a.txt"], 10, False, identities)  # type: ignore[arg-type]
+
+
 # -- counts packed by workers and added up in the main process ------------------------------
 
 # Counts up to 2**58: five parts of them still add up within 64 bits.

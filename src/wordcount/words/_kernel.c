@@ -34,6 +34,7 @@
 #if defined(__unix__) || defined(__APPLE__)
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #define KERNEL_POSIX_FILES 1
 #endif
@@ -1329,17 +1330,53 @@ Scanner_get_max_run_bytes(PyObject *self, void *Py_UNUSED(closure))
 /* What count_files says of one file: its size (counted), not counted here, or -errno. */
 #define FILE_LEFT_TO_PYTHON INT64_MIN
 
+#if defined(__APPLE__)
+#define STAT_MTIME(st) ((st).st_mtimespec)
+#else
+#define STAT_MTIME(st) ((st).st_mtim)
+#endif
+
+/* A file's identity as the walk found it (sources/identity.py): a file read that is no
+ * longer this one changed after it was found, and is left to Python, which reads it again
+ * and reports the change.  The modification time is kept as POSIX keeps it, seconds and
+ * nanoseconds, so that comparing it never multiplies. */
+enum { IDENTITY_NONE, IDENTITY_CHECKED, IDENTITY_LEFT_TO_PYTHON };
+
+typedef struct {
+    int64_t size;
+    int64_t mtime_sec;
+    int64_t mtime_nsec; /* 0 to 999,999,999 */
+    unsigned long long ino;
+    int kind;           /* IDENTITY_NONE: nothing to compare; IDENTITY_LEFT_TO_PYTHON: one
+                           that C cannot hold (a time past the year 2262), for Python */
+} FileIdentity;
+
 static int
 special_first_byte(unsigned char b)
 {
     return b == 0x00 || b == 0x1F || b == 'B' || b == 0xFD || b == 0xFE || b == 0xFF;
 }
 
+/* Whether the file open as fd, of which size bytes were read, is no longer the one
+ * planned; also when fstat fails, so that Python reads it again and says why. */
+static int
+changed_since_planned(int fd, int64_t size, const FileIdentity *planned)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0)
+        return 1;
+    return size != planned->size || (int64_t)st.st_size != planned->size ||
+           (int64_t)STAT_MTIME(st).tv_sec != planned->mtime_sec ||
+           (int64_t)STAT_MTIME(st).tv_nsec != planned->mtime_nsec ||
+           (unsigned long long)st.st_ino != planned->ino;
+}
+
 /* Read the whole file at path into buf (room for max_bytes): its size, FILE_LEFT_TO_PYTHON
- * if it holds max_bytes or more, or -errno.  One read is enough: a regular file reads
- * short only at its end.  No GIL needed. */
+ * if it holds max_bytes or more or is no longer the planned file, or -errno.  One read is
+ * enough: a regular file reads short only at its end.  planned may be NULL.  No GIL
+ * needed. */
 static int64_t
-read_small(const char *path, unsigned char *buf, size_t max_bytes)
+read_small(const char *path, unsigned char *buf, size_t max_bytes, const FileIdentity *planned)
 {
     int fd;
     do {
@@ -1352,20 +1389,26 @@ read_small(const char *path, unsigned char *buf, size_t max_bytes)
         got = read(fd, buf, max_bytes);
     } while (got < 0 && errno == EINTR);
     int64_t status = got < 0 ? -(int64_t)errno : (int64_t)got;
-    close(fd);
     if (status >= (int64_t)max_bytes)
         status = FILE_LEFT_TO_PYTHON;
+    else if (status >= 0 && planned != NULL && planned->kind != IDENTITY_NONE &&
+             (planned->kind == IDENTITY_LEFT_TO_PYTHON ||
+              changed_since_planned(fd, status, planned)))
+        status = FILE_LEFT_TO_PYTHON;
+    close(fd);
     return status;
 }
 
 /* Count each file of paths[0:n] as a text of its own; statuses[i] as read_small says,
- * or FILE_LEFT_TO_PYTHON when it is not plain text.  0, or -1 when memory ran out. */
+ * or FILE_LEFT_TO_PYTHON when it is not plain text.  identities, if not NULL, holds n
+ * planned identities.  0, or -1 when memory ran out. */
 static int
-count_small_files(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes,
-                  int binary_as_text, unsigned char *buf, int64_t *statuses)
+count_small_files(Scanner *s, char *const *paths, const FileIdentity *identities, Py_ssize_t n,
+                  size_t max_bytes, int binary_as_text, unsigned char *buf, int64_t *statuses)
 {
     for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t size = read_small(paths[i], buf, max_bytes);
+        const FileIdentity *planned = identities != NULL ? &identities[i] : NULL;
+        int64_t size = read_small(paths[i], buf, max_bytes, planned);
         statuses[i] = size;
         if (size < 0)
             continue;
@@ -1387,21 +1430,74 @@ count_small_files(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes
 }
 
 PyDoc_STRVAR(count_files_doc,
-             "count_files($self, paths, max_bytes, binary_as_text, /)\n--\n\n"
+             "count_files($self, paths, max_bytes, binary_as_text, identities=None, /)\n--\n\n"
              "Count each small plain-text file of the list `paths` as a text of its own.\n"
              "Returns a list with, for each path: its size in bytes if it was counted,\n"
-             "None if it was left to the caller (not small, or not plainly text), or\n"
-             "-errno if it could not be read.  max_bytes must not exceed max_run_bytes,\n"
-             "so that no run in such a file is ever skipped.");
+             "None if it was left to the caller (not small, not plainly text, or no\n"
+             "longer the file planned), or -errno if it could not be read.  max_bytes\n"
+             "must not exceed max_run_bytes, so that no run in such a file is ever\n"
+             "skipped.  identities, a list as long as paths, holds for each path None or\n"
+             "the (st_size, st_mtime_ns, st_ino) it was planned with.");
+
+/* identities[i] from the Python list (see count_files_doc); 0, or -1 with an exception. */
+static int
+parse_identities(PyObject *list, Py_ssize_t n, FileIdentity *identities)
+{
+    if (!PyList_Check(list) || PyList_GET_SIZE(list) != n) {
+        PyErr_SetString(PyExc_TypeError, "count_files() identities: a list as long as paths");
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PyList_GET_ITEM(list, i);
+        FileIdentity *identity = &identities[i];
+        identity->kind = IDENTITY_NONE;
+        if (item == Py_None)
+            continue;
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+            PyErr_SetString(PyExc_TypeError,
+                            "count_files() identities: None or (size, mtime_ns, inode)");
+            return -1;
+        }
+        long long size = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 0));
+        if (size == -1 && PyErr_Occurred())
+            return -1;
+        int overflow = 0;
+        long long mtime_ns = PyLong_AsLongLongAndOverflow(PyTuple_GET_ITEM(item, 1), &overflow);
+        if (mtime_ns == -1 && PyErr_Occurred())
+            return -1;
+        unsigned long long ino = PyLong_AsUnsignedLongLong(PyTuple_GET_ITEM(item, 2));
+        if (ino == (unsigned long long)-1 && PyErr_Occurred())
+            return -1;
+        identity->size = (int64_t)size;
+        identity->ino = ino;
+        if (overflow) { /* before 1678 or after 2262: Python's ints compare it */
+            identity->kind = IDENTITY_LEFT_TO_PYTHON;
+            continue;
+        }
+        /* Floor division, as POSIX splits a time before 1970: -1.5 s is -2 s + 0.5 s. */
+        int64_t sec = (int64_t)(mtime_ns / 1000000000LL);
+        int64_t nsec = (int64_t)(mtime_ns % 1000000000LL);
+        if (nsec < 0) {
+            nsec += 1000000000LL;
+            sec -= 1;
+        }
+        identity->mtime_sec = sec;
+        identity->mtime_nsec = nsec;
+        identity->kind = IDENTITY_CHECKED;
+    }
+    return 0;
+}
 
 static PyObject *
 Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
 {
     Scanner *s = (Scanner *)self;
-    if (nargs != 3 || !PyList_Check(args[0])) {
-        PyErr_SetString(PyExc_TypeError, "count_files(paths: list, max_bytes, binary_as_text)");
+    if (nargs < 3 || nargs > 4 || !PyList_Check(args[0])) {
+        PyErr_SetString(PyExc_TypeError,
+                        "count_files(paths: list, max_bytes, binary_as_text, identities=None)");
         return NULL;
     }
+    PyObject *identity_list = nargs == 4 && args[3] != Py_None ? args[3] : NULL;
     Py_ssize_t max_bytes = PyLong_AsSsize_t(args[1]);
     if (max_bytes == -1 && PyErr_Occurred())
         return NULL;
@@ -1431,11 +1527,17 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     char **paths = (char **)PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(char *));
     int64_t *statuses = (int64_t *)PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(int64_t));
     unsigned char *buf = (unsigned char *)PyMem_Malloc((size_t)max_bytes);
+    FileIdentity *identities = NULL;
+    if (identity_list != NULL)
+        identities = (FileIdentity *)PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(FileIdentity));
     PyObject *result = NULL;
-    if (paths == NULL || statuses == NULL || buf == NULL) {
+    if (paths == NULL || statuses == NULL || buf == NULL ||
+        (identity_list != NULL && identities == NULL)) {
         PyErr_NoMemory();
         goto done;
     }
+    if (identity_list != NULL && parse_identities(identity_list, n, identities) < 0)
+        goto done;
     for (Py_ssize_t i = 0; i < n; i++)
         paths[i] = PyBytes_AS_STRING(PyTuple_GET_ITEM(encoded, i));
     if (scanner_enter(s) < 0)
@@ -1443,7 +1545,8 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     int rc = run_end(s); /* no token of an earlier text runs on into these */
     if (rc == 0) {
         Py_BEGIN_ALLOW_THREADS
-        rc = count_small_files(s, paths, n, (size_t)max_bytes, binary_as_text, buf, statuses);
+        rc = count_small_files(s, paths, identities, n, (size_t)max_bytes, binary_as_text, buf,
+                               statuses);
         Py_END_ALLOW_THREADS
     }
     scanner_leave(s);
@@ -1470,6 +1573,7 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
         PyList_SET_ITEM(result, i, status);
     }
 done:
+    PyMem_Free(identities);
     PyMem_Free(buf);
     PyMem_Free(statuses);
     PyMem_Free(paths);

@@ -13,7 +13,12 @@ class Scanner:
     def end_text(self) -> int: ...
     def take(self) -> tuple[dict[bytes, int], dict[bytes, int]]: ...
     def count_files(
-        self, paths: list[str], max_bytes: int, binary_as_text: bool, /
+        self,
+        paths: list[str],
+        max_bytes: int,
+        binary_as_text: bool,
+        identities: list[tuple[int, int, int] | None] | None = None,
+        /,
     ) -> list[int | None]: ...
 
 class Tally:

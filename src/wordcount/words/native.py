@@ -144,15 +144,23 @@ class NativeTextCounter:
         return self._scanner.end_text()
 
     def count_files(
-        self, paths: list[str], max_bytes: int, *, binary_as_text: bool
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        identities: list[tuple[int, int, int] | None] | None = None,
     ) -> list[int | None] | None:
         """Count each small plain-text file of paths as a text of its own, in C: for each,
         its size if counted, None if it is left to the caller, or -errno. None where the
-        kernel cannot read files (it can on Linux and macOS)."""
+        kernel cannot read files (it can on Linux and macOS).
+
+        identities, if given, holds each file's (st_size, st_mtime_ns, st_ino) as it was
+        planned, or None: a file read that is no longer that one is left to the caller."""
         count_files = getattr(self._scanner, "count_files", None)
         if count_files is None:
             return None
-        statuses: list[int | None] = count_files(paths, max_bytes, binary_as_text)
+        statuses: list[int | None] = count_files(paths, max_bytes, binary_as_text, identities)
         return statuses
 
     def take_counts(self) -> WordCounts:
