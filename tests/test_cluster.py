@@ -13,14 +13,19 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tests.conftest import BIN_DIR, ProcessLog, invoke, run_wordcount
 from wordcount import count_inputs
 from wordcount.cli.exit_status import ExitStatus
+from wordcount.engine import run as engine_run
 from wordcount.engine.cluster import ClusterOptions
 from wordcount.engine.hooks import FAULT_VARIABLE
+from wordcount.sources.identity import CHANGED_MESSAGE
+from wordcount.sources.paths import Inputs, expand_inputs
+from wordcount.sources.problems import ProblemKind
 
 distributed = pytest.importorskip("distributed", reason="needs the dask extra")
 # Seconds each, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop.
@@ -112,6 +117,37 @@ def test_progress_follows_every_unit(corpus: Path, local_cluster: str) -> None:
     assert seen[-1] == (size, size)
     assert len(seen) > 5  # one step per unit
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
+
+
+def test_a_file_changed_after_planning_is_reported_by_the_dask_workers(
+    tmp_path: Path, local_cluster: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The same identity check as a local run: each range's worker compares the file it
+    read with the one planned."""
+    big = tmp_path / "big.txt"
+    big.write_bytes(LINE.encode() * 20_000)
+    (tmp_path / "small.txt").write_bytes(b"small words")
+
+    def walk_then_grow(paths: list[str], **options: Any) -> Inputs:
+        inputs = expand_inputs(paths, **options)
+        with big.open("ab") as file:  # after the walk, before any worker reads it
+            file.write(b" grown")
+        return inputs
+
+    monkeypatch.setattr(engine_run, "expand_inputs", walk_then_grow)
+    result = count_inputs(
+        paths=[str(tmp_path)], jobs=2, unit_bytes=256 << 10, cluster=ClusterOptions(local_cluster)
+    )
+    assert (result.counts["whale's"], result.counts["grown"], result.counts["small"]) == (
+        20_000,
+        1,
+        1,
+    )
+    assert [(p.path, p.message, p.kind) for p in result.problems] == [
+        (str(big), CHANGED_MESSAGE, ProblemKind.CHANGED)
+    ]
+    assert result.has_changed_inputs
+    assert os.getpid() not in result.counted_by  # the Dask workers read it
 
 
 @pytest.mark.parametrize(

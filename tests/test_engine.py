@@ -16,10 +16,13 @@ from hypothesis import strategies as st
 from tests.conftest import workers_of
 from wordcount import count_inputs, reference_words
 from wordcount.engine.lifecycle import objects_frozen
+from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import FILE_COST_BYTES, plan_units
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import SMALL_FILE_BYTES, count_unit
-from wordcount.sources.paths import InputFile
+from wordcount.sources.identity import CHANGED_MESSAGE
+from wordcount.sources.paths import InputFile, expand_inputs
+from wordcount.sources.problems import InputProblem, ProblemKind
 from wordcount.sources.ranges import FileRange
 
 PROSE = (
@@ -132,7 +135,8 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
 
 
 def test_a_work_unit_survives_pickling_as_columns() -> None:
-    unit = WorkUnit((FileRange("a.txt", 0, 0, None), FileRange("b.txt", 3, 100, 250)), size=400)
+    ranges = (FileRange("a.txt", 0, 0, None), FileRange("b.txt", 3, 100, 250, (400, -1, 2**64 - 1)))
+    unit = WorkUnit(ranges, size=400)
     assert pickle.loads(pickle.dumps(unit)) == unit
     assert pickle.loads(pickle.dumps(WorkUnit((), 0))) == WorkUnit((), 0)
 
@@ -212,3 +216,77 @@ def test_a_file_gone_before_its_worker_reads_it_is_an_error_not_a_crash(tmp_path
         (0, "No such file or directory", True)
     ]
     assert (result.files, result.bytes_read) == (1, 10)
+
+
+# -- a file that changes after it was planned (issue 14) ----------------------------------
+
+
+def _planned(path: Path, index: int = 0) -> InputFile:
+    (found,) = expand_inputs([str(path)]).files
+    return found._replace(input_index=index)
+
+
+def test_the_walk_and_the_planner_carry_each_files_identity(tmp_path: Path) -> None:
+    (tmp_path / "big.txt").write_bytes(PROSE.encode() * 50)
+    (tmp_path / "small.txt").write_bytes(b"small")
+    files = expand_inputs([str(tmp_path)]).files
+    for found in files:
+        status = Path(found.path).stat()
+        assert found.identity == (status.st_size, status.st_mtime_ns, status.st_ino)
+    for jobs in (1, 2):
+        plan = plan_units(files, jobs=jobs, unit_bytes=500)
+        ranges = [file_range for unit in plan.units for file_range in unit.ranges]
+        assert len(ranges) > (2 if jobs == 2 else 1)
+        identities = {file.path: file.identity for file in files}
+        assert all(r.identity == identities[r.path] for r in ranges)
+
+
+@pytest.mark.parametrize(
+    ("size", "unit_of", "options"),
+    [
+        (100, "whole", CountOptions()),  # small: the kernel's batch, or Python's small path
+        (100, "whole", CountOptions(by_file=True)),  # Python's small path with the kernel too
+        (SMALL_FILE_BYTES * 2 + 5, "whole", CountOptions()),  # read in chunks
+        (SMALL_FILE_BYTES * 2 + 5, "ranges", CountOptions()),  # cut into ranges
+    ],
+)
+def test_a_file_changed_since_it_was_planned_is_counted_and_reported(
+    tmp_path: Path, size: int, unit_of: str, options: CountOptions
+) -> None:
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"other words")
+    path = tmp_path / "changing.txt"
+    path.write_bytes(b"word " * (size // 5))
+    files = [_planned(path, 0), _planned(other, 1)]
+    if unit_of == "ranges":
+        units = plan_units(files, jobs=2, unit_bytes=SMALL_FILE_BYTES // 2).units
+    else:
+        units = plan_units(files, jobs=1).units
+    assert len(units) > (1 if unit_of == "ranges" else 0)
+
+    def counted() -> tuple[Counter[bytes], list[InputProblem]]:
+        results = [count_unit(unit, options) for unit in units]
+        counts: Counter[bytes] = Counter()
+        for result in results:
+            counts.update(result.counts)
+        return counts, [problem for result in results for problem in result.problems]
+
+    words = size // 5
+    assert counted() == ({b"word": words, b"other": 1, b"words": 1}, [])
+    with path.open("ab") as file:  # it grows after it was planned
+        file.write(b" grown")
+    counts, problems = counted()
+    assert counts == {b"word": words, b"grown": 1, b"other": 1, b"words": 1}
+    assert set(problems) == {InputProblem(0, str(path), CHANGED_MESSAGE, ProblemKind.CHANGED)}
+
+
+def test_a_range_that_ends_before_its_planned_end_is_a_change(tmp_path: Path) -> None:
+    """All that a URL's file can show, having no identity to compare."""
+    path = tmp_path / "short.txt"
+    path.write_bytes(b"only ten b")
+    cut_short = WorkUnit((FileRange(str(path), 0, 0, 1000),), 1000)
+    result = count_unit(cut_short)
+    assert result.counts == {b"only": 1, b"ten": 1, b"b": 1}
+    assert result.problems == [InputProblem(0, str(path), CHANGED_MESSAGE, ProblemKind.CHANGED)]
+    to_the_end = WorkUnit((FileRange(str(path), 0, 0, 10),), 10)
+    assert count_unit(to_the_end).problems == []

@@ -142,7 +142,9 @@ def run_benchmark_command(
     if not benchmark.identical:
         error("serial and parallel runs counted differently")
     return Finished(
-        input_errors=benchmark.result.has_errors, results_differ=not benchmark.identical
+        input_errors=benchmark.result.has_errors,
+        results_differ=not benchmark.identical,
+        inputs_changed=benchmark.result.has_changed_inputs,
     )
 
 

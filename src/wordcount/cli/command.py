@@ -82,8 +82,8 @@ Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
 Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
 2 usage error (also --benchmark with nothing it could count), 3 --benchmark runs differed,
 4 a worker process died, failed or could not start, 5 out of memory, 6 the output could not
-be written (a full disk, a closed stdout), 129 hangup, 130 interrupted, 141 output pipe
-closed early, 143 SIGTERM.
+be written (a full disk, a closed stdout), 7 an input changed while it was read (its
+counts may be wrong), 129 hangup, 130 interrupted, 141 output pipe closed early, 143 SIGTERM.
 """
 
 # The failures a run ends with: each gets one line on stderr (or none, for a signal).

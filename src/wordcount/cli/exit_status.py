@@ -26,6 +26,10 @@ class ExitStatus(IntEnum):
     OUT_OF_MEMORY = 5
     # The counts could not be written: a full disk, a closed stdout.
     OUTPUT_FAILED = 6
+    # An input changed while it was read (shrank, grew, was rewritten or replaced): the
+    # counts, of what was read, are printed, but may be wrong. It wins over INPUT_ERROR:
+    # a script that stops at 1 for a missing file would take the counts as sound.
+    INPUT_CHANGED = 7
     # A shell reports a command killed by signal N as 128 + N; wordcount exits so when it
     # stops for one. SIGHUP: the terminal went away.
     HANGUP = 128 + signal.SIGHUP
@@ -45,6 +49,8 @@ class Finished(NamedTuple):
     results_differ: bool = False
     # --benchmark counted nothing (every input skipped, unreadable or empty).
     nothing_to_time: bool = False
+    # An input was not, after it was read, what the walk had found (see ExitStatus).
+    inputs_changed: bool = False
 
 
 # How a run ended: finished, or stopped by one of the failures the command expects.
@@ -61,6 +67,8 @@ def exit_status_for(outcome: Outcome) -> ExitStatus:
             return ExitStatus.RESULTS_DIFFER
         if outcome.nothing_to_time:
             return ExitStatus.USAGE_ERROR
+        if outcome.inputs_changed:
+            return ExitStatus.INPUT_CHANGED
         return ExitStatus.INPUT_ERROR if outcome.input_errors else ExitStatus.SUCCESS
     if isinstance(outcome, Terminated):  # SIGTERM or SIGHUP
         return ExitStatus(128 + outcome.signal_number)

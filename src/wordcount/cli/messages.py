@@ -26,6 +26,7 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Each kind of problem as the summary line says it, in this fixed order.
 _SUMMARY_PHRASES = {
     ProblemKind.UNREADABLE: "unreadable",
+    ProblemKind.CHANGED: "changed as we read it",
     ProblemKind.BINARY: "skipped (binary)",
     ProblemKind.HIDDEN: "skipped (hidden)",
     ProblemKind.SYMLINK_LOOP: "skipped (symlink loop)",

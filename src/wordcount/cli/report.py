@@ -60,7 +60,7 @@ def write_report(
     if statistics is not None and output_format in ("tsv", "csv"):
         for name, value in statistics.rows():
             note(f"{name}\t{value}")
-    return Finished(input_errors=result.has_errors)
+    return Finished(input_errors=result.has_errors, inputs_changed=result.has_changed_inputs)
 
 
 def _table(

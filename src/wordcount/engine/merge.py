@@ -106,7 +106,13 @@ class CountResult(NamedTuple):
 
     @property
     def has_errors(self) -> bool:
-        return any(problem.is_error for problem in self.problems)
+        """Some input could not be read."""
+        return any(problem.kind is ProblemKind.UNREADABLE for problem in self.problems)
+
+    @property
+    def has_changed_inputs(self) -> bool:
+        """Some input changed while it was read: its counts may be wrong."""
+        return any(problem.kind is ProblemKind.CHANGED for problem in self.problems)
 
 
 class Merge:

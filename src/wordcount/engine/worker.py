@@ -33,6 +33,7 @@ from wordcount.sources.content import (
     open_content,
     plain_text,
 )
+from wordcount.sources.identity import CHANGED_MESSAGE, descriptor_identity
 from wordcount.sources.opening import is_url, open_input, read_small_file
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
@@ -115,10 +116,12 @@ class _UnitCounter:
         whole = [r for r in ranges if r.is_whole_file and not is_url(r.path)]
         for start in range(0, len(whole), SMALL_FILES_PER_CALL):
             batch = whole[start : start + SMALL_FILES_PER_CALL]
+            # A file no longer as planned is left to count_small_file, which says so.
             statuses = counter.count_files(
                 [file_range.path for file_range in batch],
                 SMALL_FILE_BYTES,
                 binary_as_text=self.options.binary_as_text,
+                identities=[file_range.identity for file_range in batch],
             )
             if statuses is None:  # the kernel cannot read files on this platform
                 return ranges
@@ -154,12 +157,13 @@ class _UnitCounter:
         if not file_range.is_whole_file or is_url(file_range.path):
             return False
         try:
-            content = read_small_file(file_range.path, SMALL_FILE_BYTES)
+            small_file = read_small_file(file_range.path, SMALL_FILE_BYTES)
         except OSError as error:
             self.report(file_range, describe_os_error(error))
             return True
-        if content is None:
+        if small_file is None:
             return False
+        content, identity = small_file
         text = plain_text(
             content, encoding=self.options.encoding, binary_as_text=self.options.binary_as_text
         )
@@ -170,6 +174,8 @@ class _UnitCounter:
         self.result.bytes_read += len(content)
         if on_bytes is not None:
             on_bytes(len(content))
+        if file_range.identity is not None and identity != file_range.identity:
+            self.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
         return True
 
     def count_file_range(
@@ -195,17 +201,25 @@ class _UnitCounter:
         following = None
         if file_range.end is not None:
             following = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
-        self.count_range(chunks, file_range, following)
-        end = file.tell() if file_range.end is None else min(file.tell(), file_range.end)
+        read_through = self.count_range(chunks, file_range, following)
+        position = file.tell()
+        end = position if file_range.end is None else min(position, file_range.end)
         self.result.bytes_read += end - file_range.start
+        # The planned end not reached: the file ended sooner than when it was planned. This
+        # is all a URL's file can show; a local one shows any change by its identity.
+        ended_early = read_through and file_range.end is not None and position < file_range.end
+        planned = file_range.identity
+        if ended_early or (planned is not None and descriptor_identity(file.fileno()) != planned):
+            self.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
 
     def count_range(
         self,
         chunks: Iterator[bytes],
         file_range: FileRange,
         following: Iterable[bytes] | None = None,
-    ) -> None:
-        """Count one range, or a whole file or stream; problems go to the result."""
+    ) -> bool:
+        """Count one range, or a whole file or stream; problems go to the result. True if
+        it was read to its end, False if a problem stopped it."""
         options = self.options
         try:
             if file_range.starts_file:
@@ -223,6 +237,9 @@ class _UnitCounter:
             self.report(file_range, str(error))
         except BinaryContent:
             self.report(file_range, BINARY_MESSAGE, ProblemKind.BINARY)
+        else:
+            return True
+        return False
 
     def _count_text(
         self,

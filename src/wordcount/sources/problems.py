@@ -8,9 +8,12 @@ from typing import NamedTuple
 
 
 class ProblemKind(Enum):
-    """Only UNREADABLE is an error; each kind is one entry of the summary on stderr."""
+    """Only UNREADABLE and CHANGED are errors; each kind is one entry of the summary on
+    stderr."""
 
     UNREADABLE = "unreadable"
+    # The file changed while it was read: its words were counted, but may be wrong.
+    CHANGED = "changed"
     BINARY = "binary"
     HIDDEN = "hidden"
     SYMLINK_LOOP = "symlink loop"
@@ -27,7 +30,7 @@ class InputProblem(NamedTuple):
 
     @property
     def is_error(self) -> bool:
-        return self.kind is ProblemKind.UNREADABLE
+        return self.kind is ProblemKind.UNREADABLE or self.kind is ProblemKind.CHANGED
 
 
 def describe_os_error(error: OSError) -> str:
