@@ -3,6 +3,8 @@ Without their variables set no hook exists, and counting never calls one.
 
 WORDCOUNT_TEST_FAULT="kill:NAME", "hang:NAME" or "unpicklable:NAME" makes the worker that
 opens a file called NAME die, hang or fail with an exception that cannot be pickled.
+"truncate:NAME", "append:NAME", "replace:NAME" or "touch:NAME" changes the file after it
+was planned, just before it is read: see file_changes.py.
 
 WORDCOUNT_TEST_PROCESSES=FILE makes each count append one line to FILE: the id of the
 process that ran it, a colon, then the ids of the processes that counted its units. A
@@ -29,11 +31,19 @@ def fault_from_environment() -> Callable[[str], None] | None:
     action, _, file_name = os.environ.get(FAULT_VARIABLE, "").partition(":")
     if not file_name:
         return None
-    do = {"kill": _kill, "hang": _hang, "unpicklable": _fail_unpicklably}[action]
+    from wordcount.engine import file_changes  # only here: no other run needs it
+
+    faults: dict[str, Callable[[str], None]] = {
+        "kill": _kill,
+        "hang": _hang,
+        "unpicklable": _fail_unpicklably,
+        **file_changes.CHANGES,
+    }
+    do = faults[action]
 
     def apply(path: str) -> None:
         if os.path.basename(path) == file_name:
-            do()
+            do(path)
 
     return apply
 
@@ -51,15 +61,15 @@ def pool_min_bytes(default: int) -> int:
     return int(os.environ.get(POOL_MIN_BYTES_VARIABLE, default))
 
 
-def _kill() -> None:
+def _kill(path: str) -> None:
     os.kill(os.getpid(), signal.SIGKILL)
 
 
-def _hang() -> None:
+def _hang(path: str) -> None:
     time.sleep(3600)
 
 
-def _fail_unpicklably() -> None:
+def _fail_unpicklably(path: str) -> None:
     raise _UnpicklableError(lambda: None)
 
 
