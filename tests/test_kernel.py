@@ -573,6 +573,11 @@ def test_count_files_checks_its_arguments() -> None:
     assert scanner.count_files([], 10, False) == []
 
 
+class _Index:
+    def __index__(self) -> int:
+        return 3
+
+
 def _identity(path: Path) -> tuple[int, int, int]:
     status = path.stat()
     return (status.st_size, status.st_mtime_ns, status.st_ino)
@@ -629,6 +634,7 @@ def test_count_files_compares_any_modification_time(tmp_path: Path, mtime_ns: in
         [(1.0, 2, 3)],
         [(1, 2, -3)],  # no inode is negative
         [(2**64, 2, 3)],  # nor so large a file
+        [(1, 2, _Index())],  # converting it would run Python code, which could change the list
     ],
 )
 def test_count_files_checks_the_identities(identities: object) -> None:

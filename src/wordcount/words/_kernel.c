@@ -1348,7 +1348,7 @@ typedef struct {
     int64_t mtime_nsec; /* 0 to 999,999,999 */
     unsigned long long ino;
     int kind;           /* IDENTITY_NONE: nothing to compare; IDENTITY_LEFT_TO_PYTHON: one
-                           that C cannot hold (a time past the year 2262), for Python */
+                           that C cannot hold (a time before 1678 or after 2262), for Python */
 } FileIdentity;
 
 static int
@@ -1453,9 +1453,13 @@ parse_identities(PyObject *list, Py_ssize_t n, FileIdentity *identities)
         identity->kind = IDENTITY_NONE;
         if (item == Py_None)
             continue;
-        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3) {
+        /* Plain ints only: converting any other object could run Python code (__index__)
+         * that changes the list being read. */
+        if (!PyTuple_Check(item) || PyTuple_GET_SIZE(item) != 3 ||
+            !PyLong_Check(PyTuple_GET_ITEM(item, 0)) || !PyLong_Check(PyTuple_GET_ITEM(item, 1)) ||
+            !PyLong_Check(PyTuple_GET_ITEM(item, 2))) {
             PyErr_SetString(PyExc_TypeError,
-                            "count_files() identities: None or (size, mtime_ns, inode)");
+                            "count_files() identities: None or (size, mtime_ns, inode), ints");
             return -1;
         }
         long long size = PyLong_AsLongLong(PyTuple_GET_ITEM(item, 0));
@@ -1529,7 +1533,7 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     unsigned char *buf = (unsigned char *)PyMem_Malloc((size_t)max_bytes);
     FileIdentity *identities = NULL;
     if (identity_list != NULL)
-        identities = (FileIdentity *)PyMem_Malloc((size_t)(n > 0 ? n : 1) * sizeof(FileIdentity));
+        identities = PyMem_New(FileIdentity, n > 0 ? n : 1); /* NULL if the size overflows */
     PyObject *result = NULL;
     if (paths == NULL || statuses == NULL || buf == NULL ||
         (identity_list != NULL && identities == NULL)) {
