@@ -10,6 +10,8 @@ a Dask worker. It takes everything it needs as arguments and returns a picklable
          ─▶ plain text: one counter shared by the unit, so the rule runs once per
             distinct raw token; compressed or decoded text, and every file under
             --by-file: a counter of its own, kept only if the whole range went through
+         ─▶ the file read still the one planned? (sources.identity) if not, its counts
+            stay, with a problem that says it changed as it was read
          ─▶ UnitResult
 """
 
