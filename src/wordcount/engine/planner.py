@@ -64,8 +64,11 @@ def plan_units(
     plan = Plan([], [])
     sized = list(files)
     if jobs == 1:
+        # tuple.__new__ makes each named tuple in C, not in its Python __new__: for each
+        # of 20,000 small files 0.2 us against 0.6 us.
         whole_files = tuple(
-            FileRange(path, index, 0, None, identity) for index, path, _, identity in sized
+            tuple.__new__(FileRange, (path, index, 0, None, identity))
+            for index, path, _, identity in sized
         )
         total_bytes = sum(file.size for file in sized)
         if whole_files:
@@ -92,8 +95,7 @@ def plan_units(
                 WorkUnit((file_range,), _range_size(file_range, size)) for file_range in ranges
             )
             continue
-        # tuple.__new__ makes the named tuple in C, not in its Python __new__: for each of
-        # 20,000 small files 0.2 us against 0.6 us.
+        # Made in C, as above.
         batch.append(tuple.__new__(FileRange, (path, input_index, 0, None, identity)))
         batch_bytes += size
         batch_cost += size + FILE_COST_BYTES
