@@ -84,11 +84,12 @@ test-asan: $(ASAN_VENV)/.installed
 		|| { cat $(ASAN_REPORTS)/* 2>/dev/null; exit 1; }
 	@if ls $(ASAN_REPORTS)/* >/dev/null 2>&1; then cat $(ASAN_REPORTS)/*; exit 1; fi
 
-# The property tests as a fuzzer: 20,000 examples each over arbitrary bytes (minutes),
-# the kernel's against the pure-Python path's among them.
+# The property tests as a fuzzer: 20,000 examples each (minutes): over arbitrary bytes,
+# the kernel's against the pure-Python path's among them, and over the command line.
 fuzz: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
-		tests/test_properties.py tests/test_kernel.py tests/test_tokens.py
+		tests/test_properties.py tests/test_kernel.py tests/test_tokens.py \
+		tests/test_option_fuzzer.py
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks

@@ -32,8 +32,16 @@ PINNED_ENV = {
 }
 BIN_DIR = Path(sys.executable).parent
 # `make fuzz` runs the property tests with many more examples than `make test` does.
-settings.register_profile("fuzz", max_examples=20_000, deadline=None)
+FUZZ_EXAMPLES = 20_000
+settings.register_profile("fuzz", max_examples=FUZZ_EXAMPLES, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
+
+
+def examples(in_make_test: int) -> int:
+    """A test's max_examples: its own number in `make test`, the fuzz profile's under
+    `make fuzz` (a number given to @settings would otherwise override the profile)."""
+    return FUZZ_EXAMPLES if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else in_make_test
+
 
 # `make test-start-methods` runs the suite again with this set to spawn or forkserver:
 # every pool started in-process or by the command under test then uses that method.

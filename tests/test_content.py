@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import WriteFile
+from tests.conftest import WriteFile, examples
 from tests.test_options import run_both
 from wordcount import count_inputs
 from wordcount.cli.messages import summary_line
@@ -60,7 +60,7 @@ class Trickle(io.RawIOBase):
         return size
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(text=TEXT, encoding=st.sampled_from(sorted(ENCODINGS)), step=st.integers(1, 7))
 def test_every_container_counts_as_the_plain_rule(text: str, encoding: str, step: int) -> None:
     stream = Trickle(ENCODINGS[encoding](text), step)

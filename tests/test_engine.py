@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import workers_of
+from tests.conftest import examples, workers_of
 from wordcount import count_inputs, reference_words
 from wordcount.engine.lifecycle import objects_frozen
 from wordcount.engine.options import CountOptions
@@ -67,7 +67,9 @@ def test_small_files_are_batched_by_bytes_plus_a_cost_per_file(tmp_path: Path) -
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(60),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     repeats=st.integers(min_value=1, max_value=30),

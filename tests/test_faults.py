@@ -26,8 +26,11 @@ from wordcount.engine.hooks import FAULT_VARIABLE
 START_METHODS = multiprocessing.get_all_start_methods()
 # Seconds each, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop.
 pytestmark = pytest.mark.slow
-# Time for the workers to start and take up their units before a signal is sent.
-SETTLE_SECONDS = 1.0
+# Besides the main process and its two workers: the resource tracker under spawn, and
+# the forkserver too under forkserver.
+HELPER_PROCESSES = {"fork": 0, "spawn": 1, "forkserver": 2}
+# Once every process is there, time for the workers to take up their units.
+SETTLE_SECONDS = 0.2
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +58,16 @@ def _start(inputs: list[Path], start_method: str, fault: str) -> subprocess.Pope
         env=env,
         start_new_session=True,
     )
+
+
+def _settle(process: subprocess.Popen[bytes], start_method: str) -> None:
+    """Wait until the main process, its two workers and its helpers all run."""
+    expected = 3 + HELPER_PROCESSES[start_method]
+    deadline = time.monotonic() + 10
+    while len(live_group_members(process.pid)) < expected:
+        assert time.monotonic() < deadline, "the workers never started"
+        time.sleep(0.02)
+    time.sleep(SETTLE_SECONDS)
 
 
 def _finish(process: subprocess.Popen[bytes], timeout: float) -> tuple[bytes, str, float]:
@@ -106,7 +119,7 @@ def test_signals_stop_everything_promptly_and_quietly(
     inputs: list[Path], start_method: str, signal_number: int, to_group: bool, status: int
 ) -> None:
     process = _start(inputs, start_method, "hang")  # a worker stuck deep in a unit
-    time.sleep(SETTLE_SECONDS)
+    _settle(process, start_method)
     assert process.poll() is None
     if to_group:
         os.killpg(process.pid, signal_number)
@@ -126,8 +139,7 @@ def test_workers_exit_when_the_main_process_is_killed(
     """SIGKILL, the OOM killer's way, gives the main process no chance to stop its
     workers: they must notice that it is gone, even one deep in a unit."""
     process = _start(inputs, start_method, "hang")
-    time.sleep(SETTLE_SECONDS)
-    assert len(live_group_members(process.pid)) >= 3  # the main process and two workers
+    _settle(process, start_method)
     process.kill()
     process.communicate(timeout=10)
     assert group_is_gone(process.pid, within=2)

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import run_wordcount
+from tests.conftest import examples, run_wordcount
 from wordcount.words import native
 from wordcount.words.native import NativeTextCounter
 from wordcount.words.tokens import SAFE_SEPARATORS, TextCounter
@@ -149,7 +149,7 @@ def as_buffers(chunks: list[bytes], kind: str) -> list[bytes | bytearray | memor
 # -- the pure-Python path follows the definition -----------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.data(), texts=st.lists(TEXT, min_size=1, max_size=3), limit=LIMIT)
 def test_the_pure_path_finds_the_raw_tokens_of_the_definition(
     data: st.DataObject, texts: list[bytes], limit: int
@@ -170,7 +170,7 @@ def test_the_pure_path_finds_the_raw_tokens_of_the_definition(
 
 
 @needs_native
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(
     data=st.data(),
     texts=st.lists(TEXT, min_size=1, max_size=3),
@@ -197,7 +197,7 @@ def test_the_kernel_counts_what_the_pure_path_counts(
 
 
 @needs_native
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     unit=st.sampled_from([b"a", b"a.", b"<b", b"\xc3\xa9", b"ab.", b"x.\xc3\xa9", b"A:bc"]),
     times=st.integers(1, 3000),
@@ -649,7 +649,7 @@ def test_count_files_checks_the_identities(identities: object) -> None:
 COUNTS = st.dictionaries(st.binary(min_size=1, max_size=40), st.integers(1, 2**58), max_size=50)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(parts=st.lists(COUNTS, max_size=5))
 def test_packed_counts_add_up_to_the_sum_of_the_parts(parts: list[dict[bytes, int]]) -> None:
     expected: dict[bytes, int] = {}
@@ -669,7 +669,7 @@ def test_packed_counts_add_up_to_the_sum_of_the_parts(parts: list[dict[bytes, in
     assert unpacked == expected
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(500), deadline=None)
 @given(garbage=st.binary(max_size=64))
 def test_malformed_packed_counts_are_a_value_error_never_a_crash(garbage: bytes) -> None:
     tally = kernel.Tally()

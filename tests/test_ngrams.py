@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
+from tests.conftest import ProcessLog, WriteFile, examples, invoke, serial_and_parallel
 from tests.test_tokens import TEXT as TRICKY_TEXT
 from wordcount import count_inputs, reference_words
 from wordcount.cli.exit_status import ExitStatus
@@ -32,7 +32,9 @@ def _reference_ngrams(
 
 
 @settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(150),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     texts=st.lists(TRICKY_TEXT, min_size=1, max_size=3),

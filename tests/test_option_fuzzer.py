@@ -21,6 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from wordcount.cli.command import main
 from wordcount.cli.exit_status import ExitStatus
 
@@ -121,8 +122,7 @@ def command_lines(draw: st.DrawFn, odd_files: list[str]) -> list[str]:
 
 
 @settings(
-    # Three times the profile's examples: 300 in `make test`, about two seconds.
-    max_examples=3 * settings().max_examples,
+    max_examples=examples(300),  # about two seconds in `make test`
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )

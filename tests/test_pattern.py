@@ -13,7 +13,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import ProcessLog, WriteFile, invoke, run_wordcount, serial_and_parallel
+from tests.conftest import (
+    ProcessLog,
+    WriteFile,
+    examples,
+    invoke,
+    run_wordcount,
+    serial_and_parallel,
+)
 from tests.test_options import run_both, usage_error
 from wordcount import count_inputs
 from wordcount.cli.exit_status import ExitStatus
@@ -244,7 +251,7 @@ def _whole_lines(regex: str, text: str) -> Counter[str]:
     return Counter(word for words in found for word in words if word)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     text=TEXT,
     limit=st.integers(1, 12),
@@ -276,7 +283,7 @@ def _maximal_runs_model(regex: str, text: str, limit: int) -> tuple[Counter[str]
     return counts, skipped
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     text=TEXT,
     limit=st.integers(1, 12),
@@ -296,7 +303,7 @@ def test_a_pattern_without_whitespace_counts_whole_matches_or_skips_them(
             assert len(word) <= limit
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(
     text=TEXT,
     limit=st.integers(1, 12),

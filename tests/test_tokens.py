@@ -13,6 +13,7 @@ from unittest import mock
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from tests.conftest import examples
 from wordcount.engine.options import CountOptions
 from wordcount.engine.worker import count_stream
 from wordcount.words import counter, native
@@ -158,7 +159,7 @@ TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(text=TEXT, cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
 def test_fast_path_equals_plain_rule_for_any_chunking(text: str, cuts: list[int]) -> None:
     """Through the worker's stream counting, with the native kernel and without it."""
@@ -174,7 +175,7 @@ def test_fast_path_equals_plain_rule_for_any_chunking(text: str, cuts: list[int]
         assert result.problems == []
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=TEXT, cuts=st.lists(st.integers(min_value=0, max_value=10_000), max_size=8))
 def test_cutting_long_runs_is_exact(text: str, cuts: list[int]) -> None:
     """With a tiny run limit, runs are cut inside; wherever a cut was made, counts stay exact,
@@ -192,7 +193,7 @@ def test_cutting_long_runs_is_exact(text: str, cuts: list[int]) -> None:
         assert counted == expected
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(text=TEXT, slice_bytes=st.integers(min_value=1, max_value=64))
 def test_counting_a_chunk_in_slices_is_exact(text: str, slice_bytes: int) -> None:
     """A chunk is split and counted a slice at a time; a token across slices stays whole."""
@@ -203,7 +204,7 @@ def test_counting_a_chunk_in_slices_is_exact(text: str, slice_bytes: int) -> Non
     assert _decoded(counter.take_counts().counts) == Counter(reference_words(text))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 400), max_size=6))
 def test_any_bytes_count_the_same_however_they_are_chunked(data: bytes, cuts: list[int]) -> None:
     """Chunked or whole, with the native kernel or without it: the same counts."""

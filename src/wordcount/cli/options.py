@@ -377,7 +377,7 @@ def _text_encoding(name: str | None) -> str | None:
         return None
     try:
         codecs.lookup(name)
-    except (LookupError, UnicodeError):  # UnicodeError: a name that is not even text
+    except (LookupError, ValueError):  # ValueError: a name that is not even text (a NUL)
         raise click.BadParameter(f"unknown text encoding {name!r}") from None
     try:
         # Decoding anything (not b"", which never looks the codec up) also refuses codecs

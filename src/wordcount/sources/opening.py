@@ -33,6 +33,11 @@ _ERRNO_OF = (
 )
 
 
+# No system call takes a path with a NUL in it, and none comes from the command line;
+# one can reach the library, or a list of paths.
+NUL_IN_PATH = "not a path: it holds a NUL byte"
+
+
 def is_url(path: str) -> bool:
     return "://" in path
 
@@ -45,7 +50,10 @@ def open_input(path: str) -> BinaryIO:
         # Unbuffered: reads are large already, and a BufferedReader per file is measurable
         # overhead when a unit is a batch of thousands of small files. A file:// URL is
         # opened as its path is, as it is walked: fsspec cannot open a FIFO (it seeks).
-        return open(local, "rb", buffering=0)
+        try:
+            return open(local, "rb", buffering=0)
+        except ValueError:  # a NUL in the path
+            raise OSError(errno.EINVAL, NUL_IN_PATH) from None
     opened = _fsspec_call(lambda fsspec: fsspec.open(path, "rb"))
     return cast(BinaryIO, _OpenedUrl(opened, _as_os_errors(opened.open)))
 

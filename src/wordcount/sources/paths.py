@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from wordcount.sources.identity import FileIdentity, identity_of
-from wordcount.sources.opening import ListedFile, is_url, local_path, url_files
+from wordcount.sources.opening import NUL_IN_PATH, ListedFile, is_url, local_path, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
 STDIN_PATH = "-"
@@ -110,9 +110,6 @@ def is_stream_path(path: str, *, working_directory: str | None = None) -> bool:
     return _PROCESS_LOCAL.match(os.path.abspath(path)) is not None
 
 
-_NUL_IN_PATH = "not a path: it holds a NUL byte"
-
-
 def _may_name_fd_or_stdin(path: str) -> bool:
     return "fd" in path or "stdin" in path
 
@@ -161,8 +158,8 @@ def _add_path(
     except OSError as error:
         inputs.problems.append(InputProblem(inputs.take_index(), shown, describe_os_error(error)))
         return
-    except ValueError:  # no system call takes a path with a NUL in it (none comes from argv)
-        inputs.problems.append(InputProblem(inputs.take_index(), shown, _NUL_IN_PATH))
+    except ValueError:  # a NUL in the path
+        inputs.problems.append(InputProblem(inputs.take_index(), shown, NUL_IN_PATH))
         return
     if stat.S_ISDIR(status.st_mode):
         _walk(path, shown, status, walk, inputs, rename)
