@@ -25,6 +25,21 @@ EXAMPLES = [
     ("\u00dcBER \u00dcber", ["\u00fcber", "\u00fcber"]),
     ("\ufb01nd", ["find"]),
     ("covid19 3.14", ["covid19", "3", "14"]),
+    # Rule 2: ZWNJ (U+200C) and ZWJ (U+200D) between word characters stay in the word.
+    (
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u06a9\u062a\u0627\u0628\u200c\u0647\u0627",
+        [
+            "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
+            "\u06a9\u062a\u0627\u0628\u200c\u0647\u0627",
+        ],
+    ),
+    ("\u0915\u094d\u200d\u0937", ["\u0915\u094d\u200d\u0937"]),
+    # 👍🏽 is a symbol and a modifier symbol; ❤️ ends in U+FE0F, a mark with no letter
+    # before it: neither is a word. 1️⃣ is a digit with two marks.
+    ("ok \U0001f44d\U0001f3fd \u2764\ufe0f 1\ufe0f\u20e3", ["ok", "1\ufe0f\u20e3"]),
+    # Only a single joiner between word characters joins.
+    ("a\u200d\u200db \u200dc d\u200c", ["a", "b", "c", "d"]),
+    ("\u0301 \u0301\u0301", []),
 ]
 
 

@@ -3,7 +3,9 @@
     bytes ─▶ UTF-8 text (a leading BOM is not text)
           ─▶ NFKC ─▶ str.lower() ─▶ U+2019 ’ written as '
           ─▶ words: maximal runs of letters, marks and numbers (categories L*, M*, N*),
-             where a single apostrophe between two such characters stays inside the word
+             where a single apostrophe, ZWJ (U+200D) or ZWNJ (U+200C) between two such
+             characters stays inside the word; a run with no letter and no number
+             (marks alone, such as a variation selector after an emoji) is no word
 
 `reference_words` applies the rule to a whole text one character at a time. It is slow
 and deliberately plain, because it is the specification: the fast path in `tokens.py`
@@ -17,13 +19,17 @@ import unicodedata
 
 BOM = "\ufeff"
 APOSTROPHE = "'"
+# Persian and the Indic scripts write these inside words (می‌خواهم, क्‍ष).
+ZERO_WIDTH_JOINER = "\u200d"
+ZERO_WIDTH_NON_JOINER = "\u200c"
+JOINERS = frozenset((APOSTROPHE, ZERO_WIDTH_JOINER, ZERO_WIDTH_NON_JOINER))
 RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
 
 # Step 3 for text that is all ASCII, lowercased (the default) or not (--case-sensitive).
 # tokens.py compiles the same pattern for bytes, so the rule has this one definition.
 ASCII_WORD_PATTERN = r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
-# Matched against a string of character classes ("w" word, "'" apostrophe, " " other),
+# Matched against a string of character classes ("w" word, "'" joiner, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
 
@@ -41,6 +47,11 @@ def is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
 
 
+def holds_letter_or_number(text: str) -> bool:
+    # str.isalnum is exactly categories L* and N*.
+    return any(char.isalnum() for char in text)
+
+
 def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
     """All words of a whole text, in order, by the rule applied literally."""
     text = normalize(text.removeprefix(BOM), case_sensitive=case_sensitive)
@@ -52,7 +63,7 @@ def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
             if start is None:
                 start = index
         elif (
-            char == APOSTROPHE
+            char in JOINERS
             and start is not None
             and index < last
             and is_word_char(text[index + 1])
@@ -63,7 +74,7 @@ def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
             start = None
     if start is not None:
         words.append(text[start:])
-    return words
+    return [word for word in words if holds_letter_or_number(word)]
 
 
 def split_normalized(text: str) -> list[str]:
@@ -73,6 +84,7 @@ def split_normalized(text: str) -> list[str]:
     if text.isalnum():  # letters and numbers only (str.isalnum is exactly L* and N*)
         return [text]
     classes = "".join(
-        "w" if is_word_char(char) else ("'" if char == APOSTROPHE else " ") for char in text
+        "w" if is_word_char(char) else ("'" if char in JOINERS else " ") for char in text
     )
-    return [text[match.start() : match.end()] for match in _CLASSIFIED_WORD.finditer(classes)]
+    words = (text[match.start() : match.end()] for match in _CLASSIFIED_WORD.finditer(classes))
+    return [word for word in words if holds_letter_or_number(word)]
