@@ -24,7 +24,7 @@ $(VENV)/.installed-run: $(INSTALLED) | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-dev: $(INSTALLED) | $(BIN)/python
-	$(PIP) install -e '.[test,lint,dask,fsspec]'
+	$(PIP) install -e '.[test,lint,dask,fsspec,icu]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

@@ -506,9 +506,9 @@ def test_a_tally_that_runs_out_of_memory_raises_and_stays_usable() -> None:
 
 def test_version_names_the_engine_and_the_variable_turns_the_kernel_off() -> None:
     default = run_wordcount(["--version"], env={"WORDCOUNT_PURE_PYTHON": ""})
-    assert b"(native kernel)" in default.stdout
+    assert b"(native kernel" in default.stdout
     pure = run_wordcount(["--version"], env={"WORDCOUNT_PURE_PYTHON": "1"})
-    assert b"(pure Python)" in pure.stdout
+    assert b"(pure Python" in pure.stdout
 
 
 def test_both_engines_print_the_same_bytes(tmp_path: Path) -> None:

@@ -98,3 +98,19 @@ def test_ngrams_are_the_same_for_every_jobs(write_file: WriteFile, process_log: 
         b"cat sat the\t120000\nsat the cat\t120000\nthe cat ran\t120000\nthe cat sat\t120000\n"
         b"cat ran the\t119999\nran the cat\t119999\n"
     )
+
+
+def test_a_range_cut_inside_a_character_past_the_lookahead_is_no_invalid_utf8(
+    tmp_path: Path, process_log: ProcessLog
+) -> None:
+    """The words that complete a range's last n-grams are read past its end; the token
+    still open there, perhaps cut inside a character, is not a word of this range (it
+    was once read as invalid UTF-8, and -j 2 warned where -j 1 did not)."""
+    line = "我喜欢学习中文" * 10 + "\n"
+    # Shifted by 0, 1 and 2 bytes, the place where reading past a range stops falls
+    # inside a character in at least one of them.
+    for shift in ("", "a", "ab"):
+        path = tmp_path / f"han{len(shift)}.txt"
+        path.write_text(shift + line * 15_000, encoding="utf-8")  # 3.2 MB
+        parallel = serial_and_parallel(["--ngrams", "2", "-n", "3", str(path)], process_log)
+        assert b"cp1252" not in parallel.stderr

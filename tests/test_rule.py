@@ -27,7 +27,8 @@ EXAMPLES = [
     ("covid19 3.14", ["covid19", "3", "14"]),
     # Rule 2: ZWNJ (U+200C) and ZWJ (U+200D) between word characters stay in the word.
     (
-        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 \u06a9\u062a\u0627\u0628\u200c\u0647\u0627",
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645 "
+        "\u06a9\u062a\u0627\u0628\u200c\u0647\u0627",
         [
             "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",
             "\u06a9\u062a\u0627\u0628\u200c\u0647\u0627",

@@ -25,6 +25,7 @@ from wordcount.cli.output import write_data
 from wordcount.engine.merge import CountResult
 from wordcount.engine.run import count_inputs, pool_threshold
 from wordcount.words.conversion import forget_converted_tokens
+from wordcount.words.segment import forget_segmented_tokens
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,7 @@ def run_benchmark(
     # first run in a process does (imports, the first reads into the page cache): without
     # it, serial runs of a small input took 2.5 times as long as the parallel ones.
     forget_converted_tokens()
+    forget_segmented_tokens()
     first = count(paths=paths, jobs=1, cluster=None)
     if first.files == 0 or first.bytes_read == 0:
         raise NothingToTime(first)
@@ -93,6 +95,7 @@ def run_benchmark(
             # Every run starts as a fresh process would: otherwise forked workers inherit
             # the tokens converted by earlier runs, and skip work a real run does.
             forget_converted_tokens()
+            forget_segmented_tokens()
             started = time.perf_counter()
             # The serial baseline always runs here, even when the other run is on a cluster.
             extra = {"cluster": None} if run_jobs == 1 else {}

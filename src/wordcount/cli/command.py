@@ -62,6 +62,7 @@ from wordcount.sources.content import CP1252_MESSAGE
 from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream
 from wordcount.words.native import ENGINE
 from wordcount.words.ngrams import NgramOptions
+from wordcount.words.segment import ICU_EXTRA_HINT, icu_version
 
 EXAMPLES = """\b
 Examples:
@@ -105,10 +106,13 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, 
 @parallel_options
 @cluster_options
 @benchmark_options
-@click.version_option(
-    package_name="wordcount",
-    prog_name="wordcount",
-    message=f"%(prog)s, version %(version)s ({ENGINE})",
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
+    help="Show the version, the counting engine and the ICU version, and exit.",
 )
 @click.pass_context
 def main(
@@ -183,6 +187,10 @@ def _check_combinations(
 ) -> None:
     if words.pattern is not None and words.ngrams > 1:
         raise click.UsageError("--pattern and --ngrams cannot be used together")
+    if words.pattern is not None and words.segment is not None:
+        raise click.UsageError("--pattern and --segment cannot be used together")
+    if words.segment == "icu" and icu_version() is None:
+        raise OneLineUsageError(ICU_EXTRA_HINT)
     if benchmark.benchmark and any(names_a_stream(path) for path in paths):
         raise click.UsageError(
             "--benchmark reads its input several times, so it cannot read a stream"
@@ -207,6 +215,7 @@ def _count_options(
         ngrams=ngrams,
         pattern=words.pattern,
         by_file=words.by_file,
+        segment=words.segment,
     )
 
 
@@ -244,6 +253,7 @@ def _stopwords(
             case_sensitive=words.case_sensitive,
             encoding=inputs.encoding,
             pattern=words.pattern,
+            segment=words.segment,
         )
     except StopwordsError as problem:
         message = f"--stopwords {quote_path(problem.source)}: {problem.reason}"
@@ -252,6 +262,17 @@ def _stopwords(
         for source in loaded.read_as_cp1252:
             warning(f"--stopwords {quote_path(source)}: {CP1252_MESSAGE}")
     return loaded.words
+
+
+def _show_version(ctx: click.Context) -> None:
+    """wordcount's version, its engine (native kernel or pure Python) and, with the icu
+    extra, the ICU that --segment icu uses; read only when asked, to keep start-up short."""
+    from importlib.metadata import version
+
+    icu = icu_version()
+    with_icu = "" if icu is None else f", ICU {icu}"
+    click.echo(f"wordcount, version {version('wordcount')} ({ENGINE}{with_icu})")
+    ctx.exit()
 
 
 class OneLineUsageError(click.ClickException):

@@ -16,6 +16,7 @@ import click
 
 from wordcount.engine.run import START_METHODS
 from wordcount.words.pattern import check_pattern
+from wordcount.words.segment import SEGMENTERS
 from wordcount.words.tokens import MAX_RUN_BYTES
 
 FORMATS = ("table", "tsv", "csv", "json")
@@ -54,6 +55,7 @@ class OutputChoices(NamedTuple):
 class WordChoices(NamedTuple):
     case_sensitive: bool
     pattern: str | None
+    segment: str | None
     ngrams: int
     by_file: bool
 
@@ -196,6 +198,14 @@ word_options = _group(
             callback=lambda _ctx, _param, value: _regex(value),
             help="A word is whatever this Python regex matches (after NFKC and lowercasing), "
             "instead of the default rule. Matched a line at a time.",
+        ),
+        click.option(
+            "--segment",
+            type=click.Choice(SEGMENTERS),
+            help="Find words with ICU's word break iterator (after NFKC and lowercasing): "
+            "dictionaries for Chinese, Japanese, Thai, Lao, Khmer and Burmese, which have no "
+            "spaces between words, UAX #29 elsewhere. Needs the extra: pip install "
+            "'wordcount[icu]'.",
         ),
         click.option(
             "--ngrams",

@@ -51,16 +51,19 @@ def load_stopwords(
     case_sensitive: bool = False,
     encoding: str | None = None,
     pattern: str | None = None,
+    segment: str | None = None,
 ) -> Stopwords:
     """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
     comments. encoding is --encoding: it applies to the files, as to every input, but
     never to the built-in lists, which are UTF-8. pattern is --pattern: the words of a
-    list are what it matches there, as in the inputs.
+    list are what it matches there, as in the inputs; segment (--segment icu) likewise.
 
     Raises StopwordsError for a file that cannot be read, is binary or cannot be decoded.
     """
     # Never the n-gram counter: stop words leave the word sequence before n-grams form.
-    new_counter = counter_for(case_sensitive=case_sensitive, ngrams=None, pattern=pattern)
+    new_counter = counter_for(
+        case_sensitive=case_sensitive, ngrams=None, pattern=pattern, segment=segment
+    )
     words: set[str] = set()
     read_as_cp1252: list[str] = []
     for source in sources:

@@ -20,6 +20,8 @@ class CountOptions(NamedTuple):
     pattern: str | None = None
     # Keep each input's counts apart as well as their sum (--by-file).
     by_file: bool = False
+    # Find words with this segmenter instead of the rule's step 3 (--segment icu).
+    segment: str | None = None
 
 
 DEFAULT_OPTIONS = CountOptions()

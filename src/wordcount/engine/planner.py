@@ -18,6 +18,7 @@ from wordcount.sources.opening import open_input
 from wordcount.sources.paths import InputFile
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.sources.ranges import FileRange
+from wordcount.words.segment import first_whitespace
 from wordcount.words.tokens import first_safe_separator
 
 # Looking for a boundary reads forward from the nominal cut in windows of this size; one
@@ -140,7 +141,7 @@ def _split_file(
         # A --pattern may match across any separator, so such files are read whole too.
         splittable = kind is HeadKind.PLAIN and options.pattern is None
         while splittable and size - start > unit_bytes:
-            cut = _boundary_at_or_after(file, start + unit_bytes)
+            cut = _boundary_at_or_after(file, start + unit_bytes, segment=options.segment)
             if cut is None or cut >= size:
                 break
             ranges.append(FileRange(path, input_index, start, cut, identity))
@@ -149,19 +150,21 @@ def _split_file(
         return ranges
 
 
-def _boundary_at_or_after(file: BinaryIO, position: int) -> int | None:
+def _boundary_at_or_after(file: BinaryIO, position: int, *, segment: str | None) -> int | None:
     """The first safe place to cut at or after position, or None if there is none.
 
     A place just after a line feed is preferred, so that a CRLF is never split; failing
-    that, just before any safe separator byte.
+    that, just before any safe separator byte (ASCII whitespace under --segment, where
+    ICU may join words across punctuation, as in 3.14).
     """
+    find_separator = first_safe_separator if segment is None else first_whitespace
     file.seek(position)
     window = file.read(_BOUNDARY_WINDOW)
     line_feed = window.find(b"\n")
     if line_feed >= 0:
         return position + line_feed + 1
     while window:
-        separator = first_safe_separator(window)
+        separator = find_separator(window)
         if separator >= 0:
             return position + separator
         position += len(window)

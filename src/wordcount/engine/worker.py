@@ -17,6 +17,7 @@ a Dask worker. It takes everything it needs as arguments and returns a picklable
 
 from __future__ import annotations
 
+import codecs
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -42,6 +43,12 @@ from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
 from wordcount.words.native import NativeTextCounter, add_counts
+from wordcount.words.rule import UNSPACED_RUN
+
+UNSPACED_MESSAGE = (
+    "Chinese/Japanese/Thai text has no spaces between words; each run was counted as one "
+    "word; --segment icu splits it into words"
+)
 
 # A whole file smaller than this is read in one call and counted straight from memory
 # (see sources.opening.read_small_file). Above 128 KiB glibc's malloc maps fresh pages
@@ -96,7 +103,10 @@ class _UnitCounter:
     def __init__(self, options: CountOptions) -> None:
         self.options = options
         self.new_counter = counter_for(
-            case_sensitive=options.case_sensitive, ngrams=options.ngrams, pattern=options.pattern
+            case_sensitive=options.case_sensitive,
+            ngrams=options.ngrams,
+            pattern=options.pattern,
+            segment=options.segment,
         )
         self.shared = self.new_counter()
         self.shared_ranges: list[FileRange] = []
@@ -277,6 +287,8 @@ class _UnitCounter:
             )
         if counted.saw_invalid_utf8:
             self.result.problems.extend(_invalid_utf8_warnings([file_range]))
+        if counted.saw_unspaced_script:
+            self.result.problems.extend(_unspaced_script_hints([file_range]))
 
     def _add_skipped(self, file_range: FileRange, skipped: int) -> None:
         if not skipped:
@@ -300,6 +312,8 @@ class _UnitCounter:
         shared = self.shared.take_counts()
         if shared.saw_invalid_utf8:
             self.result.problems.extend(_invalid_utf8_warnings(self.shared_ranges))
+        if shared.saw_unspaced_script:
+            self.result.problems.extend(_unspaced_script_hints(self.shared_ranges))
         counts = shared.counts
         if self.own_counts:
             counts = Counter(counts)
@@ -325,3 +339,32 @@ def _invalid_utf8_warnings(ranges: list[FileRange]) -> list[InputProblem]:
         )
         for file_range in ranges
     ]
+
+
+def _unspaced_script_hints(ranges: list[FileRange]) -> list[InputProblem]:
+    """Name the files holding runs of a script written without spaces, whose clauses the
+    default rule counted as single words; of several files in a unit, each is checked
+    again, as for invalid UTF-8."""
+    if len(ranges) > 1:
+        ranges = [file_range for file_range in ranges if _holds_unspaced_script(file_range)]
+    return [
+        InputProblem(
+            file_range.input_index, file_range.path, UNSPACED_MESSAGE, ProblemKind.UNSPACED
+        )
+        for file_range in ranges
+    ]
+
+
+def _holds_unspaced_script(file_range: FileRange) -> bool:
+    decoder = codecs.getincrementaldecoder("utf-8")("replace")
+    tail = ""  # a run may straddle two chunks
+    try:
+        with open_input(file_range.path) as file:
+            for chunk in range_chunks(file, file_range):
+                text = tail + decoder.decode(chunk)
+                if UNSPACED_RUN.search(text):
+                    return True
+                tail = text[-3:]
+    except OSError:
+        return False
+    return False

@@ -20,6 +20,8 @@ class ProblemKind(Enum):
     NOT_REGULAR = "not a regular file"
     CP1252 = "cp1252"
     LONG_WORD = "long word"
+    # Not a problem but a hint: text in a script without spaces, counted by the default rule.
+    UNSPACED = "unspaced script"
 
 
 class InputProblem(NamedTuple):

@@ -16,7 +16,7 @@ import re
 from collections.abc import Mapping
 from typing import NamedTuple
 
-from wordcount.words.rule import ASCII_WORD_PATTERN, normalize, split_normalized
+from wordcount.words.rule import ASCII_WORD_PATTERN, UNSPACED_RUN, normalize, split_normalized
 
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
 # bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about),
@@ -38,7 +38,7 @@ QUOTES_AS_ASCII = str.maketrans(
 _CACHE_LIMIT = 200_000
 _CACHEABLE_TOKEN_BYTES = 64
 # One cache per case mode: False for the default rule, True for --case-sensitive.
-_words_caches: dict[bool, dict[bytes, tuple[bytes, ...]]] = {False: {}, True: {}}
+_words_caches: dict[bool, dict[bytes, ConvertedToken]] = {False: {}, True: {}}
 
 # cp1252 leaves five bytes undefined; read as Latin-1 they become C1 controls, which the
 # rule treats as separators, so every byte sequence decodes.
@@ -55,6 +55,16 @@ class WordCounts(NamedTuple):
     counts: dict[bytes, int]
     # Some raw token was not valid UTF-8 and was read as cp1252 instead.
     saw_invalid_utf8: bool
+    # Some word was a run of a script written without spaces (rule.UNSPACED_RUN).
+    saw_unspaced_script: bool = False
+
+
+class ConvertedToken(NamedTuple):
+    """The words of one raw token as UTF-8, and what the rule met in it."""
+
+    words: tuple[bytes, ...]
+    valid_utf8: bool = True
+    unspaced_script: bool = False
 
 
 def forget_converted_tokens() -> None:
@@ -80,10 +90,9 @@ def ascii_words(raw: bytes, *, case_sensitive: bool) -> list[bytes]:
     return raw.translate(_NOT_ALNUM_TO_SPACE).split()
 
 
-def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, ...], bool]:
-    """The words of one raw token as UTF-8, and whether the token was valid UTF-8."""
+def _converted(raw: bytes, case_sensitive: bool) -> ConvertedToken:
     if raw.isascii():
-        return tuple(ascii_words(raw, case_sensitive=case_sensitive)), True
+        return ConvertedToken(tuple(ascii_words(raw, case_sensitive=case_sensitive)))
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
@@ -92,27 +101,35 @@ def _words_of_raw_token(raw: bytes, case_sensitive: bool) -> tuple[tuple[bytes, 
         valid = True
         ascii_text = text.translate(QUOTES_AS_ASCII)
         if ascii_text.isascii():  # "‘Well", "don’t": quotes around ASCII words
-            return tuple(ascii_words(ascii_text.encode(), case_sensitive=case_sensitive)), True
+            return ConvertedToken(
+                tuple(ascii_words(ascii_text.encode(), case_sensitive=case_sensitive))
+            )
     words = words_of_text(text, case_sensitive=case_sensitive)
-    return tuple(word.encode() for word in words), valid
+    unspaced = any(UNSPACED_RUN.search(word) for word in words)
+    return ConvertedToken(tuple(word.encode() for word in words), valid, unspaced)
+
+
+def converted_raw_token(raw: bytes, *, case_sensitive: bool = False) -> ConvertedToken:
+    """The rule, once per distinct raw token, as word_counts applies it."""
+    cache = _words_caches[case_sensitive]
+    converted = cache.get(raw)
+    if converted is not None:
+        return converted
+    converted = _converted(raw, case_sensitive)
+    # An invalid token is not cached, so that every unit holding it reports it.
+    if converted.valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[raw] = converted
+    return converted
 
 
 def words_of_raw_token(
     raw: bytes, *, case_sensitive: bool = False
 ) -> tuple[tuple[bytes, ...], bool]:
-    """The words of one raw token as UTF-8, and whether it was valid UTF-8: the rule, once
-    per distinct token, as word_counts applies it."""
-    cache = _words_caches[case_sensitive]
-    token_words = cache.get(raw)
-    if token_words is not None:
-        return token_words, True
-    token_words, valid_utf8 = _words_of_raw_token(raw, case_sensitive)
-    # An invalid token is not cached, so that every unit holding it reports it.
-    if valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[raw] = token_words
-    return token_words, valid_utf8
+    """The words of one raw token as UTF-8, and whether it was valid UTF-8."""
+    converted = converted_raw_token(raw, case_sensitive=case_sensitive)
+    return converted.words, converted.valid_utf8
 
 
 def word_counts(raw_counts: Mapping[bytes, int], *, case_sensitive: bool = False) -> WordCounts:
@@ -141,11 +158,11 @@ def with_non_ascii_tokens(
 ) -> WordCounts:
     """words, with the words of raw tokens that hold non-ASCII bytes added in place."""
     get = words.get
-    saw_invalid_utf8 = False
+    saw_invalid_utf8 = saw_unspaced_script = False
     for raw, count in raw_counts.items():
-        token_words, valid_utf8 = words_of_raw_token(raw, case_sensitive=case_sensitive)
-        if not valid_utf8:
-            saw_invalid_utf8 = True
-        for word in token_words:
+        converted = converted_raw_token(raw, case_sensitive=case_sensitive)
+        saw_invalid_utf8 |= not converted.valid_utf8
+        saw_unspaced_script |= converted.unspaced_script
+        for word in converted.words:
             words[word] = get(word, 0) + count
-    return WordCounts(words, saw_invalid_utf8)
+    return WordCounts(words, saw_invalid_utf8, saw_unspaced_script)

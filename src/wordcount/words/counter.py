@@ -4,9 +4,11 @@
                                                   ──▶ WordCounts {word as UTF-8: n}
 
 The default rule (native.NativeTextCounter, or tokens.TextCounter without the kernel),
---ngrams (ngrams.NgramCounter) and --pattern (pattern.PatternCounter) all follow it, so
+--ngrams (ngrams.NgramCounter), --pattern (pattern.PatternCounter) and --segment icu
+(segment.SegmentingCounter) all follow it, so
 the worker chooses one once per unit and treats every text the same way. --ngrams and
---pattern stay in Python: n-grams need the tokens in order, and a pattern the lines.
+--pattern stay in Python: n-grams need the tokens in order, and a pattern the lines;
+--segment icu is ICU's, once per distinct whitespace-delimited token.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from wordcount.words.conversion import WordCounts
 from wordcount.words.native import NATIVE, NativeTextCounter
 from wordcount.words.ngrams import NgramCounter, NgramOptions
 from wordcount.words.pattern import PatternCounter
+from wordcount.words.segment import SegmentingCounter
 from wordcount.words.tokens import TextCounter
 
 
@@ -34,13 +37,19 @@ class WordCounter(Protocol):
 
 
 def counter_for(
-    *, case_sensitive: bool, ngrams: NgramOptions | None, pattern: str | None
+    *,
+    case_sensitive: bool,
+    ngrams: NgramOptions | None,
+    pattern: str | None,
+    segment: str | None = None,
 ) -> Callable[[], WordCounter]:
     """What makes a new counter of the kind these options ask for."""
     if pattern is not None:
         return lambda: PatternCounter(pattern, case_sensitive=case_sensitive)
     if ngrams is not None:
-        return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive)
+        return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive, segment=segment)
+    if segment is not None:
+        return lambda: SegmentingCounter(case_sensitive=case_sensitive)
     if NATIVE:
         return lambda: NativeTextCounter(case_sensitive=case_sensitive)
     return lambda: TextCounter(case_sensitive=case_sensitive)

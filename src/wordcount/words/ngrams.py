@@ -15,7 +15,8 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from wordcount.words.conversion import WordCounts, words_of_raw_token
+from wordcount.words.conversion import WordCounts, converted_raw_token
+from wordcount.words.segment import SegmentingCounter, segmented_raw_token
 from wordcount.words.tokens import TextCounter
 
 
@@ -37,20 +38,38 @@ class _OrderedTokens(TextCounter):
         self._ngrams.add_tokens(tokens)
 
 
+class _OrderedSegmentTokens(SegmentingCounter):
+    """SegmentingCounter's cutting (--segment icu), with the tokens handed on in order."""
+
+    def __init__(self, ngrams: NgramCounter) -> None:
+        super().__init__()
+        self._ngrams = ngrams
+
+    def _add_tokens(self, tokens: list[bytes]) -> None:
+        self._ngrams.add_tokens(tokens)
+
+
 class NgramCounter:
     """The n-grams of texts, each text a whole file or a range of one: feed its chunks,
     then call end_text; n-grams never join two texts."""
 
-    def __init__(self, options: NgramOptions, *, case_sensitive: bool) -> None:
+    def __init__(
+        self, options: NgramOptions, *, case_sensitive: bool, segment: str | None = None
+    ) -> None:
         self.size = options.size
         self.counts: Counter[bytes] = Counter()
         self.saw_invalid_utf8 = False
+        self.saw_unspaced_script = False
         self._case_sensitive = case_sensitive
         self._stopwords = {word.encode() for word in options.stopwords}
         self._min_length = options.min_length
         self._window: deque[bytes] = deque(maxlen=self.size - 1)
         self._lookahead: list[bytes] | None = None
-        self._tokens = _OrderedTokens(self)
+        self._tokens: TextCounter | SegmentingCounter
+        if segment is None:
+            self._tokens, self._convert = _OrderedTokens(self), converted_raw_token
+        else:
+            self._tokens, self._convert = _OrderedSegmentTokens(self), segmented_raw_token
 
     def feed(self, chunk: bytes) -> None:
         self._tokens.feed(chunk)
@@ -72,8 +91,12 @@ class NgramCounter:
             for chunk in following:
                 self._tokens.feed(chunk)
                 if len(self._lookahead) >= self.size - 1:
+                    # The token still open here lies past the words needed, and may end
+                    # inside a character; it, and what was skipped, belong to the next range.
+                    self._tokens.abandon_text()
                     break
-            self._tokens.end_text()  # what it skipped belongs to the next range
+            else:
+                self._tokens.end_text()
             needed, self._lookahead = self._lookahead[: self.size - 1], None
             # Each n-gram ending at one of these N-1 words starts inside the range.
             for word in needed:
@@ -83,9 +106,9 @@ class NgramCounter:
 
     def take_counts(self) -> WordCounts:
         """The n-grams of every text ended since the last call."""
-        counts = WordCounts(self.counts, self.saw_invalid_utf8)
+        counts = WordCounts(self.counts, self.saw_invalid_utf8, self.saw_unspaced_script)
         self.counts = Counter()
-        self.saw_invalid_utf8 = False
+        self.saw_invalid_utf8 = self.saw_unspaced_script = False
         return counts
 
     def _add(self, word: bytes) -> None:
@@ -98,10 +121,10 @@ class NgramCounter:
     def _words(self, tokens: list[bytes]) -> list[bytes]:
         words: list[bytes] = []
         for token in tokens:
-            token_words, valid_utf8 = words_of_raw_token(token, case_sensitive=self._case_sensitive)
-            if not valid_utf8:
-                self.saw_invalid_utf8 = True
-            words.extend(token_words)
+            converted = self._convert(token, case_sensitive=self._case_sensitive)
+            self.saw_invalid_utf8 |= not converted.valid_utf8
+            self.saw_unspaced_script |= converted.unspaced_script
+            words.extend(converted.words)
         if self._stopwords or self._min_length > 1:
             words = [word for word in words if self._kept(word)]
         return words

@@ -29,6 +29,16 @@ RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
 # tokens.py compiles the same pattern for bytes, so the rule has this one definition.
 ASCII_WORD_PATTERN = r"[A-Za-z0-9]+(?:'[A-Za-z0-9]+)*"
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
+# Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer,
+# Myanmar). Step 3 takes a whole clause of them for one word, so a word holding four or
+# more of their letters in a row, which in these scripts is almost always a phrase, earns
+# the file a hint to use --segment icu.
+UNSPACED_RUN = re.compile(
+    "[\u0e01-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
+    "\u3005-\u3007\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
+    "\u4e00-\u9fff\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff\uff66-\uff9f"
+    "\U00020000-\U0003ffff]{4}"
+)
 # Matched against a string of character classes ("w" word, "'" joiner, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
@@ -63,10 +73,7 @@ def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
             if start is None:
                 start = index
         elif (
-            char in JOINERS
-            and start is not None
-            and index < last
-            and is_word_char(text[index + 1])
+            char in JOINERS and start is not None and index < last and is_word_char(text[index + 1])
         ):
             continue
         elif start is not None:

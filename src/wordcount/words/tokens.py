@@ -136,6 +136,14 @@ class TextCounter:
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
+    def abandon_text(self) -> None:
+        """Drop the rest of the current text, its open token unread."""
+        self._carry = b""
+        self._long = False
+        self._piece = None
+        self._tail = b""
+        self._skipped_runs = 0
+
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
         converted = word_counts(self.raw_counts, case_sensitive=self.case_sensitive)

@@ -1,0 +1,184 @@
+"""--segment icu: words found by ICU's word break iterator, for scripts written without
+spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and UAX #29 elsewhere.
+
+    chunks ─bytes.split()─▶ raw tokens: runs of bytes that are not ASCII whitespace
+           ─Counter─▶ {raw token: n}
+    {raw token: n} ─▶ once per distinct raw token: decoded (cp1252 where not UTF-8),
+                      steps 1-2 of the rule (NFKC, lowercase), ICU's word segments
+                   ─▶ the segments that hold a letter or a number ─▶ {word as UTF-8: n}
+
+ICU puts a word boundary on both sides of ASCII whitespace, and none of its rules, nor its
+dictionaries, looks across one; NFKC and lowercasing do not either. So the words of each
+distinct raw token, segmented alone, are exactly the words of the whole text segmented at
+once, and ICU (about 9 MB/s) runs once per distinct token instead of over every byte.
+tests/test_segment.py holds this to segmenting whole texts.
+
+A run of more than MAX_RUN_BYTES without ASCII whitespace is skipped and reported, as the
+default rule skips a run it cannot cut: ICU leaves no place inside such a run where
+cutting is known to change nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from wordcount.words.conversion import ConvertedToken, WordCounts, decode_cp1252
+from wordcount.words.rule import holds_letter_or_number, normalize
+from wordcount.words.tokens import MAX_RUN_BYTES
+
+SEGMENTERS = ("icu",)
+ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount[icu]'"
+
+# As in conversion.py: real text repeats its vocabulary across units, so each worker
+# segments most distinct tokens once per process. 200,000 short tokens stay within about
+# 40 MB.
+_CACHE_LIMIT = 200_000
+_CACHEABLE_TOKEN_BYTES = 64
+_words_caches: dict[bool, dict[bytes, ConvertedToken]] = {False: {}, True: {}}
+
+
+def icu_version() -> str | None:
+    """The version of the ICU that --segment icu uses, or None without the extra."""
+    try:
+        from icu4py import icu_version as version
+    except ImportError:
+        return None
+    return str(version)
+
+
+@functools.cache
+def _word_breaker() -> Callable[[str, str], Iterable[str]]:
+    from icu4py.breakers import WordBreaker
+
+    return WordBreaker
+
+
+def segment_words(text: str) -> list[str]:
+    """ICU's word segments of normalized text that hold a letter or a number."""
+    if not text:
+        return []
+    return [segment for segment in _word_breaker()(text, "") if holds_letter_or_number(segment)]
+
+
+def reference_segment_words(text: str, *, case_sensitive: bool = False) -> list[str]:
+    """All words of a whole text under --segment icu, segmenting it at once: the
+    specification that the per-token path must match."""
+    return segment_words(normalize(text.removeprefix("\ufeff"), case_sensitive=case_sensitive))
+
+
+def forget_segmented_tokens() -> None:
+    """Empty this process's cache of segmented raw tokens, as in a process just started."""
+    for cache in _words_caches.values():
+        cache.clear()
+
+
+def _segmented(raw: bytes, case_sensitive: bool) -> ConvertedToken:
+    try:
+        text, valid = raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        text, valid = decode_cp1252(raw), False
+    words = segment_words(normalize(text, case_sensitive=case_sensitive))
+    return ConvertedToken(tuple(word.encode() for word in words), valid)
+
+
+def segmented_raw_token(raw: bytes, *, case_sensitive: bool = False) -> ConvertedToken:
+    """The words of one raw token under --segment icu, once per distinct token."""
+    if raw.isalnum():  # ASCII letters and digits: one ICU word, whatever their order
+        return ConvertedToken((raw if case_sensitive else raw.lower(),))
+    cache = _words_caches[case_sensitive]
+    converted = cache.get(raw)
+    if converted is not None:
+        return converted
+    converted = _segmented(raw, case_sensitive)
+    # An invalid token is not cached, so that every unit holding it reports it.
+    if converted.valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        cache[raw] = converted
+    return converted
+
+
+def segmented_word_counts(
+    raw_counts: Mapping[bytes, int], *, case_sensitive: bool = False
+) -> WordCounts:
+    words: dict[bytes, int] = {}
+    get = words.get
+    saw_invalid_utf8 = False
+    for raw, count in raw_counts.items():
+        converted = segmented_raw_token(raw, case_sensitive=case_sensitive)
+        saw_invalid_utf8 |= not converted.valid_utf8
+        for word in converted.words:
+            words[word] = get(word, 0) + count
+    return WordCounts(words, saw_invalid_utf8)
+
+
+class SegmentingCounter:
+    """WordCounter for --segment icu: texts arrive as byte chunks of any size."""
+
+    def __init__(self, *, case_sensitive: bool = False, max_run_bytes: int = MAX_RUN_BYTES):
+        self.case_sensitive = case_sensitive
+        self.max_run_bytes = max_run_bytes
+        self.raw_counts: Counter[bytes] = Counter()
+        self._carry = b""
+        self._skipping = False  # inside a run longer than max_run_bytes
+        self._skipped_runs = 0
+
+    def feed(self, chunk: bytes) -> None:
+        if self._skipping:
+            first = first_whitespace(chunk)
+            if first < 0:
+                return
+            self._skipping = False
+            self._skipped_runs += 1
+            chunk = chunk[first:]
+        data = self._carry + chunk if self._carry else chunk
+        tokens = data.split()
+        carry = tokens.pop() if tokens and not data[-1:].isspace() else b""
+        limit = self.max_run_bytes
+        if len(data) > limit and any(len(token) > limit for token in tokens):
+            long_runs = sum(len(token) > limit for token in tokens)
+            self._skipped_runs += long_runs
+            tokens = [token for token in tokens if len(token) <= limit]
+        self._add_tokens(tokens)
+        if len(carry) > limit:
+            self._skipping = True
+            carry = b""
+        self._carry = carry
+
+    def end_text(self, following: Iterable[bytes] | None = None) -> int:
+        """End the text; return how many runs in it were too long to count."""
+        if self._skipping:
+            self._skipped_runs += 1
+        elif self._carry:
+            self._add_tokens([self._carry])
+        self._carry = b""
+        self._skipping = False
+        skipped, self._skipped_runs = self._skipped_runs, 0
+        return skipped
+
+    def abandon_text(self) -> None:
+        """Drop the rest of the current text, its open token unread."""
+        self._carry = b""
+        self._skipping = False
+        self._skipped_runs = 0
+
+    def take_counts(self) -> WordCounts:
+        converted = segmented_word_counts(self.raw_counts, case_sensitive=self.case_sensitive)
+        self.raw_counts = Counter()
+        return converted
+
+    def _add_tokens(self, tokens: list[bytes]) -> None:
+        """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
+        self.raw_counts.update(tokens)
+
+
+_WHITESPACE = b" \t\n\r\x0b\x0c"  # what bytes.split() splits at
+
+
+def first_whitespace(data: bytes) -> int:
+    """Index of the first ASCII whitespace byte in data, or -1: a place where a range may
+    be cut under --segment icu."""
+    positions = [index for index in map(data.find, _WHITESPACE) if index >= 0]
+    return min(positions, default=-1)
