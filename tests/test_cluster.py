@@ -62,7 +62,13 @@ def local_cluster() -> Iterator[str]:
 def test_the_cluster_prints_what_the_local_pool_prints(
     corpus: Path, local_cluster: str, process_log: ProcessLog
 ) -> None:
-    for options in (["-f", "tsv"], ["-f", "json"], ["--by-file"], ["--ngrams", "2"]):
+    for options in (
+        ["-f", "tsv"],
+        ["-f", "json"],
+        ["--by-file"],
+        ["--ngrams", "2"],
+        ["--segment", "icu"],
+    ):
         args = ["-n", "0", *options, str(corpus), str(corpus / "missing.txt")]
         local = run_wordcount(["-j", "2", *args])
         process_log.assert_parallel()
