@@ -29,6 +29,7 @@ from hypothesis import strategies as st
 from tests.conftest import examples, run_wordcount
 from wordcount.words import native
 from wordcount.words.native import NativeTextCounter
+from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
 from wordcount.words.tokens import SAFE_SEPARATORS, TextCounter
 
 kernel = pytest.importorskip("wordcount.words._kernel", reason="the native kernel is not built")
@@ -700,3 +701,67 @@ def test_decoding_keeps_the_counts_when_a_word_is_not_utf8() -> None:
     decoded: dict[str, int] = {}
     tally.take_decoded(decoded)
     assert decoded == {"caf\u00e9": 2}
+
+
+# -- --segment icu's raw tokens: runs between ASCII whitespace (Scanner.count_split) ------
+
+
+def _segment_raw_tokens(
+    counter: SegmentingCounter, texts: list[list[bytes]]
+) -> tuple[dict[bytes, int], list[int]]:
+    skipped = []
+    for chunks in texts:
+        for chunk in chunks:
+            counter.feed(chunk)
+        skipped.append(counter.end_text())
+    if isinstance(counter, NativeSegmentingCounter):
+        return counter._scanner.take()[1], skipped
+    return dict(counter.raw_counts), skipped
+
+
+@needs_native
+@settings(max_examples=examples(300), deadline=None)
+@given(data=st.data(), texts=st.lists(TEXT, min_size=1, max_size=3), limit=LIMIT)
+def test_the_kernel_finds_the_whitespace_tokens_of_the_pure_path(
+    data: st.DataObject, texts: list[bytes], limit: int
+) -> None:
+    # The counter hands the kernel memoryview slices of the chunks (count_split's own test
+    # covers other buffers).
+    chunked = [data.draw(chunkings(text)) for text in texts]
+    pure = _segment_raw_tokens(SegmentingCounter(max_run_bytes=limit), chunked)
+    native_counter = NativeSegmentingCounter(max_run_bytes=limit)
+    assert _segment_raw_tokens(native_counter, chunked) == pure
+    # and both are the plain statement: the runs of bytes.split(), the long ones skipped
+    runs = [run for text in texts for run in text.split()]
+    assert pure == (
+        dict(Counter(run for run in runs if len(run) <= limit)),
+        [sum(len(run) > limit for run in text.split()) for text in texts],
+    )
+
+
+@needs_native
+def test_count_split_reads_any_buffer_in_place_and_refuses_others() -> None:
+    scanner = kernel.Scanner(max_run_bytes=4)
+    whole = bytearray(b"xx ab\tcd\nabcde \r\x0b\x0cab yy")
+    assert scanner.count_split(memoryview(whole)[3:-3]) == 1  # abcde is over 4 bytes
+    assert scanner.take() == ({}, {b"ab": 2, b"cd": 1})
+    with pytest.raises(BufferError):
+        scanner.count_split(memoryview(b"a b c d")[::2])
+    with pytest.raises(TypeError):
+        scanner.count_split("text")  # type: ignore[arg-type]
+
+
+@pytest.mark.skipif(not kernel.FAULT_INJECTION, reason="needs a build with fault injection")
+def test_count_split_out_of_memory_raises_and_stays_usable() -> None:
+    text = b" ".join(b"token-%d" % number for number in range(3000))
+    failures = 0
+    while True:
+        scanner = kernel.Scanner()
+        failed = _runs_out_of_memory(failures, lambda s=scanner: s.count_split(text))
+        scanner.take()
+        assert scanner.count_split(b"after the failure ") == 0
+        assert scanner.take() == ({}, {b"after": 1, b"the": 1, b"failure": 1})
+        if not failed:
+            break
+        failures += 1
+    assert failures >= 2

@@ -1203,6 +1203,79 @@ Scanner_feed(PyObject *self, PyObject *arg)
     Py_RETURN_NONE;
 }
 
+/* ASCII whitespace, as bytes.split() splits at: --segment icu's raw tokens lie between. */
+static ALWAYS_INLINE int
+is_ascii_space(unsigned char b)
+{
+    return b == ' ' || (b >= '\t' && b <= '\r');
+}
+
+/* Count the runs of bytes other than ASCII whitespace in p[0:n] as raw tokens of the raw
+ * table, whole; a run longer than L is not counted but added to *skipped.  No Python
+ * object is touched: this runs without the GIL.  Returns 0, or -1 when memory ran out. */
+static int
+count_split(Scanner *s, const unsigned char *p, size_t n, uint64_t *skipped)
+{
+    size_t i = 0;
+    while (i < n) {
+        while (i < n && is_ascii_space(p[i]))
+            i++;
+        if (i >= n)
+            break;
+        size_t start = i;
+        while (i < n && !is_ascii_space(p[i]))
+            i++;
+        size_t len = i - start;
+        if (len > s->max_run)
+            (*skipped)++;
+        else if (table_add(&s->raw, &s->arena, p + start, len) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+PyDoc_STRVAR(count_split_doc,
+             "count_split($self, buffer, /)\n--\n\n"
+             "Count each run of bytes other than ASCII whitespace in buffer (bytes-like,\n"
+             "C-contiguous, read in place) as a raw token, for take() to return with the\n"
+             "raw tokens; the runs are whole, so the caller cuts the text only at\n"
+             "whitespace.  Return how many runs were longer than max_run_bytes, and so\n"
+             "not counted.  Independent of feed() and its carried run.");
+
+static PyObject *
+Scanner_count_split(PyObject *self, PyObject *arg)
+{
+    Scanner *s = (Scanner *)self;
+    Py_buffer view;
+    uint64_t skipped = 0;
+    int rc;
+    if (scanner_enter(s) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
+        scanner_leave(s);
+        return NULL;
+    }
+    if (view.len < 0 || (view.len > 0 && view.buf == NULL) || !PyBuffer_IsContiguous(&view, 'C')) {
+        PyBuffer_Release(&view);
+        scanner_leave(s);
+        PyErr_SetString(PyExc_BufferError, "count_split() needs a C-contiguous buffer");
+        return NULL;
+    }
+    if (view.len >= RELEASE_GIL_MIN_BYTES) {
+        Py_BEGIN_ALLOW_THREADS
+        rc = count_split(s, (const unsigned char *)view.buf, (size_t)view.len, &skipped);
+        Py_END_ALLOW_THREADS
+    }
+    else {
+        rc = count_split(s, (const unsigned char *)view.buf, (size_t)view.len, &skipped);
+    }
+    PyBuffer_Release(&view);
+    scanner_leave(s);
+    if (rc < 0)
+        return PyErr_NoMemory();
+    return PyLong_FromUnsignedLongLong((unsigned long long)skipped);
+}
+
 PyDoc_STRVAR(end_text_doc,
              "end_text($self, /)\n--\n\n"
              "End the current text (no token spans two texts).  Return the number of\n"
@@ -1590,6 +1663,7 @@ static PyMethodDef Scanner_methods[] = {
     {"feed", (PyCFunction)Scanner_feed, METH_O, feed_doc},
     {"end_text", (PyCFunction)Scanner_end_text, METH_NOARGS, end_text_doc},
     {"take", (PyCFunction)Scanner_take, METH_NOARGS, take_doc},
+    {"count_split", (PyCFunction)Scanner_count_split, METH_O, count_split_doc},
 #ifdef KERNEL_POSIX_FILES
     {"count_files", (PyCFunction)(void (*)(void))Scanner_count_files, METH_FASTCALL,
      count_files_doc},

@@ -20,7 +20,7 @@ from wordcount.words.conversion import WordCounts
 from wordcount.words.native import NATIVE, NativeTextCounter
 from wordcount.words.ngrams import NgramCounter, NgramOptions
 from wordcount.words.pattern import PatternCounter
-from wordcount.words.segment import SegmentingCounter
+from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
 from wordcount.words.tokens import TextCounter
 
 
@@ -48,6 +48,8 @@ def counter_for(
         return lambda: PatternCounter(pattern, case_sensitive=case_sensitive)
     if ngrams is not None:
         return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive, segment=segment)
+    if segment is not None and NATIVE:
+        return lambda: NativeSegmentingCounter(case_sensitive=case_sensitive)
     if segment is not None:
         return lambda: SegmentingCounter(case_sensitive=case_sensitive)
     if NATIVE:

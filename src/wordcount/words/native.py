@@ -44,6 +44,8 @@ def _native_kernel() -> ModuleType | None:
 _KERNEL = _native_kernel()
 _SCANNER: type[_kernel.Scanner] | None = None if _KERNEL is None else _KERNEL.Scanner
 NATIVE = _KERNEL is not None
+# For --segment icu's counter (segment.py), which counts whitespace-delimited raw tokens.
+SCANNER = _SCANNER
 # What `wordcount --version` says counts the words.
 ENGINE = "native kernel" if NATIVE else "pure Python"
 

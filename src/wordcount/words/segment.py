@@ -21,12 +21,14 @@ cutting is known to change nothing.
 from __future__ import annotations
 
 import functools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from wordcount.words.conversion import ConvertedToken, WordCounts, decode_cp1252
+from wordcount.words.native import SCANNER
 from wordcount.words.rule import holds_letter_or_number, normalize
-from wordcount.words.tokens import MAX_RUN_BYTES
+from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
 
 SEGMENTERS = ("icu",)
 ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount[icu]'"
@@ -115,7 +117,12 @@ def segmented_word_counts(
 
 
 class SegmentingCounter:
-    """WordCounter for --segment icu: texts arrive as byte chunks of any size."""
+    """WordCounter for --segment icu: texts arrive as byte chunks of any size.
+
+    Each chunk's complete raw tokens are counted at once; the token that its end may cut
+    is carried into the next chunk. Counting is done here in Python, in slices, or by the
+    kernel (NativeSegmentingCounter).
+    """
 
     def __init__(self, *, case_sensitive: bool = False, max_run_bytes: int = MAX_RUN_BYTES):
         self.case_sensitive = case_sensitive
@@ -134,15 +141,13 @@ class SegmentingCounter:
             self._skipped_runs += 1
             chunk = chunk[first:]
         data = self._carry + chunk if self._carry else chunk
-        tokens = data.split()
-        carry = tokens.pop() if tokens and not data[-1:].isspace() else b""
-        limit = self.max_run_bytes
-        if len(data) > limit and any(len(token) > limit for token in tokens):
-            long_runs = sum(len(token) > limit for token in tokens)
-            self._skipped_runs += long_runs
-            tokens = [token for token in tokens if len(token) <= limit]
-        self._add_tokens(tokens)
-        if len(carry) > limit:
+        last = _last_whitespace(data)
+        if last < 0:
+            carry = data
+        else:
+            self._count_whole_tokens(data, last + 1)
+            carry = data[last + 1 :]
+        if len(carry) > self.max_run_bytes:
             self._skipping = True
             carry = b""
         self._carry = carry
@@ -152,7 +157,7 @@ class SegmentingCounter:
         if self._skipping:
             self._skipped_runs += 1
         elif self._carry:
-            self._add_tokens([self._carry])
+            self._count_whole_tokens(self._carry, len(self._carry))
         self._carry = b""
         self._skipping = False
         skipped, self._skipped_runs = self._skipped_runs, 0
@@ -169,16 +174,63 @@ class SegmentingCounter:
         self.raw_counts = Counter()
         return converted
 
+    def _count_whole_tokens(self, data: bytes, end: int) -> None:
+        """Count the raw tokens of data[:end], which ends at whitespace or at the text's
+        end, in slices that stay in the core's cache (see tokens.SLICE_BYTES)."""
+        limit = self.max_run_bytes
+        start = 0
+        while start < end:
+            cut = _whitespace_at_or_after(data, start + SLICE_BYTES, end)
+            tokens = data[start:cut].split()
+            if cut - start > limit and any(len(token) > limit for token in tokens):
+                self._skipped_runs += sum(len(token) > limit for token in tokens)
+                tokens = [token for token in tokens if len(token) <= limit]
+            self._add_tokens(tokens)
+            start = cut
+
     def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
         self.raw_counts.update(tokens)
 
 
+class NativeSegmentingCounter(SegmentingCounter):
+    """SegmentingCounter with the kernel counting the raw tokens (Scanner.count_split)."""
+
+    def __init__(self, *, case_sensitive: bool = False, max_run_bytes: int = MAX_RUN_BYTES):
+        assert SCANNER is not None, "the native kernel is not built, or turned off"
+        super().__init__(case_sensitive=case_sensitive, max_run_bytes=max_run_bytes)
+        self._scanner = SCANNER(max_run_bytes=max_run_bytes)
+
+    def take_counts(self) -> WordCounts:
+        _, raw_counts = self._scanner.take()
+        return segmented_word_counts(raw_counts, case_sensitive=self.case_sensitive)
+
+    def _count_whole_tokens(self, data: bytes, end: int) -> None:
+        view = memoryview(data)[:end] if end < len(data) else data
+        self._skipped_runs += self._scanner.count_split(view)
+
+
 _WHITESPACE = b" \t\n\r\x0b\x0c"  # what bytes.split() splits at
+_WHITESPACE_RE = re.compile(b"[" + re.escape(_WHITESPACE) + b"]")
 
 
 def first_whitespace(data: bytes) -> int:
     """Index of the first ASCII whitespace byte in data, or -1: a place where a range may
     be cut under --segment icu."""
-    positions = [index for index in map(data.find, _WHITESPACE) if index >= 0]
-    return min(positions, default=-1)
+    match = _WHITESPACE_RE.search(data)
+    return -1 if match is None else match.start()
+
+
+def _whitespace_at_or_after(data: bytes, position: int, end: int) -> int:
+    """The first whitespace at or after position, before end; end if there is none."""
+    if position >= end:
+        return end
+    match = _WHITESPACE_RE.search(data, position, end)
+    return end if match is None else match.start()
+
+
+def _last_whitespace(data: bytes) -> int:
+    last = -1
+    for byte in _WHITESPACE:  # the space and the line feed first: later ones search less
+        last = max(last, data.rfind(byte, last + 1))
+    return last
