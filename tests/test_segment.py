@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import ProcessLog, WriteFile, examples, invoke, run_wordcount
 from wordcount.words.segment import (
     SegmentingCounter,
+    ascii_segment_words,
     icu_version,
     reference_segment_words,
 )
@@ -278,3 +279,30 @@ def test_the_segmenter_passes_unicodes_word_break_test() -> None:
             failed.append(" ".join(part for part in body if part not in "÷×"))
     assert sorted(failed) == sorted(UNICODE_VERSION_DIFFERENCES)
     assert passed > 1800  # 1,821 of 1,823 with Unicode 15.0's file
+
+
+@given(st.binary(max_size=24).map(lambda raw: bytes(byte & 0x7F for byte in raw)))
+@settings(max_examples=examples(2000), deadline=None)
+def test_ascii_tokens_are_segmented_as_icu_segments_them(raw: bytes) -> None:
+    for token in raw.split():
+        words = [word.decode() for word in ascii_segment_words(token)]
+        assert words == reference_segment_words(token.decode(), case_sensitive=True)
+
+
+@pytest.mark.parametrize(
+    ("token", "words"),
+    [
+        (b"3.14", [b"3.14"]),
+        (b"1,000;5", [b"1,000;5"]),
+        (b"e.g.", [b"e.g"]),
+        (b"a:b", [b"a:b"]),
+        (b"a,b", [b"a", b"b"]),
+        (b"a.1", [b"a", b"1"]),
+        (b"snake_case__", [b"snake_case__"]),
+        (b"__", []),
+        (b"(don't)", [b"don't"]),
+        (b"a''b", [b"a", b"b"]),
+    ],
+)
+def test_ascii_segments_by_hand(token: bytes, words: list[bytes]) -> None:
+    assert ascii_segment_words(token) == words

@@ -76,7 +76,23 @@ def forget_segmented_tokens() -> None:
         cache.clear()
 
 
+# ICU's segments of an all-ASCII token, by UAX #29's rules for ASCII: letters, digits and
+# _ hold together (WB5, WB8-10, WB13a-b); : . ' join two letters (WB6-7), and , ; . ' two
+# digits (WB11-12); everything else separates. tests/test_segment.py holds this to ICU.
+_ASCII_SEGMENT = re.compile(
+    rb"[A-Za-z0-9_]+(?:(?:(?<=[A-Za-z])[:.'](?=[A-Za-z])|(?<=[0-9])[,;.'](?=[0-9]))[A-Za-z0-9_]+)*"
+)
+
+
+def ascii_segment_words(raw: bytes) -> list[bytes]:
+    """The words ICU finds in an all-ASCII token: its segments that hold a letter or a
+    digit, which is any but a run of underscores."""
+    return [word for word in _ASCII_SEGMENT.findall(raw) if word.strip(b"_")]
+
+
 def _segmented(raw: bytes, case_sensitive: bool) -> ConvertedToken:
+    if raw.isascii():  # NFKC leaves ASCII alone
+        return ConvertedToken(tuple(ascii_segment_words(raw if case_sensitive else raw.lower())))
     try:
         text, valid = raw.decode("utf-8"), True
     except UnicodeDecodeError:
@@ -105,14 +121,23 @@ def segmented_raw_token(raw: bytes, *, case_sensitive: bool = False) -> Converte
 def segmented_word_counts(
     raw_counts: Mapping[bytes, int], *, case_sensitive: bool = False
 ) -> WordCounts:
+    """Segment once per distinct raw token, weighting its words by its count; the two
+    commonest kinds of token are segmented inline, without a call or the cache."""
     words: dict[bytes, int] = {}
     get = words.get
     saw_invalid_utf8 = False
     for raw, count in raw_counts.items():
-        converted = segmented_raw_token(raw, case_sensitive=case_sensitive)
-        saw_invalid_utf8 |= not converted.valid_utf8
-        for word in converted.words:
+        if raw.isalnum():  # ASCII letters and digits: one word
+            word = raw if case_sensitive or raw.islower() or raw.isdigit() else raw.lower()
             words[word] = get(word, 0) + count
+        elif raw.isascii():
+            for word in ascii_segment_words(raw if case_sensitive else raw.lower()):
+                words[word] = get(word, 0) + count
+        else:
+            converted = segmented_raw_token(raw, case_sensitive=case_sensitive)
+            saw_invalid_utf8 |= not converted.valid_utf8
+            for word in converted.words:
+                words[word] = get(word, 0) + count
     return WordCounts(words, saw_invalid_utf8)
 
 
