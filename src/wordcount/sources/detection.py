@@ -48,7 +48,9 @@ _NON_LATIN = {
         ("shift_jis", "cp932", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004"),
         _JAPANESE,
     ),
-    **dict.fromkeys(("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), {"Chinese"}),
+    **dict.fromkeys(
+        ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), frozenset({"Chinese"})
+    ),
     **dict.fromkeys(("euc_kr", "cp949"), frozenset({"Korean"})),
 }
 # Latin-script encodings: also guarded by reading differently from cp1252.
