@@ -67,11 +67,16 @@ _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 # At most this much "chaos" (charset-normalizer's measure of how messy the decoded text
 # looks, 0 to 1; it drops guesses above 0.2 itself).
 _MAX_CHAOS = 0.1
+# At least this many bytes outside ASCII (a short sentence of Cyrillic letters in cp1251).
+_MIN_NON_ASCII = 32
 
 
 def detect_encoding(sample: bytes) -> str | None:
     """The legacy encoding to read the whole file in, or None to read it as today."""
     if _valid_utf8_but_the_end(sample) or _mostly_utf8(sample):
+        return None
+    # Too few letters outside ASCII to judge a language by: a stray byte or two.
+    if len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore")) < _MIN_NON_ASCII:
         return None
     return _detect(sample)
 
