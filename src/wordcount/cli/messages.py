@@ -32,6 +32,7 @@ _SUMMARY_PHRASES = {
     ProblemKind.SYMLINK_LOOP: "skipped (symlink loop)",
     ProblemKind.NOT_REGULAR: "skipped (not a regular file)",
     ProblemKind.CP1252: "read as cp1252",
+    ProblemKind.DETECTED: "read in a detected encoding",
     ProblemKind.LONG_WORD: "with words over 1 MiB skipped",
 }
 

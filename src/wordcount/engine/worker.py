@@ -33,6 +33,7 @@ from wordcount.sources.content import (
     READ_CHUNK_BYTES,
     BinaryContent,
     UndecodableContent,
+    detected_message,
     open_content,
     plain_text,
 )
@@ -241,6 +242,9 @@ class _UnitCounter:
                 apart = content.transformed or options.by_file
                 self._count_text(content.chunks, file_range, apart=apart, following=following)
                 self.result.files += 1
+                if content.detected is not None:
+                    message = detected_message(content.detected)
+                    self.report(file_range, message, ProblemKind.DETECTED)
             else:  # the planner judged the file plain text
                 self._count_text(chunks, file_range, apart=options.by_file, following=following)
         except OSError as error:

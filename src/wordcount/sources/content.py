@@ -3,11 +3,14 @@
     raw chunks ─▶ gzip, bzip2 or xz magic bytes? ─▶ decompressed chunks
                ─▶ UTF-16/32 byte-order mark, or --encoding? ─▶ decoded, as UTF-8 chunks
                ─▶ a NUL in the first 64 KiB? binary: skipped unless --text
+               ─▶ not UTF-8, and a legacy encoding detected (sources.detection)?
+                  ─▶ decoded whole in it, as UTF-8 chunks
                ─▶ UTF-8 chunks for tokens.TextCounter, a leading UTF-8 BOM removed
 
 Content that was decompressed or decoded here can still fail part-way (a truncated gzip
 file, a lone UTF-16 surrogate), so the caller counts it apart and keeps the counts only
-if the whole file went through. Plain bytes go straight to the fast path, where a token
+if the whole file went through. A file decoded as detected is one text of one worker, as
+a file with a byte-order mark is. Plain bytes go straight to the fast path, where a token
 that is not valid UTF-8 is read as cp1252.
 """
 
@@ -22,6 +25,8 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
+from wordcount.sources.detection import detect_encoding
+
 # The issue's definition of binary looks this far; it also covers every magic number and
 # byte-order mark, and is small next to a unit.
 SNIFF_BYTES = 64 << 10
@@ -33,6 +38,12 @@ READ_CHUNK_BYTES = 256 << 10
 UTF8_BOM = b"\xef\xbb\xbf"
 BINARY_MESSAGE = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
 CP1252_MESSAGE = "not valid UTF-8; its invalid words were read as cp1252"
+
+
+def detected_message(encoding: str) -> str:
+    """The warning for a file read whole in the legacy encoding detected for it."""
+    return f"not valid UTF-8; read as {encoding}"
+
 
 # Magic numbers long enough that no text file starts with one by chance: "BZh" alone
 # could, so bzip2's is followed by a block size and the magic of a block or of the end.
@@ -70,6 +81,7 @@ class HeadKind(enum.Enum):
     PLAIN = "plain"  # UTF-8 (or cp1252 per token) bytes: may be cut into byte ranges
     COMPRESSED = "compressed"
     ENCODED = "encoded"  # a byte-order mark or --encoding: decoded whole, never cut
+    DETECTED = "detected"  # not UTF-8, in a legacy encoding detected: decoded whole too
     BINARY = "binary"
 
 
@@ -85,15 +97,26 @@ def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) ->
             return HeadKind.COMPRESSED
         if encoding is not None or _byte_order_mark(head) is not None:
             return HeadKind.ENCODED
-    if not binary_as_text and head.find(b"\x00", 0, SNIFF_BYTES) >= 0:
+    has_nul = head.find(b"\x00", 0, SNIFF_BYTES) >= 0
+    if has_nul and not binary_as_text:
         return HeadKind.BINARY
+    # Only the first SNIFF_BYTES count, so that the planner, which reads no more, and the
+    # worker judge a file alike. Text with a NUL (--text) is left as it always was.
+    if not has_nul and not head.isascii() and _detected(head) is not None:
+        return HeadKind.DETECTED
     return HeadKind.PLAIN
+
+
+def _detected(head: bytes) -> str | None:
+    return detect_encoding(head[:SNIFF_BYTES])
 
 
 class Content(NamedTuple):
     chunks: Iterator[bytes]
     # Decompressed or decoded here: may still raise UndecodableContent part-way.
     transformed: bool
+    # The legacy encoding detected and decoded from (see sources.detection), or None.
+    detected: str | None = None
 
 
 def open_content(
@@ -116,6 +139,15 @@ def open_content(
         if not binary_as_text and "\x00" in first_text:
             raise BinaryContent
         return Content(decoder.utf8_chunks(first_text, chunks), transformed=True)
+    if kind is HeadKind.DETECTED:
+        encoding_found = _detected(head)
+        assert encoding_found is not None
+        # A guess, so a byte it cannot decode further on is replaced, not fatal.
+        decoder = _TextDecoder(head, encoding_found, errors="replace")
+        first_text = decoder.decode(head)
+        return Content(
+            decoder.utf8_chunks(first_text, chunks), transformed=True, detected=encoding_found
+        )
     return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed)
 
 
@@ -174,9 +206,10 @@ def _decompressed(raw_chunks: Iterator[bytes], head: bytes) -> Iterator[bytes]:
 
 
 class _TextDecoder:
-    """Decodes as --encoding or the byte-order mark says, naming the byte of any error."""
+    """Decodes as --encoding, the byte-order mark or the detector says, naming the byte of
+    any error."""
 
-    def __init__(self, head: bytes, encoding: str | None) -> None:
+    def __init__(self, head: bytes, encoding: str | None, errors: str = "strict") -> None:
         if encoding is not None:
             self.encoding, mark = encoding, b""
         else:
@@ -184,7 +217,7 @@ class _TextDecoder:
             assert found is not None
             mark, self.encoding = found
         self.mark_length = len(mark)
-        self._decoder = codecs.getincrementaldecoder(self.encoding)(errors="strict")
+        self._decoder = codecs.getincrementaldecoder(self.encoding)(errors=errors)
         self._offset = len(mark)
 
     def decode(self, data: bytes, *, final: bool = False) -> str:

@@ -19,6 +19,8 @@ class ProblemKind(Enum):
     SYMLINK_LOOP = "symlink loop"
     NOT_REGULAR = "not a regular file"
     CP1252 = "cp1252"
+    # Not UTF-8: read whole in the legacy encoding detected for it (sources.detection).
+    DETECTED = "detected encoding"
     LONG_WORD = "long word"
     # Not a problem but a hint: text in a script without spaces, counted by the default rule.
     UNSPACED = "unspaced script"

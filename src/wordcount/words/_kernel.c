@@ -1396,8 +1396,9 @@ Scanner_get_max_run_bytes(PyObject *self, void *Py_UNUSED(closure))
  * all of it in C, for a list of paths, without the GIL.  A file is counted here only if
  * it is whole in fewer than max_bytes bytes and plainly text: its first byte is none of
  * those that start a magic number or a byte-order mark (0x00 0x1F B 0xFD 0xFE 0xFF; see
- * sources/content.py), and it holds no NUL unless binary_as_text.  Any other file is
- * left to Python, whose rules decide what it is.
+ * sources/content.py), it holds no NUL unless binary_as_text, and it is valid UTF-8 (a
+ * file that is not may be in a legacy encoding, which sources/detection.py detects).  Any
+ * other file is left to Python, whose rules decide what it is.
  */
 
 /* What count_files says of one file: its size (counted), not counted here, or -errno. */
@@ -1428,6 +1429,57 @@ static int
 special_first_byte(unsigned char b)
 {
     return b == 0x00 || b == 0x1F || b == 'B' || b == 0xFD || b == 0xFE || b == 0xFF;
+}
+
+/* Whether buf[0:len] is valid UTF-8 as Python's strict decoder judges it: no overlong
+ * form, no surrogate, nothing above U+10FFFF, no character cut at the end.  Eight ASCII
+ * bytes at a time where it can. */
+static int
+valid_utf8(const unsigned char *buf, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        if (len - i >= 8) {
+            uint64_t word;
+            memcpy(&word, buf + i, 8);
+            if (!(word & 0x8080808080808080ULL)) {
+                i += 8;
+                continue;
+            }
+        }
+        unsigned char b = buf[i];
+        if (b < 0x80) {
+            i++;
+            continue;
+        }
+        size_t need;
+        unsigned char lo = 0x80, hi = 0xBF; /* the range of the second byte */
+        if (b >= 0xC2 && b <= 0xDF)
+            need = 1;
+        else if (b >= 0xE0 && b <= 0xEF) {
+            need = 2;
+            if (b == 0xE0)
+                lo = 0xA0;
+            else if (b == 0xED)
+                hi = 0x9F;
+        }
+        else if (b >= 0xF0 && b <= 0xF4) {
+            need = 3;
+            if (b == 0xF0)
+                lo = 0x90;
+            else if (b == 0xF4)
+                hi = 0x8F;
+        }
+        else
+            return 0;
+        if (len - i <= need || buf[i + 1] < lo || buf[i + 1] > hi)
+            return 0;
+        for (size_t k = 2; k <= need; k++)
+            if (buf[i + k] < 0x80 || buf[i + k] > 0xBF)
+                return 0;
+        i += need + 1;
+    }
+    return 1;
 }
 
 /* Whether the file open as fd, of which size bytes were read, is no longer the one
@@ -1488,7 +1540,7 @@ count_small_files(Scanner *s, char *const *paths, const FileIdentity *identities
         const unsigned char *text = buf;
         size_t len = (size_t)size;
         if ((len > 0 && special_first_byte(buf[0])) ||
-            (!binary_as_text && memchr(buf, 0, len) != NULL)) {
+            (!binary_as_text && memchr(buf, 0, len) != NULL) || !valid_utf8(buf, len)) {
             statuses[i] = FILE_LEFT_TO_PYTHON;
             continue;
         }
@@ -1506,7 +1558,7 @@ PyDoc_STRVAR(count_files_doc,
              "count_files($self, paths, max_bytes, binary_as_text, identities=None, /)\n--\n\n"
              "Count each small plain-text file of the list `paths` as a text of its own.\n"
              "Returns a list with, for each path: its size in bytes if it was counted,\n"
-             "None if it was left to the caller (not small, not plainly text, or no\n"
+             "None if it was left to the caller (not small, not plainly UTF-8 text, or no\n"
              "longer the file planned), or -errno if it could not be read.  max_bytes\n"
              "must not exceed max_run_bytes, so that no run in such a file is ever\n"
              "skipped.  identities, a list as long as paths, holds for each path None or\n"
