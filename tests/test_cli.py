@@ -31,6 +31,7 @@ from wordcount.cli.exit_status import ExitStatus
 from wordcount.cli.selection import Totals
 from wordcount.cli.terminal import render_table
 from wordcount.words import conversion, native
+from wordcount.words.segment import icu_version
 
 SAMPLE_TEXTS = Path(__file__).parent.parent / "sample_texts"
 
@@ -133,7 +134,8 @@ def test_help_shows_examples_and_every_option() -> None:
 def test_version_comes_from_package_metadata() -> None:
     from importlib.metadata import version
 
-    expected = f"wordcount, version {version('wordcount')} ({native.ENGINE})\n"
+    icu = "" if icu_version() is None else f", ICU {icu_version()}"
+    expected = f"wordcount, version {version('wordcount')} ({native.ENGINE}{icu})\n"
     assert invoke(["--version"]).output == expected
 
 
