@@ -337,3 +337,17 @@ def test_benchmark_refuses_stdin() -> None:
     result = invoke(["--benchmark", "-"], stdin=b"x")
     assert result.exit_code == ExitStatus.USAGE_ERROR
     assert "it cannot read a stream" in result.output
+
+
+@pytest.mark.parametrize("url", ["file:///dev/stdin", "FIFO"])
+def test_benchmark_refuses_a_stream_named_by_a_file_url(tmp_path: Path, url: str) -> None:
+    """A file:// URL is read as its path is, so one that names a stream is refused too
+    (a FIFO's waited for a second writer; stdin's timed runs read nothing)."""
+    pytest.importorskip("fsspec")
+    if url == "FIFO":
+        fifo = tmp_path / "fifo"
+        os.mkfifo(fifo)
+        url = f"file://{fifo}"
+    result = invoke(["--benchmark", url], stdin=b"x")
+    assert result.exit_code == ExitStatus.USAGE_ERROR
+    assert "it cannot read a stream" in result.output

@@ -8,6 +8,7 @@ import itertools
 import json
 import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -146,3 +147,30 @@ def test_counts_never_depend_on_stderr(write_file: WriteFile, stderr: str) -> No
         streams["stderr"].close()  # type: ignore[attr-defined]
     assert (stdout, process.returncode) == (expected.stdout, ExitStatus.INPUT_ERROR)
     assert stdout.decode() == "two\t2\ncaf\u00e9\t1\none\t1\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8-sig"])
+def test_a_codec_with_a_byte_order_mark_writes_it_once(more_words: Path, encoding: str) -> None:
+    """The output is encoded in pieces; a byte-order mark starts the first one only."""
+    result = run_wordcount(["-n", "0", str(more_words)], env={"PYTHONIOENCODING": encoding})
+    text = result.stdout.decode(encoding)  # both codecs take the first mark off
+    assert "\ufeff" not in text
+    assert len(text.splitlines()) == 26**3
+
+
+@pytest.mark.parametrize("output_format", ["tsv", "json"])
+def test_a_non_blocking_stdout_that_fills_up_loses_nothing(
+    more_words: Path, output_format: str
+) -> None:
+    """A pipe set O_NONBLOCK (by a parent that shares it) that the reader empties late:
+    a write that would block waits for room instead of dropping the rest."""
+    expected = run_wordcount(["-n", "0", "-f", output_format, str(more_words)]).stdout
+    read_end, write_end = os.pipe()
+    os.set_blocking(write_end, False)
+    process = _start(["-n", "0", "-f", output_format, str(more_words)], stdout=write_end)
+    os.close(write_end)
+    time.sleep(0.5)  # the pipe fills (64 KiB) long before this
+    with os.fdopen(read_end, "rb") as reader:
+        received = reader.read()
+    assert process.wait(timeout=60) == ExitStatus.SUCCESS
+    assert received == expected

@@ -9,7 +9,9 @@ that they all keep the same contract in a pipe.
 
 from __future__ import annotations
 
+import codecs
 import os
+import select
 import sys
 from collections.abc import Iterable
 from typing import BinaryIO, TextIO
@@ -74,24 +76,44 @@ def _write_all(stream: TextIO, chunks: Iterable[str]) -> None:
         stream.flush()
         return
     stream.flush()
-    encoding, errors = stream.encoding or "utf-8", stream.errors or "strict"
+    # One encoder for all the pieces: a codec with a byte-order mark (utf-16, utf-8-sig)
+    # writes it once, at the start, as the text stream itself would.
+    encoder = codecs.getincrementalencoder(stream.encoding or "utf-8")(stream.errors or "strict")
     piece: list[str] = []
     size = 0
     for chunk in chunks:
         piece.append(chunk)
         size += len(chunk)
         if size >= _PIECE_CHARS:
-            _write_bytes(binary, "".join(piece).encode(encoding, errors))
+            _write_bytes(binary, encoder.encode("".join(piece)))
             piece, size = [], 0
-    _write_bytes(binary, "".join(piece).encode(encoding, errors))
-    binary.flush()
+    _write_bytes(binary, encoder.encode("".join(piece), final=True))
+    while True:
+        try:
+            binary.flush()
+        except BlockingIOError:
+            _wait_until_writable(binary)
+        else:
+            return
 
 
 def _write_bytes(binary: BinaryIO, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        written = binary.write(view)
-        view = view[written if written is not None else len(view) :]
+        # A non-blocking stdout that is full: a raw stream returns None, a buffered one
+        # raises BlockingIOError saying how much it took; wait until there is room.
+        try:
+            written = binary.write(view)
+        except BlockingIOError as full:
+            written = full.characters_written
+        if not written:
+            _wait_until_writable(binary)
+            continue
+        view = view[written:]
+
+
+def _wait_until_writable(binary: BinaryIO) -> None:
+    select.select([], [binary.fileno()], [])
 
 
 def silence_stdout() -> None:

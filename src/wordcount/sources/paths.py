@@ -117,6 +117,8 @@ def _may_name_fd_or_stdin(path: str) -> bool:
 def names_a_stream(path: str) -> bool:
     """Whether the path, as typed, is read once by the main process (not a file or a
     directory); a path that does not exist is not, and gets its error later."""
+    if is_url(path):  # a file:// URL is read as its path is
+        path = local_path(path) or path
     if is_stream_path(path):
         return True
     try:
