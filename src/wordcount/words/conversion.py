@@ -13,7 +13,7 @@ needs no decoding until the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from wordcount.words.rule import ASCII_WORD_PATTERN, UNSPACED_RUN, normalize, split_normalized
@@ -111,11 +111,20 @@ def _converted(raw: bytes, case_sensitive: bool) -> ConvertedToken:
 
 def converted_raw_token(raw: bytes, *, case_sensitive: bool = False) -> ConvertedToken:
     """The rule, once per distinct raw token, as word_counts applies it."""
-    cache = _words_caches[case_sensitive]
+    return remembered(_words_caches[case_sensitive], raw, _converted, case_sensitive)
+
+
+def remembered(
+    cache: dict[bytes, ConvertedToken],
+    raw: bytes,
+    convert: Callable[[bytes, bool], ConvertedToken],
+    case_sensitive: bool,
+) -> ConvertedToken:
+    """convert(raw, case_sensitive), from the cache if it is there, kept if it may be."""
     converted = cache.get(raw)
     if converted is not None:
         return converted
-    converted = _converted(raw, case_sensitive)
+    converted = convert(raw, case_sensitive)
     # An invalid token is not cached, so that every unit holding it reports it.
     if converted.valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
         if len(cache) >= _CACHE_LIMIT:

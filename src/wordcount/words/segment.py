@@ -1,9 +1,10 @@
 """--segment icu: words found by ICU's word break iterator, for scripts written without
 spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and UAX #29 elsewhere.
 
-    chunks ─bytes.split()─▶ raw tokens: runs of bytes that are not ASCII whitespace
-           ─Counter─▶ {raw token: n}
-    {raw token: n} ─▶ once per distinct raw token: decoded (cp1252 where not UTF-8),
+    chunks ─▶ raw tokens: runs of bytes that are not ASCII whitespace, counted
+              (by the kernel's Scanner.count_split, or bytes.split and Counter)
+    {raw token: n} ─▶ all ASCII: UAX #29's rules for ASCII, in one regex, inline
+                   ─▶ others, once per distinct token: decoded (cp1252 where not UTF-8),
                       steps 1-2 of the rule (NFKC, lowercase), ICU's word segments
                    ─▶ the segments that hold a letter or a number ─▶ {word as UTF-8: n}
 
@@ -25,7 +26,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from wordcount.words.conversion import ConvertedToken, WordCounts, decode_cp1252
+from wordcount.words.conversion import ConvertedToken, WordCounts, decode_cp1252, remembered
 from wordcount.words.native import SCANNER
 from wordcount.words.rule import holds_letter_or_number, normalize
 from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
@@ -34,10 +35,7 @@ SEGMENTERS = ("icu",)
 ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount[icu]'"
 
 # As in conversion.py: real text repeats its vocabulary across units, so each worker
-# segments most distinct tokens once per process. 200,000 short tokens stay within about
-# 40 MB.
-_CACHE_LIMIT = 200_000
-_CACHEABLE_TOKEN_BYTES = 64
+# segments most distinct tokens once per process.
 _words_caches: dict[bool, dict[bytes, ConvertedToken]] = {False: {}, True: {}}
 
 
@@ -105,17 +103,7 @@ def segmented_raw_token(raw: bytes, *, case_sensitive: bool = False) -> Converte
     """The words of one raw token under --segment icu, once per distinct token."""
     if raw.isalnum():  # ASCII letters and digits: one ICU word, whatever their order
         return ConvertedToken((raw if case_sensitive else raw.lower(),))
-    cache = _words_caches[case_sensitive]
-    converted = cache.get(raw)
-    if converted is not None:
-        return converted
-    converted = _segmented(raw, case_sensitive)
-    # An invalid token is not cached, so that every unit holding it reports it.
-    if converted.valid_utf8 and len(raw) <= _CACHEABLE_TOKEN_BYTES:
-        if len(cache) >= _CACHE_LIMIT:
-            cache.clear()
-        cache[raw] = converted
-    return converted
+    return remembered(_words_caches[case_sensitive], raw, _segmented, case_sensitive)
 
 
 def segmented_word_counts(
