@@ -1170,24 +1170,34 @@ PyDoc_STRVAR(feed_doc,
              "Count the raw tokens of the next chunk of the current text.  `buffer` is\n"
              "any C-contiguous bytes-like object; it is read in place, without the GIL.");
 
+/* Take the Scanner (as scanner_enter) and a C-contiguous view of arg, read in place; on
+ * failure neither is held and an exception is set. */
+static int
+scanner_enter_with_buffer(Scanner *s, PyObject *arg, Py_buffer *view, const char *method)
+{
+    if (scanner_enter(s) < 0)
+        return -1;
+    if (PyObject_GetBuffer(arg, view, PyBUF_SIMPLE) < 0) {
+        scanner_leave(s);
+        return -1;
+    }
+    if (view->len < 0 || (view->len > 0 && view->buf == NULL) || !PyBuffer_IsContiguous(view, 'C')) {
+        PyBuffer_Release(view);
+        scanner_leave(s);
+        PyErr_Format(PyExc_BufferError, "%s() needs a C-contiguous buffer", method);
+        return -1;
+    }
+    return 0;
+}
+
 static PyObject *
 Scanner_feed(PyObject *self, PyObject *arg)
 {
     Scanner *s = (Scanner *)self;
     Py_buffer view;
     int rc;
-    if (scanner_enter(s) < 0)
+    if (scanner_enter_with_buffer(s, arg, &view, "feed") < 0)
         return NULL;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
-        scanner_leave(s);
-        return NULL;
-    }
-    if (view.len < 0 || (view.len > 0 && view.buf == NULL) || !PyBuffer_IsContiguous(&view, 'C')) {
-        PyBuffer_Release(&view);
-        scanner_leave(s);
-        PyErr_SetString(PyExc_BufferError, "feed() needs a C-contiguous buffer");
-        return NULL;
-    }
     if (view.len >= RELEASE_GIL_MIN_BYTES) {
         Py_BEGIN_ALLOW_THREADS
         rc = scan(s, (const unsigned char *)view.buf, (size_t)view.len);
@@ -1249,18 +1259,8 @@ Scanner_count_split(PyObject *self, PyObject *arg)
     Py_buffer view;
     uint64_t skipped = 0;
     int rc;
-    if (scanner_enter(s) < 0)
+    if (scanner_enter_with_buffer(s, arg, &view, "count_split") < 0)
         return NULL;
-    if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) {
-        scanner_leave(s);
-        return NULL;
-    }
-    if (view.len < 0 || (view.len > 0 && view.buf == NULL) || !PyBuffer_IsContiguous(&view, 'C')) {
-        PyBuffer_Release(&view);
-        scanner_leave(s);
-        PyErr_SetString(PyExc_BufferError, "count_split() needs a C-contiguous buffer");
-        return NULL;
-    }
     if (view.len >= RELEASE_GIL_MIN_BYTES) {
         Py_BEGIN_ALLOW_THREADS
         rc = count_split(s, (const unsigned char *)view.buf, (size_t)view.len, &skipped);

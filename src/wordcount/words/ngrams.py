@@ -27,8 +27,8 @@ class NgramOptions(NamedTuple):
     min_length: int = 1
 
 
-class _OrderedTokens(TextCounter):
-    """TextCounter's cutting, with the tokens handed on in order instead of counted."""
+class _HandingTokensOn:
+    """A counter's cutting, with the tokens handed on in order instead of counted."""
 
     def __init__(self, ngrams: NgramCounter) -> None:
         super().__init__()
@@ -38,15 +38,12 @@ class _OrderedTokens(TextCounter):
         self._ngrams.add_tokens(tokens)
 
 
-class _OrderedSegmentTokens(SegmentingCounter):
-    """SegmentingCounter's cutting (--segment icu), with the tokens handed on in order."""
+class _OrderedTokens(_HandingTokensOn, TextCounter):
+    """TextCounter's cutting (the default rule)."""
 
-    def __init__(self, ngrams: NgramCounter) -> None:
-        super().__init__()
-        self._ngrams = ngrams
 
-    def _add_tokens(self, tokens: list[bytes]) -> None:
-        self._ngrams.add_tokens(tokens)
+class _OrderedSegmentTokens(_HandingTokensOn, SegmentingCounter):
+    """SegmentingCounter's cutting (--segment icu)."""
 
 
 class NgramCounter:
