@@ -88,7 +88,7 @@ test-asan: $(ASAN_VENV)/.installed
 # the kernel's against the pure-Python path's among them, and over the command line.
 fuzz: $(VENV)/.installed-dev
 	HYPOTHESIS_PROFILE=fuzz $(BIN)/python -m pytest -q \
-		tests/test_properties.py tests/test_kernel.py tests/test_tokens.py \
+		tests/test_properties.py tests/test_kernel.py tests/test_tokens.py tests/test_segment.py \
 		tests/test_option_fuzzer.py
 
 lint: $(VENV)/.installed-dev
