@@ -30,9 +30,17 @@ def test_tsv_gives_each_file_its_own_top_n(two_files: tuple[Path, Path]) -> None
     assert result.stdout == f"{one}\tb\t2\n{two}\tb\t1\n"
 
 
-def test_csv_has_a_files_column(two_files: tuple[Path, Path]) -> None:
-    result = invoke(["--by-file", "-f", "csv", *map(str, two_files)])
-    assert result.stdout_bytes == b"word,count,files\r\nb,3,2\r\na,1,1\r\nc,1,1\r\n"
+def test_csv_is_long_format_like_tsv(two_files: tuple[Path, Path]) -> None:
+    one, two = two_files
+    result = invoke(["--by-file", "-f", "csv", "-n", "1", str(one), str(two)])
+    assert result.stdout_bytes == f"file,word,count\r\n{one},b,2\r\n{two},b,1\r\n".encode()
+
+
+def test_csv_quotes_a_file_name_that_needs_it(write_file: WriteFile) -> None:
+    path = write_file('a,"b".txt', "x")
+    result = invoke(["--by-file", "-f", "csv", str(path)])
+    quoted = '"' + str(path).replace('"', '""') + '"'
+    assert result.stdout_bytes == f"file,word,count\r\n{quoted},x,1\r\n".encode()
 
 
 def test_json_has_files_and_each_file_s_top_n(two_files: tuple[Path, Path]) -> None:
@@ -46,9 +54,12 @@ def test_json_has_files_and_each_file_s_top_n(two_files: tuple[Path, Path]) -> N
     ]
 
 
-def test_the_table_has_a_files_column(two_files: tuple[Path, Path]) -> None:
+def test_the_table_ends_with_the_merged_view_and_its_files_column(
+    two_files: tuple[Path, Path],
+) -> None:
     result = invoke(["--by-file", "-f", "table", *map(str, two_files)])
-    lines = [line.split() for line in result.stdout.splitlines() if "%" in line]
+    merged = result.stdout.split("all 2 files\n")[1]
+    lines = [line.split() for line in merged.splitlines() if "%" in line]
     assert [line[:5] for line in lines] == [
         ["1", "b", "3", "60.00%", "2"],
         ["2", "a", "1", "20.00%", "1"],
@@ -129,11 +140,15 @@ def test_a_file_reached_twice_is_an_entry_each_time_as_in_the_totals(
     ]
 
     csv = invoke([*args, "-f", "csv"])
-    assert csv.stdout_bytes == b"word,count,files\r\n" + b"".join(
-        f"{word},{count},{in_files[word]}\r\n".encode() for word, count in totals
+    assert csv.stdout_bytes == b"file,word,count\r\n" + b"".join(
+        f"{path},{word},{count}\r\n".encode()
+        for path, text in reached
+        for word, count in ranked_rows(text)
     )
     table = invoke([*args, "-f", "table"])
-    rows = [line.split() for line in table.stdout.splitlines() if "%" in line]
+    assert table.stdout.count(f"'{again}'\n") == 2  # a section each time it is reached
+    merged = table.stdout.split("all 4 files\n")[1]
+    rows = [line.split() for line in merged.splitlines() if "%" in line]
     assert [(row[1], int(row[2]), int(row[4])) for row in rows] == [
         (word, count, in_files[word]) for word, count in totals
     ]
@@ -187,8 +202,14 @@ def test_min_count_judges_a_word_by_its_total_in_each_file_s_list_and_its_range(
     tsv = invoke(args)
     assert tsv.stdout == f"{one}\tx\t3\n{one}\ty\t1\n{two}\tx\t3\n{two}\ty\t1\n"
     csv = invoke([*args, "-f", "csv"])
-    assert csv.stdout_bytes == b"word,count,files\r\nx,6,2\r\ny,2,2\r\n"
+    assert csv.stdout_bytes == (
+        f"file,word,count\r\n{one},x,3\r\n{one},y,1\r\n{two},x,3\r\n{two},y,1\r\n".encode()
+    )
     document = json.loads(invoke([*args, "-f", "json"]).stdout)
     assert [entry["top"] for entry in document["by_file"]] == 2 * [
         [{"word": "x", "count": 3}, {"word": "y", "count": 1}]
+    ]
+    assert document["top"] == [
+        {"word": "x", "count": 6, "files": 2},
+        {"word": "y", "count": 2, "files": 2},
     ]

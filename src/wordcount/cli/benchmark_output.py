@@ -108,11 +108,11 @@ def _json_lines(benchmark: BenchmarkResult) -> Iterator[str]:
 
 
 def _table(benchmark: BenchmarkResult, rows: list[tuple[str, ...]]) -> str:
-    from wordcount.cli.terminal import render_timings, rendered
+    from wordcount.cli.terminal import plural, render_timings, rendered
 
     caption = (
         f"{benchmark.result.bytes_read / 1e6:,.1f} MB · "
-        f"{benchmark.serial.total_words:,} words · median of {benchmark.repeat} · "
+        f"{plural(benchmark.serial.total_words, 'word')} · median of {benchmark.repeat} · "
         f"results {'identical' if benchmark.identical else 'DIFFER'}"
     )
     return rendered(render_timings(BENCHMARK_COLUMNS, rows, caption=caption))

@@ -41,11 +41,22 @@ def csv_lines(rows: Iterable[Row], *, ranges: Counter[str] | None = None) -> Ite
     or any control character. With ranges (--by-file), a files column too."""
     yield "word,count,files\r\n" if ranges is not None else "word,count\r\n"
     for word, count in rows:
-        field = word
-        if _CSV_NEEDS_QUOTES.search(word):
-            field = '"' + word.replace('"', '""') + '"'
         files = f",{ranges[word]}" if ranges is not None else ""
-        yield f"{field},{count}{files}\r\n"
+        yield f"{_csv_field(word)},{count}{files}\r\n"
+
+
+def csv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]:
+    """--by-file in long format, as tsv's: file,word,count, files in input order."""
+    yield "file,word,count\r\n"
+    for path, rows in by_file:
+        for word, count in rows:
+            yield f"{_csv_field(path)},{_csv_field(word)},{count}\r\n"
+
+
+def _csv_field(text: str) -> str:
+    if _CSV_NEEDS_QUOTES.search(text):
+        return '"' + text.replace('"', '""') + '"'
+    return text
 
 
 def json_lines(

@@ -220,9 +220,10 @@ word_options = _group(
         click.option(
             "--by-file",
             is_flag=True,
-            help="Per file: tsv gives file<TAB>word<TAB>count lines (each file's top N); "
-            "table, csv and json add a files column (in how many files a word occurs), and "
-            "json a by_file list, one entry per file reached.",
+            help="Each file's own top N, one entry per file reached, in input order: tsv "
+            "and csv as file, word, count lines; table as a section per file, then all files "
+            "together with a files column (in how many files a word occurs); json as a "
+            "by_file list, its top list keeping the files column.",
         ),
     ],
 )

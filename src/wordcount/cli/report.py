@@ -2,23 +2,35 @@
 chosen format (formats.py for the data formats, terminal.py for the table).
 
 With --stats, the statistics go under the table, into the JSON document, or to stderr for
-tsv and csv, so that the data stream stays clean. With --by-file, each file's own top N
-too (tsv, json) and in how many files each word occurs (a files column).
+tsv and csv, so that the data stream stays clean. With --by-file, each file's own top N:
+tsv and csv in long format, the table a section per file; and the merged view, in how
+many files each word occurs (the files column), in the table's last section and json's
+top list.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from wordcount.cli.exit_status import Finished
-from wordcount.cli.formats import csv_lines, json_lines, tsv_by_file_lines, tsv_lines
+from wordcount.cli.formats import (
+    csv_by_file_lines,
+    csv_lines,
+    json_lines,
+    tsv_by_file_lines,
+    tsv_lines,
+)
 from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
 from wordcount.cli.output import stdout_holds_any_text, write_data
 from wordcount.cli.ranking import Row, ranked, ranked_with_ties
 from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges, kept_in_file
 from wordcount.engine.merge import CountResult
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 
 def write_report(
@@ -41,11 +53,17 @@ def write_report(
     per_file = [(path, rank(counts, top=output.top)) for path, counts in selected_by_file]
     ranges = file_ranges(counts for _, counts in selected_by_file) if by_file else None
     if output_format == "table":
-        lines: Iterable[str] = [_table(rows, totals, statistics, ranges, elapsed)]
+        sections = None
+        if by_file:
+            sections = [
+                (path, file_rows, Totals.of(counts, files=1))
+                for (path, counts), (_, file_rows) in zip(selected_by_file, per_file, strict=True)
+            ]
+        lines: Iterable[str] = [_table(rows, totals, statistics, ranges, sections, elapsed)]
     else:
         lines = {
             "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
-            "csv": lambda: csv_lines(rows, ranges=ranges),
+            "csv": lambda: csv_by_file_lines(per_file) if by_file else csv_lines(rows),
             "json": lambda: json_lines(
                 rows,
                 totals,
@@ -68,11 +86,16 @@ def _table(
     totals: Totals,
     statistics: Statistics | None,
     ranges: Counter[str] | None,
+    sections: list[tuple[str, list[Row], Totals]] | None,
     elapsed: float,
 ) -> str:
-    from wordcount.cli.terminal import render_statistics, render_table, rendered
+    from wordcount.cli.terminal import render_by_file, render_statistics, render_table, rendered
 
-    table = render_table(rows, totals, elapsed_seconds=elapsed, ranges=ranges)
+    table: RenderableType
+    if sections is not None and ranges is not None:
+        table = render_by_file(sections, rows, totals, elapsed_seconds=elapsed, ranges=ranges)
+    else:
+        table = render_table(rows, totals, elapsed_seconds=elapsed, ranges=ranges)
     if statistics is None:
         return rendered(table)
     return rendered(table, render_statistics(statistics))
