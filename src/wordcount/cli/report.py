@@ -1,9 +1,10 @@
 """The report step: the merged counts, selected and ranked, written to stdout in the
 chosen format (formats.py for the data formats, terminal.py for the table).
 
-With --stats, the statistics go under the table, into the JSON document, or to stderr for
-tsv and csv, so that the data stream stays clean. With --by-file, each file's own top N
-too (tsv, json) and in how many files each word occurs (a files column).
+With --stats, the statistics go under the table, into the JSON document, onto the last
+JSON Lines line, or to stderr for tsv and csv, so that the data stream stays clean. With
+--by-file, each file's own top N too (tsv, json, jsonl) and in how many files each word
+occurs (a files column).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from collections import Counter
 from collections.abc import Iterable
 
 from wordcount.cli.exit_status import Finished
-from wordcount.cli.formats import csv_lines, json_lines, tsv_by_file_lines, tsv_lines
+from wordcount.cli.formats import (
+    csv_lines,
+    json_lines,
+    jsonl_lines,
+    tsv_by_file_lines,
+    tsv_lines,
+)
 from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
 from wordcount.cli.output import stdout_holds_any_text, write_data
@@ -51,6 +58,12 @@ def write_report(
                 totals,
                 stats=statistics,
                 ranges=ranges,
+                by_file=per_file if by_file else None,
+                ascii_only=not stdout_holds_any_text(),
+            ),
+            "jsonl": lambda: jsonl_lines(
+                rows,
+                stats=statistics,
                 by_file=per_file if by_file else None,
                 ascii_only=not stdout_holds_any_text(),
             ),
