@@ -10,6 +10,7 @@ import os
 import pty
 import resource
 import signal
+import stat
 import subprocess
 import time
 from collections.abc import Iterator
@@ -186,13 +187,28 @@ def test_an_unreadable_input_still_writes_the_report(tmp_path: Path) -> None:
     assert out.read_text() == "word\t1\n"
 
 
-@pytest.mark.parametrize("where", ["directory", "missing-directory"])
+@pytest.mark.parametrize("where", ["directory", "missing-directory", "device", "nul"])
 def test_an_output_file_that_cannot_be_made_is_status_6_before_counting(
     tmp_path: Path, where: str
 ) -> None:
+    """A device is refused, never renamed over: /dev/null stays a device."""
     (tmp_path / "a.txt").write_text("word")
-    target = tmp_path if where == "directory" else tmp_path / "nowhere" / "out"
-    result = run_wordcount([str(tmp_path / "a.txt"), "-o", str(target)])
+    target = {
+        "directory": str(tmp_path),
+        "missing-directory": str(tmp_path / "nowhere" / "out"),
+        "device": os.devnull,
+        "nul": str(tmp_path / "a\x00b"),
+    }[where]
+    if where == "nul":  # no process can take a NUL in an argument
+        result = invoke([str(tmp_path / "a.txt"), "-o", target])
+        assert result.exit_code == ExitStatus.OUTPUT_FAILED
+        assert result.stderr == (
+            f"wordcount: error: cannot write the output to '{tmp_path}/a\\x00b': "
+            "embedded null byte\n"
+        )
+        return
+    result = run_wordcount([str(tmp_path / "a.txt"), "-o", target])
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert result.returncode == ExitStatus.OUTPUT_FAILED
     assert result.stdout == b""
     assert result.stderr.startswith(b"wordcount: error: cannot write the output to ")

@@ -84,24 +84,29 @@ class AtomicFile:
     file gets: 0o666 less the umask, not mkstemp's 0o600)."""
 
     def __init__(self, path: str) -> None:
-        # A symlink's target is replaced, not the link, as writing through it would.
-        self.target = os.path.realpath(path)
         self.path = path
         self.committed = False
         try:
-            mode = stat.S_IMODE(os.stat(self.target).st_mode)
+            # A symlink's target is replaced, not the link, as writing through it would.
+            self.target = os.path.realpath(path)
+            found = os.stat(self.target)
         except FileNotFoundError:
             mode = 0o666 & ~_umask()
-        except OSError as error:
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
             raise self._failure(error) from None
-        if os.path.isdir(self.target):
-            raise OutputFailure(f"cannot write the output to {self._quoted()}: it is a directory")
+        else:
+            # Renaming over a device or a FIFO (/dev/null) would put a plain file in its
+            # place: those are refused; `-o -` with a redirection writes to them.
+            if not stat.S_ISREG(found.st_mode):
+                what = "a directory" if stat.S_ISDIR(found.st_mode) else "not a regular file"
+                raise OutputFailure(f"cannot write the output to {self._quoted()}: it is {what}")
+            mode = stat.S_IMODE(found.st_mode)
         directory, name = os.path.split(self.target)
         try:
             descriptor, self.temporary = tempfile.mkstemp(
                 dir=directory, prefix=f".{name}.", suffix=".tmp"
             )
-        except OSError as error:
+        except (OSError, ValueError) as error:
             raise self._failure(error) from None
         try:
             os.fchmod(descriptor, mode)
@@ -143,10 +148,9 @@ class AtomicFile:
         with contextlib.suppress(OSError):
             os.unlink(self.temporary)
 
-    def _failure(self, error: OSError) -> OutputFailure:
-        return OutputFailure(
-            f"cannot write the output to {self._quoted()}: {error.strerror or error}"
-        )
+    def _failure(self, error: OSError | ValueError) -> OutputFailure:
+        reason = getattr(error, "strerror", None) or error
+        return OutputFailure(f"cannot write the output to {self._quoted()}: {reason}")
 
     def _quoted(self) -> str:
         from wordcount.cli.messages import quote_path  # messages imports this module
