@@ -16,7 +16,7 @@ import pytest
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, run_wordcount
 from wordcount.cli.exit_status import ExitStatus
 
-FORMATS = ["tsv", "table", "csv", "json"]
+FORMATS = ["tsv", "table", "csv", "json", "jsonl"]
 
 
 def _distinct_words(write_file: WriteFile, letters: str) -> Path:

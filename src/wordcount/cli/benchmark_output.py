@@ -3,6 +3,8 @@
     tsv    a header line, then one line per run, tab-separated
     csv    the same as RFC 4180 (CRLF line ends)
     json   {"bytes", "words", "repeat", "identical", "runs": [{...}, {...}]}
+    jsonl  one line per run: that run's {...} as in json, then "bytes", "words", "repeat"
+           and "identical", so that each line holds all it means (to append to a log)
     table  the rich table, with a caption that sums up the input
 
 The columns are those of earlier versions, then "workers": how many worker processes
@@ -35,6 +37,9 @@ NOT_APPLICABLE = "-"
 def benchmark_lines(benchmark: BenchmarkResult, output_format: str) -> Iterator[str]:
     if output_format == "json":
         yield from _json_lines(benchmark)
+        return
+    if output_format == "jsonl":
+        yield from _jsonl_lines(benchmark)
         return
     rows = [BENCHMARK_COLUMNS, *benchmark_rows(benchmark)]
     if output_format == "csv":  # no figure holds a comma, a quote or a line end
@@ -80,10 +85,8 @@ def _efficiency(benchmark: BenchmarkResult, timing: Timing) -> float | None:
     return _speedup(benchmark, timing) / timing.jobs
 
 
-def _json_lines(benchmark: BenchmarkResult) -> Iterator[str]:
-    import json  # here: 2 ms that the other formats never need
-
-    runs = [
+def _json_runs(benchmark: BenchmarkResult) -> list[dict[str, object]]:
+    return [
         {
             "run": name,
             "jobs": timing.jobs,
@@ -96,15 +99,30 @@ def _json_lines(benchmark: BenchmarkResult) -> Iterator[str]:
         }
         for name, timing in _runs(benchmark)
     ]
-    document = {
+
+
+def _json_input(benchmark: BenchmarkResult) -> dict[str, object]:
+    return {
         "bytes": benchmark.result.bytes_read,
         "words": benchmark.serial.total_words,
         "repeat": benchmark.repeat,
         "identical": benchmark.identical,
-        "runs": runs,
     }
+
+
+def _json_lines(benchmark: BenchmarkResult) -> Iterator[str]:
+    import json  # here: 2 ms that the other formats never need
+
+    document = {**_json_input(benchmark), "runs": _json_runs(benchmark)}
     yield json.dumps(document, indent=2)
     yield "\n"
+
+
+def _jsonl_lines(benchmark: BenchmarkResult) -> Iterator[str]:
+    import json
+
+    for run in _json_runs(benchmark):
+        yield json.dumps({**run, **_json_input(benchmark)}) + "\n"
 
 
 def _table(benchmark: BenchmarkResult, rows: list[tuple[str, ...]]) -> str:

@@ -18,7 +18,7 @@ from typing import NamedTuple
 import click
 
 from wordcount.cli.ending import OneLineCommand
-from wordcount.cli.exit_status import ExitStatus, Outcome, exit_status_for
+from wordcount.cli.exit_status import ExitStatus, Finished, Outcome, exit_status_for
 from wordcount.cli.messages import (
     error,
     quote_path,
@@ -46,6 +46,7 @@ from wordcount.cli.options import (
 from wordcount.cli.output import (
     OutputFailure,
     check_stdout,
+    output_file,
     stdout_is_a_terminal,
 )
 from wordcount.cli.progress import progress_bar
@@ -152,7 +153,8 @@ def main(
         count_paths=count_paths,
         jobs=parallel.jobs or available_cpus(),
         output=output,
-        output_format=output.output_format or ("table" if stdout_is_a_terminal() else "tsv"),
+        output_format=output.output_format
+        or ("table" if output.output_file in (None, "-") and stdout_is_a_terminal() else "tsv"),
         selection=_selection(words, selection, stopwords),
         by_file=words.by_file,
         benchmark=benchmark,
@@ -286,6 +288,21 @@ class OneLineUsageError(click.ClickException):
 
 
 def execute(run: Run) -> Outcome:
+    """Count and report; a failure is reported in one line and returned. With -o FILE, the
+    report replaces FILE only if the run finished it: after a failure, or Ctrl-C, FILE is
+    as it was (and with --benchmark, also when there was nothing to time)."""
+    try:
+        with output_file(run.output.output_file) as file:
+            outcome = _count_and_report(run)
+            if file is not None and isinstance(outcome, Finished) and not outcome.nothing_to_time:
+                file.commit()
+    except _FAILURES as failure:  # the file could not be made or renamed; Ctrl-C in it
+        report_failure(failure, output_started=False)
+        return failure
+    return outcome
+
+
+def _count_and_report(run: Run) -> Outcome:
     """Count and report; a failure is reported in one line and returned."""
     output = run.output
     output_started = False

@@ -1,4 +1,4 @@
-"""The data formats, TSV, CSV and JSON: the stable output contract for scripts.
+"""The data formats, TSV, CSV, JSON and JSON Lines: the stable output contract for scripts.
 
 Each writer yields the text to write, for rows already selected and ranked.
 """
@@ -16,6 +16,9 @@ _TSV_SPECIAL = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
 _TSV_NAMED_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 _CSV_NEEDS_QUOTES = re.compile('[",\x00-\x1f\x7f-\x9f]')
 _DEL_AND_C1 = re.compile("[\x7f-\x9f]")
+# JSON Lines also escapes the two Unicode line ends, legal raw in JSON: a reader that
+# splits lines as Python's str.splitlines does would cut an object in two at them.
+_JSONL_SPECIAL = re.compile("[\x7f-\x9f\u2028\u2029]")
 
 
 def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
@@ -96,6 +99,39 @@ def json_lines(
     text = json.dumps(document, ensure_ascii=ascii_only, indent=2)
     yield _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     yield "\n"
+
+
+def jsonl_lines(
+    rows: Iterable[Row],
+    *,
+    stats: Statistics | None = None,
+    by_file: Iterable[tuple[str, list[Row]]] | None = None,
+    ascii_only: bool = False,
+) -> Iterator[str]:
+    """JSON Lines, one object per line, yielded as each row is formatted: {"word", "count"};
+    with by_file (--by-file) {"file", "word", "count"} for each file's rows instead, as
+    tsv's long format; with stats a last line {"stats": {...}}, the json format's object."""
+    import json  # here: 2 ms that runs in other formats never need
+
+    # JSONEncoder.encode of a str is json's C string encoder alone: no per-row overhead.
+    string = json.JSONEncoder(ensure_ascii=ascii_only).encode
+    if by_file is None:
+        for word, count in rows:
+            yield _jsonl_safe(f'{{"word": {string(word)}, "count": {count}}}\n')
+    else:
+        for path, file_rows in by_file:
+            file = string(path)
+            for word, count in file_rows:
+                yield _jsonl_safe(f'{{"file": {file}, "word": {string(word)}, "count": {count}}}\n')
+    if stats is not None:
+        yield json.dumps({"stats": stats.as_json()}) + "\n"
+
+
+def _jsonl_safe(line: str) -> str:
+    """DEL, C1 and U+2028/9 as \\u escapes: only strings can hold them, so this is safe."""
+    if _JSONL_SPECIAL.search(line) is None:
+        return line
+    return _JSONL_SPECIAL.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
 
 
 def _tsv_escape(match: re.Match[str]) -> str:

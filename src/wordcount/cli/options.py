@@ -19,7 +19,7 @@ from wordcount.words.pattern import check_pattern
 from wordcount.words.segment import SEGMENTERS
 from wordcount.words.tokens import MAX_RUN_BYTES
 
-FORMATS = ("table", "tsv", "csv", "json")
+FORMATS = ("table", "tsv", "csv", "json", "jsonl")
 
 # Every number an option takes is bounded, so that a typo or a huge value is a one-line
 # usage error (click prints the range), not an OverflowError from deep inside a run, a
@@ -46,6 +46,7 @@ Command = TypeVar("Command", bound=Callable[..., Any])
 class OutputChoices(NamedTuple):
     top: int
     output_format: str | None  # None: table on a terminal, tsv otherwise
+    output_file: str | None  # -o FILE; None or "-": stdout
     ties: bool
     stats: bool
     quiet: bool
@@ -156,7 +157,17 @@ output_options = _group(
             "output_format",
             type=click.Choice(FORMATS),
             default=None,
-            help="Output format [default: table on a terminal, tsv otherwise].",
+            help="Output format; jsonl is JSON Lines, one object per word [default: table on "
+            "a terminal, tsv otherwise].",
+        ),
+        click.option(
+            "-o",
+            "--output",
+            "output_file",
+            metavar="FILE",
+            help="Write the report to FILE (- is stdout), whole or not at all: through a "
+            "temporary file beside it, renamed over it when the report is complete [default "
+            "format: tsv].",
         ),
         click.option(
             "--ties", is_flag=True, help="With --top N, also show every word tied with the Nth."

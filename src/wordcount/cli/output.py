@@ -1,19 +1,26 @@
-"""Writing the data to stdout, and what happens when it cannot be written.
+"""Writing the data to stdout (or to -o FILE), and what happens when it cannot be written.
 
     the reader went away (| head)  ─▶ the rest is dropped quietly: status 141, as for tsv
     a full disk, a closed stdout   ─▶ OutputFailure: one line on stderr, status 6
 
 Every format goes through write_data, the table included (rendered to text first), so
 that they all keep the same contract in a pipe.
+
+With -o FILE, output_file(FILE) makes write_data write to a temporary file beside FILE,
+which replaces FILE only once the run has finished its report (AtomicFile.commit); a run
+that fails or is stopped removes it, and FILE stays as it was.
 """
 
 from __future__ import annotations
 
 import codecs
+import contextlib
 import os
 import select
+import stat
 import sys
-from collections.abc import Iterable
+import tempfile
+from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
 
@@ -21,9 +28,13 @@ class OutputFailure(Exception):
     """The data could not be written: its reason, for the one line on stderr."""
 
 
+# Where write_data writes while output_file is open: the temporary file; else stdout.
+_file_stream: TextIO | None = None
+
+
 def check_stdout() -> None:
     """Before anything is counted: a closed stdout (`>&-`) has nowhere to take the data."""
-    if sys.stdout is None:
+    if sys.stdout is None and _file_stream is None:
         raise OutputFailure("standard output is closed: there is nowhere to write the counts")
 
 
@@ -32,9 +43,10 @@ def stdout_is_a_terminal() -> bool:
 
 
 def stdout_holds_any_text() -> bool:
-    """Whether stdout's encoding can write every character (UTF-8, UTF-16, ...), rather
-    than, say, ASCII under PYTHONIOENCODING=ascii."""
-    encoding = getattr(sys.stdout, "encoding", None) or "utf-8"
+    """Whether the data stream's encoding can write every character (UTF-8, UTF-16, ...),
+    rather than, say, ASCII under PYTHONIOENCODING=ascii. An -o FILE is UTF-8."""
+    stream = _file_stream or sys.stdout
+    encoding = getattr(stream, "encoding", None) or "utf-8"
     try:
         "\U0010ffff".encode(encoding)
     except (UnicodeError, LookupError):
@@ -43,8 +55,15 @@ def stdout_holds_any_text() -> bool:
 
 
 def write_data(chunks: Iterable[str]) -> bool:
-    """Write the chunks to stdout and flush; False if its reader went away first (the
-    rest is dropped). OutputFailure if stdout cannot be written at all."""
+    """Write the chunks to stdout (or the -o FILE's temporary file) and flush; False if
+    its reader went away first (the rest is dropped). OutputFailure if it cannot be
+    written at all."""
+    if _file_stream is not None:
+        try:
+            _write_all(_file_stream, chunks)
+        except OSError as error:
+            raise OutputFailure(f"cannot write the output: {error.strerror or error}") from None
+        return True
     stream = sys.stdout
     if stream is None:
         raise OutputFailure("standard output is closed")
@@ -57,6 +76,110 @@ def write_data(chunks: Iterable[str]) -> bool:
         silence_stdout()
         raise OutputFailure(f"cannot write the output: {error.strerror or error}") from None
     return True
+
+
+class AtomicFile:
+    """-o FILE: the data goes to a temporary file in FILE's directory, which commit()
+    syncs and renames over FILE, with FILE's permissions if it exists (else those a new
+    file gets: 0o666 less the umask, not mkstemp's 0o600)."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.committed = False
+        try:
+            # A symlink's target is replaced, not the link, as writing through it would.
+            self.target = os.path.realpath(path)
+            found = os.stat(self.target)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        except (OSError, ValueError) as error:  # ValueError: a NUL in the name
+            raise self._failure(error) from None
+        else:
+            # Renaming over a device or a FIFO (/dev/null) would put a plain file in its
+            # place: those are refused; `-o -` with a redirection writes to them.
+            if not stat.S_ISREG(found.st_mode):
+                what = "a directory" if stat.S_ISDIR(found.st_mode) else "not a regular file"
+                raise OutputFailure(f"cannot write the output to {self._quoted()}: it is {what}")
+            mode = stat.S_IMODE(found.st_mode)
+        directory, name = os.path.split(self.target)
+        try:
+            descriptor, self.temporary = tempfile.mkstemp(
+                dir=directory, prefix=f".{name}.", suffix=".tmp"
+            )
+        except (OSError, ValueError) as error:
+            raise self._failure(error) from None
+        try:
+            os.fchmod(descriptor, mode)
+            # errors as on stdout: a lone surrogate (an undecodable path) as \udcNN.
+            self.stream: TextIO = open(  # noqa: SIM115 (closed by commit or discard)
+                descriptor, "w", encoding="utf-8", errors="backslashreplace", newline=""
+            )
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.close(descriptor)
+            self.discard()
+            raise
+
+    def commit(self) -> None:
+        """The data, synced to disk, in place of FILE; OutputFailure if that fails."""
+        try:
+            self.stream.flush()
+            os.fsync(self.stream.fileno())
+            self.stream.close()
+            os.replace(self.temporary, self.target)
+            self.committed = True
+        except OSError as error:
+            self.discard()
+            raise OutputFailure(f"cannot write the output: {error.strerror or error}") from None
+        # The rename itself survives a crash only once the directory is synced.
+        with contextlib.suppress(OSError):
+            directory = os.open(os.path.dirname(self.target), os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
+
+    def discard(self) -> None:
+        """Remove the temporary file, unless committed; FILE stays as it was."""
+        if self.committed:
+            return
+        with contextlib.suppress(OSError, AttributeError):
+            self.stream.close()
+        with contextlib.suppress(OSError):
+            os.unlink(self.temporary)
+
+    def _failure(self, error: OSError | ValueError) -> OutputFailure:
+        reason = getattr(error, "strerror", None) or error
+        return OutputFailure(f"cannot write the output to {self._quoted()}: {reason}")
+
+    def _quoted(self) -> str:
+        from wordcount.cli.messages import quote_path  # messages imports this module
+
+        return quote_path(self.path)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+@contextlib.contextmanager
+def output_file(path: str | None) -> Iterator[AtomicFile | None]:
+    """While open, write_data writes to FILE's temporary file (None, or "-": stdout).
+    The caller commits it once the report is whole; otherwise it is removed on the way
+    out, whatever ends the run (Ctrl-C and SIGTERM among them)."""
+    global _file_stream
+    if path is None or path == "-":
+        yield None
+        return
+    atomic = AtomicFile(path)
+    _file_stream = atomic.stream
+    try:
+        yield atomic
+    finally:
+        _file_stream = None
+        atomic.discard()
 
 
 # Text is encoded and written in pieces of this size: big enough that the system calls

@@ -1,11 +1,11 @@
 """The report step: the merged counts, selected and ranked, written to stdout in the
 chosen format (formats.py for the data formats, terminal.py for the table).
 
-With --stats, the statistics go under the table, into the JSON document, or to stderr for
-tsv and csv, so that the data stream stays clean. With --by-file, each file's own top N:
-tsv and csv in long format, the table a section per file; and the merged view, in how
-many files each word occurs (the files column), in the table's last section and json's
-top list.
+With --stats, the statistics go under the table, into the JSON document, onto the last
+JSON Lines line, or to stderr for tsv and csv, so that the data stream stays clean. With
+--by-file, each file's own top N: tsv, csv and jsonl in long format, the table a section
+per file, json a by_file list; and the merged view, in how many files each word occurs
+(the files column), in the table's last section and json's top list.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from wordcount.cli.formats import (
     csv_by_file_lines,
     csv_lines,
     json_lines,
+    jsonl_lines,
     tsv_by_file_lines,
     tsv_lines,
 )
@@ -69,6 +70,12 @@ def write_report(
                 totals,
                 stats=statistics,
                 ranges=ranges,
+                by_file=per_file if by_file else None,
+                ascii_only=not stdout_holds_any_text(),
+            ),
+            "jsonl": lambda: jsonl_lines(
+                rows,
+                stats=statistics,
                 by_file=per_file if by_file else None,
                 ascii_only=not stdout_holds_any_text(),
             ),
