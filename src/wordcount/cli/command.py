@@ -326,7 +326,8 @@ def _count_and_report(run: Run) -> Outcome:
             result = run.count_paths(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
         elapsed = time.perf_counter() - started
         report_problems(result.problems, quiet=output.quiet)
-        output_started = True
+        # With -o FILE a failure leaves FILE as it was, however far the report got.
+        output_started = output.output_file in (None, "-")
         finished = write_report(
             result,
             run.selection,
