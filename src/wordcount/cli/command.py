@@ -60,7 +60,8 @@ from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import available_cpus, count_inputs
 from wordcount.sources.content import CP1252_MESSAGE
-from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream
+from wordcount.sources.paths import STDIN_PATH, WalkOptions, names_a_stream, split_path_list
+from wordcount.sources.problems import describe_os_error
 from wordcount.words.native import ENGINE
 from wordcount.words.ngrams import NgramOptions
 from wordcount.words.segment import ICU_EXTRA_HINT, icu_version
@@ -137,7 +138,10 @@ def main(
     handle_termination_signals()
     _escape_what_the_output_encoding_cannot_hold()
     # Every usage check first, before any input is read; the stop-word files last.
-    paths = _paths_or_stdin(paths)
+    if inputs.null and inputs.files_from is None:
+        raise click.UsageError("-0/--null says how a --files-from list is separated")
+    paths = _paths_and_list(paths, inputs) if inputs.files_from is not None else paths
+    paths = _paths_or_stdin(paths, listed=inputs.files_from is not None)
     _check_combinations(paths, words, benchmark)
     cluster_options = _cluster(cluster)
     stopwords = _stopwords(selection.stopwords, words, inputs, quiet=output.quiet)
@@ -145,7 +149,12 @@ def main(
         count_inputs,
         start_method=parallel.start_method,
         options=_count_options(words, inputs, selection, stopwords),
-        walk=WalkOptions(hidden=inputs.hidden, include=inputs.include, exclude=inputs.exclude),
+        walk=WalkOptions(
+            hidden=inputs.hidden,
+            include=inputs.include,
+            exclude=inputs.exclude,
+            ignore_files=not inputs.no_ignore,
+        ),
         cluster=cluster_options,
     )
     run = Run(
@@ -176,12 +185,45 @@ class Run(NamedTuple):
     benchmark: BenchmarkChoices
 
 
-def _paths_or_stdin(paths: tuple[str, ...]) -> tuple[str, ...]:
-    if paths:
+def _paths_or_stdin(paths: tuple[str, ...], *, listed: bool = False) -> tuple[str, ...]:
+    """listed: the paths include a --files-from list's, so none is none (an empty list)."""
+    if paths or listed:
         return paths
     if sys.stdin is None or sys.stdin.isatty():
         raise click.UsageError("no input: give a PATH, or pipe text into standard input")
     return (STDIN_PATH,)
+
+
+# The names of this process's standard input, which a list read from it has used up.
+_STDIN_NAMES = frozenset([STDIN_PATH, "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
+
+
+def _paths_and_list(paths: tuple[str, ...], inputs: InputChoices) -> tuple[str, ...]:
+    """The PATHs, then the paths listed in --files-from's FILE. A list that cannot be read
+    is a usage error: a run without it would count the wrong files."""
+    source = inputs.files_from
+    assert source is not None
+    from_stdin = source == STDIN_PATH
+    try:
+        if from_stdin:
+            if sys.stdin is None:
+                raise OSError(0, "standard input is closed")
+            content = sys.stdin.buffer.read()
+        else:
+            with open(source, "rb") as file:
+                content = file.read()
+    except OSError as failure:
+        raise OneLineUsageError(
+            f"--files-from {quote_path(source)}: {describe_os_error(failure)}"
+        ) from None
+    except ValueError:  # a NUL in the name
+        raise OneLineUsageError(f"--files-from {quote_path(source)}: not a path") from None
+    listed = split_path_list(content, null=inputs.null)
+    if from_stdin and any(path in _STDIN_NAMES for path in (*paths, *listed)):
+        raise click.UsageError(
+            "--files-from - reads the list from standard input, so it cannot also be an input"
+        )
+    return (*paths, *listed)
 
 
 def _check_combinations(

@@ -68,7 +68,10 @@ class SelectionChoices(NamedTuple):
 
 
 class InputChoices(NamedTuple):
+    files_from: str | None  # a list of paths, one a line; "-": standard input
+    null: bool  # the list is NUL-separated
     hidden: bool
+    no_ignore: bool
     include: tuple[str, ...]
     exclude: tuple[str, ...]
     encoding: str | None
@@ -273,9 +276,27 @@ input_options = _group(
     InputChoices,
     [
         click.option(
+            "--files-from",
+            metavar="FILE",
+            help="Also count the paths listed in FILE, one a line ('-': read the list from "
+            "standard input). One run, one report, however long the list (unlike xargs).",
+        ),
+        click.option(
+            "-0",
+            "--null",
+            is_flag=True,
+            help="With --files-from: the paths are separated by NUL bytes, as find -print0 "
+            "writes them.",
+        ),
+        click.option(
             "--hidden",
             is_flag=True,
             help="Also walk into files and directories whose names start with a dot.",
+        ),
+        click.option(
+            "--no-ignore",
+            is_flag=True,
+            help="In directories, also count what .gitignore and .ignore files ignore.",
         ),
         click.option(
             "--include",

@@ -93,9 +93,31 @@ def count_stream(
     """Count a stream that cannot be reopened by a worker: standard input, a FIFO."""
     unit_counter = _UnitCounter(options)
     stream_range = FileRange(name, input_index, 0, None)
-    chunks = iter(lambda: stream.read(READ_CHUNK_BYTES), b"")
+    chunks = stream_chunks(stream)
     unit_counter.count_range(reported(chunks, unit_counter.add_bytes_read), stream_range)
     return unit_counter.finish()
+
+
+def stream_chunks(stream: BinaryIO, size: int = READ_CHUNK_BYTES) -> Iterator[bytes]:
+    """The stream's bytes in chunks of about size, ending at the first read of no bytes.
+
+    A buffered stream's read(size) reads on after a read of 0 bytes until it has size
+    bytes, and the next read(size) reads again: a terminal's Ctrl-D (one read of 0 bytes)
+    would end only that call, and a second Ctrl-D would be needed. read1 makes one read of
+    the underlying file; a raw stream's read is one read already."""
+    read_once = getattr(stream, "read1", None) or stream.read
+    while True:
+        pieces: list[bytes] = []
+        gathered = 0
+        while gathered < size:
+            piece = read_once(size - gathered)
+            if not piece:
+                if pieces:
+                    yield b"".join(pieces)
+                return
+            pieces.append(piece)
+            gathered += len(piece)
+        yield pieces[0] if len(pieces) == 1 else b"".join(pieces)
 
 
 class _UnitCounter:

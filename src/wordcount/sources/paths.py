@@ -2,7 +2,8 @@
 
     "-", a FIFO, /dev/fd/N ─────────────▶ streams: read by the main process, once
     a regular file ─────────────────────▶ files: planned into units, opened by workers
-    a directory ─▶ walked, sorted by name ─▶ files (hidden ones only with --hidden;
+    a directory ─▶ walked, sorted by name ─▶ files (hidden ones only with --hidden; none
+                                            that a .gitignore or .ignore file ignores;
                                             --include / --exclude decide the rest)
     an fsspec URL (s3://...) ─▶ listed ────▶ files, by the same rules
     a file:// URL ─▶ as its path is, what it finds named by file:// URLs
@@ -18,11 +19,14 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from wordcount.sources.identity import FileIdentity, identity_of
 from wordcount.sources.opening import NUL_IN_PATH, ListedFile, is_url, local_path, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
+
+if TYPE_CHECKING:
+    from pathspec import GitIgnoreSpec
 
 STDIN_PATH = "-"
 STDIN_NAME = "<stdin>"
@@ -30,10 +34,19 @@ STDIN_NAME = "<stdin>"
 _PROCESS_LOCAL = re.compile(r"^/(?:dev/(?:fd/|stdin$)|proc/(?:self|thread-self|\d+)/fd/)")
 
 
+# The files of ignore patterns a walk honours in each directory, as ripgrep does; a later
+# one takes precedence over an earlier one in the same directory.
+IGNORE_FILES = (".gitignore", ".ignore")
+# A repository's own database: never walked, even with --hidden or --no-ignore.
+GIT_DIRECTORY = ".git"
+
+
 class WalkOptions(NamedTuple):
     hidden: bool = False
     include: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
+    # Honour .gitignore and .ignore files found in a walk (--no-ignore: False).
+    ignore_files: bool = True
 
     def wants_file(self, path: str, name: str) -> bool:
         if self.include and not _matches_any(self.include, path, name):
@@ -128,6 +141,14 @@ def names_a_stream(path: str) -> bool:
     return not (stat.S_ISDIR(mode) or stat.S_ISREG(mode))
 
 
+def split_path_list(content: bytes, *, null: bool = False) -> list[str]:
+    """The paths a --files-from list holds: one a line, or NUL-separated (find -print0).
+    Empty entries are skipped; each is decoded as a path on the command line is (bytes that
+    are not UTF-8 as surrogates), so that it names the same file."""
+    separator = b"\0" if null else b"\n"
+    return [os.fsdecode(entry) for entry in content.split(separator) if entry]
+
+
 def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> Inputs:
     """Files named are always counted; the walk options govern only what a walk finds."""
     walk = walk or WalkOptions()
@@ -185,10 +206,19 @@ def _walk(
 
     Symlinks are followed, except one that leads back to a directory being walked. Paths
     are shown (in messages, and to --include and --exclude) as rename makes them, if given.
+    Each directory's .gitignore and .ignore apply to what lies below it (unless
+    walk.ignore_files is False); a deeper file's patterns take precedence.
     """
-    stack = [(_listing(root, shown_root, inputs), {(root_status.st_dev, root_status.st_ino)})]
+    root_rules = _ignore_rules(root, (), walk)
+    stack = [
+        (
+            _listing(root, shown_root, inputs),
+            {(root_status.st_dev, root_status.st_ino)},
+            root_rules,
+        )
+    ]
     while stack:
-        entries, ancestors = stack[-1]
+        entries, ancestors, rules = stack[-1]
         if not entries:
             stack.pop()
             continue
@@ -209,8 +239,11 @@ def _walk(
                 InputProblem(inputs.take_index(), shown, describe_os_error(error))
             )
             continue
-        if status is not None and stat.S_ISDIR(status.st_mode):
-            if not walk.wants_directory(shown, entry.name):
+        is_directory = status is not None and stat.S_ISDIR(status.st_mode)
+        if rules and _ignored(rules, path, is_directory=is_directory):
+            continue
+        if status is not None and is_directory:
+            if entry.name == GIT_DIRECTORY or not walk.wants_directory(shown, entry.name):
                 continue
             key = (status.st_dev, status.st_ino)
             if key in ancestors:
@@ -219,7 +252,13 @@ def _walk(
                     InputProblem(inputs.take_index(), shown, message, ProblemKind.SYMLINK_LOOP)
                 )
                 continue
-            stack.append((_listing(path, shown, inputs), ancestors | {key}))
+            stack.append(
+                (
+                    _listing(path, shown, inputs),
+                    ancestors | {key},
+                    _ignore_rules(path, rules, walk),
+                )
+            )
         elif not walk.wants_file(shown, entry.name):
             continue
         elif status is not None:  # a regular file: its size plans the work
@@ -234,6 +273,57 @@ def _walk(
             inputs.problems.append(
                 InputProblem(inputs.take_index(), shown, message, ProblemKind.NOT_REGULAR)
             )
+
+
+class _IgnoreRules(NamedTuple):
+    """The patterns of one directory's ignore files, and the prefix (the directory's path
+    and a separator) that the paths below it start with."""
+
+    prefix: str
+    spec: GitIgnoreSpec
+
+
+def _ignore_rules(
+    directory: str, outer: tuple[_IgnoreRules, ...], walk: WalkOptions
+) -> tuple[_IgnoreRules, ...]:
+    """The rules that apply below directory: outer's, then its own ignore files', if any.
+    A directory without them (most) costs two failed stats."""
+    if not walk.ignore_files:
+        return outer
+    lines: list[str] = []
+    for name in IGNORE_FILES:
+        ignore_file = os.path.join(directory, name)
+        try:
+            # Only a regular file: opening a FIFO of that name would wait for a writer.
+            if not stat.S_ISREG(os.stat(ignore_file).st_mode):
+                continue
+            with open(ignore_file, "rb") as file:
+                content = file.read()
+        except OSError:  # none, or not readable: no patterns from it
+            continue
+        # Decoded as paths are (undecodable bytes as surrogates), so that a pattern
+        # matches the name it was written for, whatever its bytes.
+        lines.extend(os.fsdecode(content).splitlines())
+    if not lines:
+        return outer
+    from pathspec import GitIgnoreSpec  # imported only where a walk finds an ignore file
+
+    spec = GitIgnoreSpec.from_lines(lines)
+    return (*outer, _IgnoreRules(os.path.join(directory, ""), spec))
+
+
+def _ignored(rules: tuple[_IgnoreRules, ...], path: str, *, is_directory: bool) -> bool:
+    """Whether the ignore files ignore a path found in a walk: the deepest file with a
+    pattern matching it decides, and within a file the last such pattern (a "!" one
+    re-includes). An ignored directory is not walked, so nothing below it comes back."""
+    for prefix, spec in reversed(rules):
+        relative = path[len(prefix) :]
+        if os.sep != "/":
+            relative = relative.replace(os.sep, "/")
+        result = spec.check_file(relative + "/" if is_directory else relative)
+        if result.include is not None:
+            return result.include
+    return False
 
 
 def _add_url(url: str, walk: WalkOptions, inputs: Inputs, working_directory: str) -> None:

@@ -1,0 +1,119 @@
+"""A walk honours .gitignore and .ignore files, as ripgrep does; --no-ignore turns that off.
+Each expected count is worked out from the tree the test writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import invoke, run_wordcount
+from wordcount.sources.paths import WalkOptions, expand_inputs
+
+
+def _tree(root: Path, files: dict[str, str]) -> Path:
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content)
+    return root
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return _tree(
+        tmp_path / "project",
+        {
+            # git cannot re-include a file below an ignored directory: !build/keep.txt
+            # re-includes nothing.
+            ".gitignore": "*.log\n!keep.log\n/top.txt\nbuild/\n!build/keep.txt\n",
+            "a.txt": "alpha",
+            "a.log": "logged",
+            "keep.log": "kept",
+            "top.txt": "topmost",
+            "build/b.txt": "built",
+            "build/keep.txt": "rescued",
+            "sub/top.txt": "deeper",  # /top.txt is anchored to the project's root
+            "sub/build": "file",  # build/ ignores directories only
+            "sub/n.log": "negated",  # re-included by sub/.ignore
+            "sub/.ignore": "!n.log\ndeep/\n",
+            "sub/deep/d.txt": "ignored",
+            ".git/config": "repository",
+        },
+    )
+
+
+def _found(root: Path, **walk: object) -> list[str]:
+    inputs = expand_inputs([str(root)], walk=WalkOptions(**walk))  # type: ignore[arg-type]
+    return sorted(Path(file.path).relative_to(root).as_posix() for file in inputs.files)
+
+
+def test_ignore_files_apply_below_their_directory(project: Path) -> None:
+    assert _found(project) == ["a.txt", "keep.log", "sub/build", "sub/n.log", "sub/top.txt"]
+
+
+def test_no_ignore_counts_everything_but_hidden_names(project: Path) -> None:
+    assert _found(project, ignore_files=False) == [
+        "a.log",
+        "a.txt",
+        "build/b.txt",
+        "build/keep.txt",
+        "keep.log",
+        "sub/build",
+        "sub/deep/d.txt",
+        "sub/n.log",
+        "sub/top.txt",
+        "top.txt",
+    ]
+
+
+def test_hidden_walks_dot_files_but_never_the_git_directory(project: Path) -> None:
+    assert _found(project, hidden=True) == [
+        ".gitignore",
+        "a.txt",
+        "keep.log",
+        "sub/.ignore",
+        "sub/build",
+        "sub/n.log",
+        "sub/top.txt",
+    ]
+    assert ".git/config" not in _found(project, hidden=True, ignore_files=False)
+
+
+def test_include_and_exclude_still_apply_after_the_ignore_files(project: Path) -> None:
+    assert _found(project, include=("*.log",)) == ["keep.log", "sub/n.log"]
+    assert _found(project, exclude=("sub",)) == ["a.txt", "keep.log"]
+
+
+def test_a_symlink_loop_in_an_ignoring_tree_is_still_caught(project: Path) -> None:
+    (project / "sub" / "loop").symlink_to(project)
+    inputs = expand_inputs([str(project)])
+    assert [problem.message.split(":")[0] for problem in inputs.problems] == ["symlink loop"]
+
+
+def test_the_command_counts_what_is_not_ignored(project: Path) -> None:
+    # alpha, kept, file, negated, deeper: once each.
+    expected = "alpha\t1\ndeeper\t1\nfile\t1\nkept\t1\nnegated\t1\n"
+    result = invoke([str(project), "-n", "0"])
+    assert (result.exit_code, result.stdout) == (0, expected)
+    subprocess_run = run_wordcount([str(project), "-n", "0"])
+    assert subprocess_run.stdout == expected.encode()
+    # --no-ignore adds logged, topmost, built, rescued, ignored.
+    everything = invoke([str(project), "-n", "0", "--no-ignore"])
+    assert everything.stdout == (
+        "alpha\t1\nbuilt\t1\ndeeper\t1\nfile\t1\nignored\t1\nkept\t1\nlogged\t1\n"
+        "negated\t1\nrescued\t1\ntopmost\t1\n"
+    )
+
+
+def test_files_named_are_counted_even_if_ignored(project: Path) -> None:
+    result = invoke([str(project / "a.log"), str(project / "build"), "-n", "0"])
+    # The ignore files of the directories above a PATH do not apply to its walk.
+    assert result.stdout == "built\t1\nlogged\t1\nrescued\t1\n"
+
+
+def test_a_file_url_walk_honours_the_ignore_files(project: Path) -> None:
+    pytest.importorskip("fsspec")
+    found = expand_inputs([project.as_uri()]).files
+    names = sorted(file.path.removeprefix(project.as_uri() + "/") for file in found)
+    assert names == ["a.txt", "keep.log", "sub/build", "sub/n.log", "sub/top.txt"]
