@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-pure test-start-methods test-asan fuzz lint bench clean
+.PHONY: run test test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
 
 # The native kernel is built wherever a C compiler and the Python headers are; there the
 # tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
-EXPECT_NATIVE := $(shell $(PYTHON) -c "import os, shutil, sysconfig; \
+NATIVE_CHECK := import os, shutil, sysconfig; \
 	print(int(bool(shutil.which(os.environ.get('CC') or 'cc')) and \
-	os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))))")
+	os.path.exists(os.path.join(sysconfig.get_paths()['include'], 'Python.h'))))
+EXPECT_NATIVE := $(shell $(PYTHON) -c "$(NATIVE_CHECK)")
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,11 +20,17 @@ $(BIN)/python:
 # command's script (copied, even by an editable install) change.
 INSTALLED := pyproject.toml src/wordcount/words/_kernel.c scripts/wordcount
 
+# The distribution was called wordcount before it took its PyPI name: a venv made then has
+# both, each owning bin/wordcount, until the old one goes.
+UNINSTALL_OLD_NAME := $(PIP) uninstall -y wordcount 2>/dev/null || true; rm -rf src/wordcount.egg-info
+
 $(VENV)/.installed-run: $(INSTALLED) | $(BIN)/python
+	$(UNINSTALL_OLD_NAME)
 	$(PIP) install -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(INSTALLED) | $(BIN)/python
+	$(UNINSTALL_OLD_NAME)
 	$(PIP) install -e '.[test,lint,dask,fsspec,icu]'
 	touch $@ $(VENV)/.installed-run
 
@@ -46,6 +53,40 @@ test-start-methods: $(VENV)/.installed-dev
 	WORDCOUNT_TEST_START_METHOD=spawn $(BIN)/python -m pytest -q --ignore tests/test_cluster.py
 	WORDCOUNT_TEST_START_METHOD=forkserver $(BIN)/python -m pytest -q \
 		tests/test_cli.py tests/test_inputs.py tests/test_faults.py
+
+# The release path on the oldest supported Python and the newest here: the sdist, built as
+# a release is, installed with the test extra into a venv of each (the kernel built there,
+# as test_build.py checks where a compiler and the headers are), and the suite run from
+# the unpacked sdist. A python3.X on PATH that runs (not a pyenv shim of a version not
+# selected) is used, else pyenv's newest 3.X. Left out, for time (all of them run in
+# `make test`): the slow fault and Dask tests, and the property tests of the regex, n-gram
+# and long-word paths, pure Python that does not vary by version; the kernel's stay.
+TEST_PYTHONS ?= 3.10 3.13
+PYTHONS_DIR := build/test-pythons
+PYTHONS_PYTEST_ARGS := -m "not slow" --ignore tests/test_pattern.py \
+	--ignore tests/test_ngrams.py --ignore tests/test_long_words.py
+
+test-pythons: $(VENV)/.installed-dev
+	$(PIP) install 'build>=1'
+	rm -rf $(PYTHONS_DIR) && mkdir -p $(PYTHONS_DIR)
+	$(BIN)/python -m build --sdist --outdir $(PYTHONS_DIR) . >/dev/null
+	set -e; sdist=$$(ls $(PYTHONS_DIR)/*.tar.gz); \
+	for version in $(TEST_PYTHONS); do \
+		python=; for candidate in $$(command -v python$$version) \
+			$$(ls -d $${PYENV_ROOT:-$$HOME/.pyenv}/versions/$$version*/bin/python$$version \
+			2>/dev/null | sort -V -r); do \
+			"$$candidate" -c '' 2>/dev/null && python=$$candidate && break; \
+		done; \
+		[ -n "$$python" ] || { echo "no python$$version, on PATH or in pyenv" >&2; exit 1; }; \
+		echo "== $$python"; \
+		tree=$(PYTHONS_DIR)/$$version && mkdir $$tree; \
+		tar xzf $$sdist -C $$tree --strip-components 1; \
+		$$python -m venv $$tree/.venv; \
+		$$tree/.venv/bin/python -m pip --disable-pip-version-check --quiet \
+			install "$$sdist[test]"; \
+		(cd $$tree && WORDCOUNT_EXPECT_NATIVE=$$($$python -c "$(NATIVE_CHECK)") \
+			.venv/bin/python -m pytest -q -p no:cacheprovider $(PYTHONS_PYTEST_ARGS)); \
+	done
 
 # The kernel built with AddressSanitizer and UndefinedBehaviorSanitizer, and with its
 # allocations made to fail on request, installed (not editable, so that the normal build

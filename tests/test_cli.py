@@ -135,7 +135,7 @@ def test_version_comes_from_package_metadata() -> None:
     from importlib.metadata import version
 
     icu = "" if icu_version() is None else f", ICU {icu_version()}"
-    expected = f"wordcount, version {version('wordcount')} ({native.ENGINE}{icu})\n"
+    expected = f"wordcount, version {version('wordcount-parallel')} ({native.ENGINE}{icu})\n"
     assert invoke(["--version"]).output == expected
 
 

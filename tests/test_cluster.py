@@ -200,7 +200,8 @@ def test_without_the_extra_the_error_says_how_to_install_it(
     result = invoke(["--scheduler", "tcp://127.0.0.1:9", "-"], stdin=b"x")
     assert result.exit_code == ExitStatus.USAGE_ERROR
     assert result.stderr == (
-        "wordcount: error: the Dask backend needs its extra: pip install 'wordcount[dask]'\n"
+        "wordcount: error: the Dask backend needs its extra: "
+        "pip install 'wordcount-parallel[dask]'\n"
     )
 
 

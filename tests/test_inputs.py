@@ -458,6 +458,6 @@ def test_a_url_without_fsspec_says_how_to_install_it(
     assert result.stdout_bytes == b"deep\t1\nstory\t1\n"
     assert result.stderr == (
         f"wordcount: error: '{url}': URLs need the fsspec extra: pip install "
-        "'wordcount[fsspec]'\nwordcount: 1 file unreadable\n"
+        "'wordcount-parallel[fsspec]'\nwordcount: 1 file unreadable\n"
     )
     assert result.exit_code == ExitStatus.INPUT_ERROR

@@ -21,7 +21,7 @@ from wordcount.words.segment import (
     reference_segment_words,
 )
 
-pytestmark = pytest.mark.skipif(icu_version() is None, reason="needs wordcount[icu]")
+pytestmark = pytest.mark.skipif(icu_version() is None, reason="needs wordcount-parallel[icu]")
 
 # From the issue, which took them from ICU 78.
 ISSUE_EXAMPLES = [
@@ -231,7 +231,7 @@ def test_without_the_extra_it_says_how_to_install_it(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert result.stdout == b""
     assert result.stderr.decode() == (
-        "wordcount: error: --segment icu needs ICU: pip install 'wordcount[icu]'\n"
+        "wordcount: error: --segment icu needs ICU: pip install 'wordcount-parallel[icu]'\n"
     )
     assert "ICU" not in run_wordcount(["--version"], env=env).stdout.decode()
 

@@ -162,3 +162,11 @@ def test_comments_are_left_out_however_the_chunks_are_cut(
     chunks = [data[start:end] for start, end in itertools.pairwise(points)]
     expected = "\n".join(line.partition("#")[0] for line in lines).encode()
     assert b"".join(without_comments(chunks)) == expected
+
+
+def test_a_list_name_that_is_no_builtin_names_the_builtins(write_file: WriteFile) -> None:
+    text = write_file("t.txt", TEXT)
+    assert _refused([str(text), "--stopwords", "english"]) == (
+        "wordcount: error: --stopwords 'english': No such file or directory "
+        "(the built-in lists are de, en, es, fr)\n"
+    )

@@ -18,6 +18,10 @@ if TYPE_CHECKING:
     from wordcount.engine.run import count_inputs
     from wordcount.words.rule import reference_words
 
+# The distribution's name (pip install, importlib.metadata): "wordcount" on PyPI is another
+# project. The command and the import name stay wordcount.
+DISTRIBUTION = "wordcount-parallel"
+
 __all__ = ["CountOptions", "CountResult", "__version__", "count_inputs", "reference_words"]
 
 _PUBLIC = {
@@ -35,5 +39,5 @@ def __getattr__(name: str) -> Any:
     if name == "__version__":
         from importlib.metadata import version
 
-        return version("wordcount")
+        return version(DISTRIBUTION)
     raise AttributeError(name)

@@ -17,8 +17,10 @@ from typing import NamedTuple
 
 import click
 
-from wordcount.cli.ending import OneLineCommand
+from wordcount import DISTRIBUTION
+from wordcount.cli.completion import complete_paths
 from wordcount.cli.exit_status import ExitStatus, Finished, Outcome, exit_status_for
+from wordcount.cli.help import SectionedCommand
 from wordcount.cli.messages import (
     error,
     quote_path,
@@ -75,7 +77,7 @@ Examples:
   cat notes.txt | wordcount -            count standard input
   wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
   wordcount big.txt -j 1                 the serial baseline, no worker processes
-  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (wordcount[dask])
+  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (the dask extra)
 
 \b
 Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
@@ -94,13 +96,13 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, 
 
 
 @click.command(
-    cls=OneLineCommand,
+    cls=SectionedCommand,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     epilog=EXAMPLES,
 )
 # Plain strings: click.Path would stat every path, and the planner stats them anyway (and
 # reports unreadable ones itself, so that the others are still counted).
-@click.argument("paths", nargs=-1, type=str, metavar="[PATH]...")
+@click.argument("paths", nargs=-1, type=str, metavar="[PATH]...", shell_complete=complete_paths)
 @output_options
 @word_options
 @selection_options
@@ -315,7 +317,7 @@ def _show_version(ctx: click.Context) -> None:
 
     icu = icu_version()
     with_icu = "" if icu is None else f", ICU {icu}"
-    click.echo(f"wordcount, version {version('wordcount')} ({ENGINE}{with_icu})")
+    click.echo(f"wordcount, version {version(DISTRIBUTION)} ({ENGINE}{with_icu})")
     ctx.exit()
 
 

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple, TypeVar
 
 import click
 
+from wordcount.cli.completion import complete_paths, complete_stopwords
 from wordcount.engine.run import START_METHODS
 from wordcount.words.pattern import check_pattern
 from wordcount.words.segment import SEGMENTERS
@@ -121,12 +122,28 @@ class _SecondsRange(click.FloatRange):
         return seconds
 
 
+# The --help sections (cli/help.py), in the order shown, everyday ones first: the heading
+# each group's options go under, by the group's keyword; several groups may share one.
+HELP_SECTIONS = {
+    "inputs": "Input",
+    "selection": "Counting",
+    "words": "Counting",
+    "output": "Output",
+    "parallel": "Parallelism",
+    "cluster": "Cluster (Dask)",
+    "benchmark": "Benchmark",
+}
+# Each option's group keyword, by the option's name, as _group declares them.
+GROUP_OF_OPTION: dict[str, str] = {}
+
+
 def _group(
     keyword: str, choices: type[Any], options: list[Callable[[Any], Any]]
 ) -> Callable[[Command], Command]:
     """Declare the options, and call the command with their values gathered into one
     `choices` instance under `keyword`. The option names are the named tuple's fields."""
     names = choices._fields
+    GROUP_OF_OPTION.update(dict.fromkeys(names, keyword))
 
     def decorate(command: Command) -> Command:
         @functools.wraps(command)
@@ -219,7 +236,7 @@ word_options = _group(
             help="Find words with ICU's word break iterator (after NFKC and lowercasing): "
             "dictionaries for Chinese, Japanese, Thai, Lao, Khmer and Burmese, which have no "
             "spaces between words, UAX #29 elsewhere. Needs the extra: pip install "
-            "'wordcount[icu]'.",
+            "'wordcount-parallel[icu]'.",
         ),
         click.option(
             "--ngrams",
@@ -250,6 +267,7 @@ selection_options = _group(
             "--stopwords",
             metavar="LIST|FILE",
             multiple=True,
+            shell_complete=complete_stopwords,
             help="Leave out stop words: a built-in list (en, de, fr, es) or a FILE of one word "
             "a line, # comments allowed (repeatable).",
         ),
@@ -366,21 +384,26 @@ cluster_options = _group(
         click.option(
             "--scheduler",
             metavar="ADDRESS",
-            help="Count on the Dask scheduler at ADDRESS (tcp://HOST:PORT). Needs wordcount[dask].",
+            help="Dask only: count on the scheduler at ADDRESS (tcp://HOST:PORT). Needs "
+            "wordcount-parallel[dask].",
         ),
         click.option(
             "--scheduler-file",
             metavar="FILE",
-            help="Count on the Dask scheduler that `dask scheduler --scheduler-file FILE` wrote.",
+            shell_complete=complete_paths,
+            help="Dask only: count on the scheduler that `dask scheduler --scheduler-file FILE` "
+            "wrote.",
         ),
         click.option(
             "--timeout",
             type=_SecondsRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
             default=10.0,
             show_default=True,
-            help="Seconds to wait for the Dask scheduler before giving up (at most a day).",
+            help="Dask only: seconds to wait for the scheduler before giving up (at most a day).",
         ),
-        click.option("--verbose", is_flag=True, help="Show the Dask cluster's own log messages."),
+        click.option(
+            "--verbose", is_flag=True, help="Dask only: show the cluster's own log messages."
+        ),
     ],
 )
 

@@ -21,7 +21,7 @@ from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
 
-INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount[dask]'"
+INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.
 _DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
 

@@ -1,7 +1,7 @@
 """Where bytes come from: a local path, or an fsspec URL (s3://bucket/key, file://...).
 
 Only a PATH with "://" in it goes to fsspec, and fsspec is imported only then: it is the
-optional extra `pip install 'wordcount[fsspec]'` (s3:// also needs s3fs, and so on). A
+optional extra `pip install 'wordcount-parallel[fsspec]'` (s3:// also needs s3fs, and so on). A
 URL is found, sized and opened like a path, so it is planned into byte ranges and read by
 the workers (local or Dask) in the same way.
 
@@ -20,7 +20,7 @@ from typing import Any, BinaryIO, NamedTuple, TypeVar, cast
 
 from wordcount.sources.identity import FileIdentity, descriptor_identity
 
-FSSPEC_HINT = "URLs need the fsspec extra: pip install 'wordcount[fsspec]'"
+FSSPEC_HINT = "URLs need the fsspec extra: pip install 'wordcount-parallel[fsspec]'"
 
 _Result = TypeVar("_Result")
 # OSErrors that fsspec raises with only a path: the errno that they stand for, so that the

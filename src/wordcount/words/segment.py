@@ -32,7 +32,7 @@ from wordcount.words.rule import holds_letter_or_number, normalize
 from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
 
 SEGMENTERS = ("icu",)
-ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount[icu]'"
+ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount-parallel[icu]'"
 
 # As in conversion.py: real text repeats its vocabulary across units, so each worker
 # segments most distinct tokens once per process.

@@ -1,0 +1,133 @@
+"""--help in sections, and shell completion through the installed console script."""
+
+from __future__ import annotations
+
+import re
+
+import click
+
+from tests.conftest import invoke, run_wordcount
+from wordcount.cli.command import main
+from wordcount.cli.options import GROUP_OF_OPTION
+
+SECTIONS = [
+    "Input",
+    "Counting",
+    "Output",
+    "Parallelism",
+    "Cluster (Dask)",
+    "Benchmark",
+    "Other options",
+]
+
+
+def _sections(help_text: str) -> dict[str, list[str]]:
+    """Each section's heading and the long option names under it, in order."""
+    sections: dict[str, list[str]] = {}
+    current: list[str] = []
+    for line in help_text.splitlines():
+        heading = re.fullmatch(r"(\S.*):", line)
+        if heading:
+            current = sections.setdefault(heading.group(1), [])
+        elif line.startswith("  -"):
+            current.append(re.findall(r"--[a-z-]+", line)[0])
+    return sections
+
+
+def test_help_is_in_sections_in_order() -> None:
+    result = invoke(["--help"])
+    assert result.exit_code == 0
+    sections = _sections(result.output)
+    assert [title for title in sections if title in SECTIONS] == SECTIONS
+    assert "Options" not in sections
+    assert sections["Input"] == ["--hidden", "--include", "--exclude", "--encoding", "--text"]
+    # The stop words and lengths first: they are used more than the word rules.
+    assert sections["Counting"] == [
+        "--stopwords",
+        "--min-length",
+        "--min-count",
+        "--case-sensitive",
+        "--pattern",
+        "--segment",
+        "--ngrams",
+        "--by-file",
+    ]
+    assert sections["Output"][:2] == ["--top", "--format"]
+    assert sections["Parallelism"] == ["--jobs", "--start-method"]
+    assert sections["Cluster (Dask)"] == [
+        "--backend",
+        "--scheduler",
+        "--scheduler-file",
+        "--timeout",
+        "--verbose",
+    ]
+    assert sections["Benchmark"] == ["--benchmark", "--repeat"]
+    assert sections["Other options"] == ["--version", "--help"]
+
+
+def test_every_option_is_in_a_section() -> None:
+    """An option added to a group lands in its section; --version and --help alone are in
+    none."""
+    options = [param.name for param in main.params if isinstance(param, click.Option)]
+    assert [name for name in options if name not in GROUP_OF_OPTION] == ["version"]
+
+
+def test_dask_only_options_say_so() -> None:
+    options = {param.name: param for param in main.params if isinstance(param, click.Option)}
+    for name in ("scheduler", "scheduler_file", "timeout", "verbose"):
+        assert (options[name].help or "").startswith("Dask only: "), name
+
+
+def test_piped_help_is_plain_text() -> None:
+    result = run_wordcount(["--help"], env={"FORCE_COLOR": "1"})
+    assert result.returncode == 0
+    assert b"\x1b" not in result.stdout
+    assert b"\nInput:\n" in result.stdout
+
+
+def _complete(words: str, *, shell: str = "bash") -> list[str]:
+    """What the installed console script answers the shell's completion request with."""
+    cword = len(words.split()) - (0 if words.endswith(" ") else 1)
+    result = run_wordcount(
+        [],
+        env={
+            "_WORDCOUNT_COMPLETE": f"{shell}_complete",
+            "COMP_WORDS": words,
+            "COMP_CWORD": str(cword),
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout.decode().splitlines()
+
+
+def test_stopwords_complete_to_the_builtin_lists_and_files() -> None:
+    assert _complete("wordcount --stopwords ") == [
+        "file,",
+        "plain,de",
+        "plain,en",
+        "plain,es",
+        "plain,fr",
+    ]
+    assert _complete("wordcount -n 3 --stopwords e") == ["file,", "plain,en", "plain,es"]
+    assert _complete("wordcount --stopwords ./my") == ["file,"]
+
+
+def test_paths_complete_to_files_and_directories() -> None:
+    assert _complete("wordcount ") == ["file,"]
+    assert _complete("wordcount notes.txt book") == ["file,"]
+    assert _complete("wordcount --scheduler-file sch") == ["file,"]
+
+
+def test_options_complete() -> None:
+    assert _complete("wordcount --stop") == ["plain,--stopwords"]
+
+
+def test_completion_scripts_are_sourced_from_the_console_script() -> None:
+    for shell, sign in [
+        ("bash", "complete -o nosort -F _wordcount_completion wordcount"),
+        ("zsh", "#compdef wordcount"),
+        ("fish", "complete --no-files --command wordcount"),
+    ]:
+        result = run_wordcount([], env={"_WORDCOUNT_COMPLETE": f"{shell}_source"})
+        assert result.returncode == 0
+        assert sign in result.stdout.decode(), shell
