@@ -40,7 +40,16 @@ def test_help_is_in_sections_in_order() -> None:
     sections = _sections(result.output)
     assert [title for title in sections if title in SECTIONS] == SECTIONS
     assert "Options" not in sections
-    assert sections["Input"] == ["--hidden", "--include", "--exclude", "--encoding", "--text"]
+    assert sections["Input"] == [
+        "--files-from",
+        "--null",
+        "--hidden",
+        "--no-ignore",
+        "--include",
+        "--exclude",
+        "--encoding",
+        "--text",
+    ]
     # The stop words and lengths first: they are used more than the word rules.
     assert sections["Counting"] == [
         "--stopwords",
