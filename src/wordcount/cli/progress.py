@@ -1,7 +1,8 @@
-"""The progress bar on stderr: bytes counted, throughput and time left.
+"""The progress bar on stderr: "counting", bytes counted, throughput and time left.
 
 Shown only when stderr is a terminal and the run has lasted PROGRESS_DELAY_SECONDS; rich
-is imported only then.
+is imported only then. It moves as the bytes are read: in a pool, as the workers report
+them (several times a second); on a Dask cluster, as whole units complete.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         BarColumn,
         DownloadColumn,
         Progress,
+        TextColumn,
         TimeRemainingColumn,
         TransferSpeedColumn,
     )
@@ -39,7 +41,13 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[int, int], None] | None]:
         if bar is None:
             if time.monotonic() - started < PROGRESS_DELAY_SECONDS:
                 return
-            columns = (BarColumn(), DownloadColumn(), TransferSpeedColumn(), TimeRemainingColumn())
+            columns = (
+                TextColumn("{task.description}"),
+                BarColumn(),
+                DownloadColumn(),
+                TransferSpeedColumn(),
+                TimeRemainingColumn(),
+            )
             bar = Progress(*columns, console=terminal.error_console, transient=True)
             bar.add_task("counting", total=total)
             bar.start()

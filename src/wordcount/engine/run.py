@@ -84,7 +84,9 @@ def count_inputs(
 
     With cluster, the units run on that Dask cluster instead of a local pool (see
     cluster.py). progress(bytes done, bytes in all), if given, follows the files' bytes as
-    they are counted (streams, whose size is unknown, are left out). A pool is started
+    they are counted (streams, whose size is unknown, are left out): here after each chunk
+    read, in a pool as the workers report what they have read (pool.py), several times a
+    second, and on a Dask cluster as each unit completes. A pool is started
     only for pool_min_bytes of input or more (default: pool_min_bytes_for(jobs)).
     """
     if jobs < 1:
