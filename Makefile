@@ -58,13 +58,12 @@ test-start-methods: $(VENV)/.installed-dev
 # a release is, installed with the test extra into a venv of each (the kernel built there,
 # as test_build.py checks where a compiler and the headers are), and the suite run from
 # the unpacked sdist. A python3.X on PATH that runs (not a pyenv shim of a version not
-# selected) is used, else pyenv's newest 3.X. Left out, for time (all of them run in
-# `make test`): the slow fault and Dask tests, and the property tests of the regex, n-gram
-# and long-word paths, pure Python that does not vary by version; the kernel's stay.
+# selected) is used, else pyenv's newest 3.X. The whole suite but the tests marked slow
+# (faults and Dask, which run in `make test`); with the test extra only, the ICU, Dask
+# and fsspec tests skip, saying so.
 TEST_PYTHONS ?= 3.10 3.13
 PYTHONS_DIR := build/test-pythons
-PYTHONS_PYTEST_ARGS := -m "not slow" --ignore tests/test_pattern.py \
-	--ignore tests/test_ngrams.py --ignore tests/test_long_words.py
+PYTHONS_PYTEST_ARGS := -m "not slow"
 
 test-pythons: $(VENV)/.installed-dev
 	$(PIP) install 'build>=1'
