@@ -204,7 +204,7 @@ def test_an_output_file_that_cannot_be_made_is_status_6_before_counting(
         assert result.exit_code == ExitStatus.OUTPUT_FAILED
         assert result.stderr == (
             f"wordcount: error: cannot write the output to '{tmp_path}/a\\x00b': "
-            "embedded null byte\n"
+            "not a path: it holds a NUL byte\n"
         )
         return
     result = run_wordcount([str(tmp_path / "a.txt"), "-o", target])

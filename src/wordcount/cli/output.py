@@ -23,6 +23,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
+from wordcount.sources.opening import NUL_IN_PATH
+
 
 class OutputFailure(Exception):
     """The data could not be written: its reason, for the one line on stderr."""
@@ -86,6 +88,8 @@ class AtomicFile:
     def __init__(self, path: str) -> None:
         self.path = path
         self.committed = False
+        if "\x00" in path:  # Python's own words for it differ from version to version
+            raise OutputFailure(f"cannot write the output to {self._quoted()}: {NUL_IN_PATH}")
         try:
             # A symlink's target is replaced, not the link, as writing through it would.
             self.target = os.path.realpath(path)
