@@ -17,6 +17,14 @@ from typing import NamedTuple
 
 import click
 
+from wordcount.cli.corpora import (
+    NO_CORPORA,
+    Corpora,
+    check_corpora,
+    count_reference,
+    count_target,
+    load_corpora,
+)
 from wordcount.cli.ending import OneLineCommand
 from wordcount.cli.exit_status import ExitStatus, Outcome, exit_status_for
 from wordcount.cli.messages import (
@@ -30,6 +38,7 @@ from wordcount.cli.messages import (
 from wordcount.cli.options import (
     BenchmarkChoices,
     ClusterChoices,
+    CorpusChoices,
     InputChoices,
     OutputChoices,
     ParallelChoices,
@@ -37,6 +46,7 @@ from wordcount.cli.options import (
     WordChoices,
     benchmark_options,
     cluster_options,
+    corpus_options,
     input_options,
     output_options,
     parallel_options,
@@ -50,6 +60,7 @@ from wordcount.cli.output import (
 )
 from wordcount.cli.progress import progress_bar
 from wordcount.cli.report import write_report
+from wordcount.cli.saved_counts import WordOptions, header, word_options_record
 from wordcount.cli.selection import Selection
 from wordcount.cli.stopwords import StopwordsError, load_stopwords
 from wordcount.engine.cluster import ClusterOptions, resolve_cluster
@@ -106,6 +117,7 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, 
 @parallel_options
 @cluster_options
 @benchmark_options
+@corpus_options
 @click.option(
     "--version",
     is_flag=True,
@@ -125,6 +137,7 @@ def main(
     parallel: ParallelChoices,
     cluster: ClusterChoices,
     benchmark: BenchmarkChoices,
+    corpora: CorpusChoices,
 ) -> None:
     """Count word frequencies in PATHs, in parallel, exactly.
 
@@ -136,10 +149,20 @@ def main(
     handle_termination_signals()
     _escape_what_the_output_encoding_cannot_hold()
     # Every usage check first, before any input is read; the stop-word files last.
-    paths = _paths_or_stdin(paths)
+    if paths or not corpora.counts:  # saved counts alone read no standard input
+        paths = _paths_or_stdin(paths)
     _check_combinations(paths, words, benchmark)
+    check_corpora(paths, corpora, words, output, benchmark)
     cluster_options = _cluster(cluster)
     stopwords = _stopwords(selection.stopwords, words, inputs, quiet=output.quiet)
+    word_record = word_options_record(
+        case_sensitive=words.case_sensitive,
+        pattern=words.pattern,
+        segment=words.segment,
+        ngrams=words.ngrams,
+        stopwords=stopwords,
+        min_length=selection.min_length,
+    )
     count_paths = functools.partial(
         count_inputs,
         start_method=parallel.start_method,
@@ -156,6 +179,8 @@ def main(
         selection=_selection(words, selection, stopwords),
         by_file=words.by_file,
         benchmark=benchmark,
+        corpora=load_corpora(corpora, word_record, by_file=words.by_file),
+        word_options=word_record,
     )
     ctx.exit(exit_status_for(execute(run)))
 
@@ -172,6 +197,10 @@ class Run(NamedTuple):
     selection: Selection
     by_file: bool
     benchmark: BenchmarkChoices
+    # --counts, --against, --against-counts (corpora.py), and what a word is, as a saved
+    # count records it.
+    corpora: Corpora = NO_CORPORA
+    word_options: WordOptions | None = None
 
 
 def _paths_or_stdin(paths: tuple[str, ...]) -> tuple[str, ...]:
@@ -306,20 +335,37 @@ def execute(run: Run) -> Outcome:
         started = time.perf_counter()
         stdin = sys.stdin.buffer if sys.stdin is not None else None
         with progress_bar(not (output.quiet or output.no_progress)) as progress:
-            result = run.count_paths(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
+            counting = {"jobs": run.jobs, "stdin": stdin, "progress": progress}
+            result = count_target(run.corpora, run.count_paths, tuple(run.paths), **counting)
+            reference = count_reference(run.corpora, run.count_paths, **counting)
         elapsed = time.perf_counter() - started
-        report_problems(result.problems, quiet=output.quiet)
+        problems = [*result.problems, *(reference.problems if reference else [])]
+        report_problems(problems, quiet=output.quiet)
         output_started = True
-        finished = write_report(
-            result,
-            run.selection,
-            output,
-            output_format=run.output_format,
-            by_file=run.by_file,
-            elapsed=elapsed,
-        )
+        if reference is not None:
+            from wordcount.cli.keywords import write_keywords
+
+            finished = write_keywords(
+                result,
+                reference,
+                run.selection,
+                output,
+                output_format=run.output_format,
+                elapsed=elapsed,
+            )
+        else:
+            finished = write_report(
+                result,
+                run.selection,
+                output,
+                output_format=run.output_format,
+                by_file=run.by_file,
+                elapsed=elapsed,
+                json_header=header(run.word_options) if run.word_options is not None else None,
+            )
         if not output.quiet:
-            report_summary(result.problems, hidden_skipped=result.hidden_skipped)
+            hidden = result.hidden_skipped + (reference.hidden_skipped if reference else 0)
+            report_summary(problems, hidden_skipped=hidden)
     except _FAILURES as failure:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP, among them
         report_failure(failure, output_started=output_started)
         return failure

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from wordcount.cli.ranking import Row
 from wordcount.cli.selection import Statistics, Totals
@@ -67,6 +67,7 @@ def json_lines(
     ranges: Counter[str] | None = None,
     by_file: Iterable[tuple[str, list[Row]]] | None = None,
     ascii_only: bool = False,
+    header: Mapping[str, object] | None = None,
 ) -> Iterator[str]:
     """The JSON document; ascii_only writes every character beyond ASCII as a \\uXXXX
     escape, for a stream that cannot hold it (PYTHONIOENCODING=ascii), so that the
@@ -75,7 +76,9 @@ def json_lines(
     if ranges is not None:
         for row in top:
             row["files"] = ranges[str(row["word"])]
+    # header: what makes the document a saved count (saved_counts.header), first.
     document: dict[str, object] = {
+        **(header or {}),
         "total_words": totals.total_words,
         "unique_words": totals.unique_words,
         "files": totals.files,

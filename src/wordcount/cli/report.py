@@ -11,7 +11,7 @@ top list.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from wordcount.cli.exit_status import Finished
@@ -41,6 +41,7 @@ def write_report(
     output_format: str,
     by_file: bool,
     elapsed: float,
+    json_header: Mapping[str, object] | None = None,
 ) -> Finished:
     rank = ranked_with_ties if output.ties else ranked
     counts = selection.apply(result.counts)
@@ -71,6 +72,7 @@ def write_report(
                 ranges=ranges,
                 by_file=per_file if by_file else None,
                 ascii_only=not stdout_holds_any_text(),
+                header=json_header,
             ),
         }[output_format]()
     if not write_data(lines):
