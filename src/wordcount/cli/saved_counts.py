@@ -110,8 +110,9 @@ def load_saved_counts(
     try:
         with open(path, "rb") as file:
             data = file.read()
-    except OSError as problem:
-        raise unusable(f"cannot read it: {problem.strerror or problem}") from None
+    except (OSError, ValueError) as problem:  # ValueError: a NUL in the name
+        reason = problem.strerror if isinstance(problem, OSError) else None
+        raise unusable(f"cannot read it: {reason or problem}") from None
     with _no_garbage_collection():
         try:
             document = json.loads(data)
