@@ -74,6 +74,10 @@ def test_json_document_shape(write_file: WriteFile) -> None:
     second = write_file("b.txt", "two three")
     result = invoke(["-f", "json", str(first), str(second)])
     assert json.loads(result.output) == {
+        # What makes it a saved count (--counts): see test_saved_counts.py.
+        "format": "wordcount-counts",
+        "version": 1,
+        "word_options": {"case_sensitive": False, "pattern": None, "segment": None, "ngrams": 1},
         "total_words": 5,
         "unique_words": 3,
         "files": 2,

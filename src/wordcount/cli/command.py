@@ -19,6 +19,14 @@ import click
 
 from wordcount import DISTRIBUTION
 from wordcount.cli.completion import complete_paths
+from wordcount.cli.corpora import (
+    NO_CORPORA,
+    Corpora,
+    check_corpora,
+    count_reference,
+    count_target,
+    load_corpora,
+)
 from wordcount.cli.exit_status import ExitStatus, Finished, Outcome, exit_status_for
 from wordcount.cli.help import SectionedCommand
 from wordcount.cli.messages import (
@@ -32,6 +40,7 @@ from wordcount.cli.messages import (
 from wordcount.cli.options import (
     BenchmarkChoices,
     ClusterChoices,
+    CorpusChoices,
     InputChoices,
     OutputChoices,
     ParallelChoices,
@@ -39,6 +48,7 @@ from wordcount.cli.options import (
     WordChoices,
     benchmark_options,
     cluster_options,
+    corpus_options,
     input_options,
     output_options,
     parallel_options,
@@ -53,6 +63,7 @@ from wordcount.cli.output import (
 )
 from wordcount.cli.progress import progress_bar
 from wordcount.cli.report import write_report
+from wordcount.cli.saved_counts import WordOptions, header, word_options_record
 from wordcount.cli.selection import Selection
 from wordcount.cli.stopwords import StopwordsError, load_stopwords
 from wordcount.engine.cluster import ClusterOptions, resolve_cluster
@@ -110,6 +121,7 @@ _FAILURES = (KeyboardInterrupt, ClusterUnavailable, WorkerFailure, MemoryError, 
 @parallel_options
 @cluster_options
 @benchmark_options
+@corpus_options
 @click.option(
     "--version",
     is_flag=True,
@@ -129,6 +141,7 @@ def main(
     parallel: ParallelChoices,
     cluster: ClusterChoices,
     benchmark: BenchmarkChoices,
+    corpora: CorpusChoices,
 ) -> None:
     """Count word frequencies in PATHs, in parallel, exactly.
 
@@ -142,11 +155,22 @@ def main(
     # Every usage check first, before any input is read; the stop-word files last.
     if inputs.null and inputs.files_from is None:
         raise click.UsageError("-0/--null says how a --files-from list is separated")
-    paths = _paths_and_list(paths, inputs) if inputs.files_from is not None else paths
-    paths = _paths_or_stdin(paths, listed=inputs.files_from is not None)
+    listed = inputs.files_from is not None
+    paths = _paths_and_list(paths, inputs) if listed else paths
+    if paths or listed or not corpora.counts:  # saved counts alone read no standard input
+        paths = _paths_or_stdin(paths, listed=listed)
     _check_combinations(paths, words, benchmark)
+    check_corpora(paths, corpora, words, output, benchmark)
     cluster_options = _cluster(cluster)
     stopwords = _stopwords(selection.stopwords, words, inputs, quiet=output.quiet)
+    word_record = word_options_record(
+        case_sensitive=words.case_sensitive,
+        pattern=words.pattern,
+        segment=words.segment,
+        ngrams=words.ngrams,
+        stopwords=stopwords,
+        min_length=selection.min_length,
+    )
     count_paths = functools.partial(
         count_inputs,
         start_method=parallel.start_method,
@@ -169,6 +193,8 @@ def main(
         selection=_selection(words, selection, stopwords),
         by_file=words.by_file,
         benchmark=benchmark,
+        corpora=load_corpora(corpora, word_record, by_file=words.by_file),
+        word_options=word_record,
     )
     ctx.exit(exit_status_for(execute(run)))
 
@@ -185,6 +211,10 @@ class Run(NamedTuple):
     selection: Selection
     by_file: bool
     benchmark: BenchmarkChoices
+    # --counts, --against, --against-counts (corpora.py), and what a word is, as a saved
+    # count records it.
+    corpora: Corpora = NO_CORPORA
+    word_options: WordOptions | None = None
 
 
 def _paths_or_stdin(paths: tuple[str, ...], *, listed: bool = False) -> tuple[str, ...]:
@@ -367,21 +397,38 @@ def _count_and_report(run: Run) -> Outcome:
         started = time.perf_counter()
         stdin = sys.stdin.buffer if sys.stdin is not None else None
         with progress_bar(not (output.quiet or output.no_progress)) as progress:
-            result = run.count_paths(paths=run.paths, jobs=run.jobs, stdin=stdin, progress=progress)
+            counting = {"jobs": run.jobs, "stdin": stdin, "progress": progress}
+            result = count_target(run.corpora, run.count_paths, tuple(run.paths), **counting)
+            reference = count_reference(run.corpora, run.count_paths, **counting)
         elapsed = time.perf_counter() - started
-        report_problems(result.problems, quiet=output.quiet)
+        problems = [*result.problems, *(reference.problems if reference else [])]
+        report_problems(problems, quiet=output.quiet)
         # With -o FILE a failure leaves FILE as it was, however far the report got.
         output_started = output.output_file in (None, "-")
-        finished = write_report(
-            result,
-            run.selection,
-            output,
-            output_format=run.output_format,
-            by_file=run.by_file,
-            elapsed=elapsed,
-        )
+        if reference is not None:
+            from wordcount.cli.keywords import write_keywords
+
+            finished = write_keywords(
+                result,
+                reference,
+                run.selection,
+                output,
+                output_format=run.output_format,
+                elapsed=elapsed,
+            )
+        else:
+            finished = write_report(
+                result,
+                run.selection,
+                output,
+                output_format=run.output_format,
+                by_file=run.by_file,
+                elapsed=elapsed,
+                json_header=header(run.word_options) if run.word_options is not None else None,
+            )
         if not output.quiet:
-            report_summary(result.problems, hidden_skipped=result.hidden_skipped)
+            hidden = result.hidden_skipped + (reference.hidden_skipped if reference else 0)
+            report_summary(problems, hidden_skipped=hidden)
     except _FAILURES as failure:  # Ctrl-C, or Terminated by SIGTERM or SIGHUP, among them
         report_failure(failure, output_started=output_started)
         return failure

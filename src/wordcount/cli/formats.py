@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from wordcount.cli.ranking import Row
 from wordcount.cli.selection import Statistics, Totals
@@ -70,6 +70,7 @@ def json_lines(
     ranges: Counter[str] | None = None,
     by_file: Iterable[tuple[str, list[Row]]] | None = None,
     ascii_only: bool = False,
+    header: Mapping[str, object] | None = None,
 ) -> Iterator[str]:
     """The JSON document; ascii_only writes every character beyond ASCII as a \\uXXXX
     escape, for a stream that cannot hold it (PYTHONIOENCODING=ascii), so that the
@@ -78,7 +79,9 @@ def json_lines(
     if ranges is not None:
         for row in top:
             row["files"] = ranges[str(row["word"])]
+    # header: what makes the document a saved count (saved_counts.header), first.
     document: dict[str, object] = {
+        **(header or {}),
         "total_words": totals.total_words,
         "unique_words": totals.unique_words,
         "files": totals.files,
@@ -117,17 +120,17 @@ def jsonl_lines(
     string = json.JSONEncoder(ensure_ascii=ascii_only).encode
     if by_file is None:
         for word, count in rows:
-            yield _jsonl_safe(f'{{"word": {string(word)}, "count": {count}}}\n')
+            yield jsonl_safe(f'{{"word": {string(word)}, "count": {count}}}\n')
     else:
         for path, file_rows in by_file:
             file = string(path)
             for word, count in file_rows:
-                yield _jsonl_safe(f'{{"file": {file}, "word": {string(word)}, "count": {count}}}\n')
+                yield jsonl_safe(f'{{"file": {file}, "word": {string(word)}, "count": {count}}}\n')
     if stats is not None:
         yield json.dumps({"stats": stats.as_json()}) + "\n"
 
 
-def _jsonl_safe(line: str) -> str:
+def jsonl_safe(line: str) -> str:
     """DEL, C1 and U+2028/9 as \\u escapes: only strings can hold them, so this is safe."""
     if _JSONL_SPECIAL.search(line) is None:
         return line

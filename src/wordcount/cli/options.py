@@ -457,3 +457,39 @@ def _text_encoding(name: str | None) -> str | None:
     if canonical == "undefined":  # Python's codec that refuses every byte, on purpose
         raise click.BadParameter(f"{name!r} decodes nothing: it is not a text encoding")
     return canonical
+
+
+class CorpusChoices(NamedTuple):
+    counts: tuple[str, ...]
+    against: tuple[str, ...]
+    against_counts: tuple[str, ...]
+
+
+corpus_options = _group(
+    "corpora",
+    CorpusChoices,
+    [
+        click.option(
+            "--counts",
+            metavar="FILE",
+            multiple=True,
+            help="Add a saved count (the JSON of -f json -n 0) to the run, as if its texts "
+            "were counted again; alone or with PATHs (repeatable). Its word options "
+            "(--case-sensitive, --pattern, --ngrams, --segment) must be this run's.",
+        ),
+        click.option(
+            "--against",
+            metavar="PATH",
+            multiple=True,
+            help="Compare the words counted (PATHs, --counts) with this reference corpus and "
+            "show keywords by log-likelihood and log ratio, most overused first (repeatable; "
+            "files, directories, URLs, as PATHs).",
+        ),
+        click.option(
+            "--against-counts",
+            metavar="FILE",
+            multiple=True,
+            help="A saved count as (part of) the reference corpus (repeatable).",
+        ),
+    ],
+)

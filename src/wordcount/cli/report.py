@@ -11,7 +11,7 @@ per file, json a by_file list; and the merged view, in how many files each word 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
 from wordcount.cli.exit_status import Finished
@@ -42,6 +42,7 @@ def write_report(
     output_format: str,
     by_file: bool,
     elapsed: float,
+    json_header: Mapping[str, object] | None = None,
 ) -> Finished:
     rank = ranked_with_ties if output.ties else ranked
     counts = selection.apply(result.counts)
@@ -72,6 +73,7 @@ def write_report(
                 ranges=ranges,
                 by_file=per_file if by_file else None,
                 ascii_only=not stdout_holds_any_text(),
+                header=json_header,
             ),
             "jsonl": lambda: jsonl_lines(
                 rows,
