@@ -14,6 +14,7 @@ SECTIONS = [
     "Input",
     "Counting",
     "Output",
+    "Saved counts and keywords",
     "Parallelism",
     "Cluster (Dask)",
     "Benchmark",
@@ -70,6 +71,7 @@ def test_help_is_in_sections_in_order() -> None:
         "--timeout",
         "--verbose",
     ]
+    assert sections["Saved counts and keywords"] == ["--counts", "--against", "--against-counts"]
     assert sections["Benchmark"] == ["--benchmark", "--repeat"]
     assert sections["Other options"] == ["--version", "--help"]
 

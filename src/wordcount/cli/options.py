@@ -129,6 +129,7 @@ HELP_SECTIONS = {
     "selection": "Counting",
     "words": "Counting",
     "output": "Output",
+    "corpora": "Saved counts and keywords",
     "parallel": "Parallelism",
     "cluster": "Cluster (Dask)",
     "benchmark": "Benchmark",
