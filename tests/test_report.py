@@ -59,3 +59,45 @@ def test_json_parses_back() -> None:
         "files": 2,
         "top": [{"word": "\u00e9", "count": 5}, {"word": "a", "count": 2}],
     }
+
+
+WORD_LISTS = st.lists(
+    st.tuples(st.text(min_size=1, max_size=8), st.integers(1, 10**12)), max_size=6
+)
+
+
+@given(
+    rows=WORD_LISTS,
+    by_file=st.none() | st.lists(st.tuples(st.text(max_size=5), WORD_LISTS), max_size=3),
+    with_ranges=st.booleans(),
+    ascii_only=st.booleans(),
+)
+def test_json_is_what_json_dumps_with_indent_writes(
+    rows: list[tuple[str, int]],
+    by_file: list[tuple[str, list[tuple[str, int]]]] | None,
+    with_ranges: bool,
+    ascii_only: bool,
+) -> None:
+    """The word lists are written row by row, for speed; the document is still exactly
+    json.dumps(indent=2)'s (DEL and C1 aside, which both escape)."""
+    ranges = Counter({word: len(word) for word, _ in rows}) if with_ranges else None
+    totals = Totals(total_words=7, unique_words=len(rows), files=2)
+    written = "".join(
+        json_lines(rows, totals, ranges=ranges, by_file=by_file, ascii_only=ascii_only)
+    )
+    top = [
+        {"word": word, "count": count, **({"files": len(word)} if ranges else {})}
+        for word, count in rows
+    ]
+    document: dict[str, object] = {"total_words": 7, "unique_words": len(rows), "files": 2}
+    document["top"] = top
+    if by_file is not None:
+        document["by_file"] = [
+            {"file": path, "top": [{"word": w, "count": c} for w, c in file_rows]}
+            for path, file_rows in by_file
+        ]
+    expected = json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n"
+    control = "".join(chr(code) for code in range(0x7F, 0xA0))
+    if not any(char in control for char in expected):
+        assert written == expected
+    assert json.loads(written) == document

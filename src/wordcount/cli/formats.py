@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 
 from wordcount.cli.ranking import Row
 from wordcount.cli.selection import Statistics, Totals
@@ -72,36 +72,73 @@ def json_lines(
     ascii_only: bool = False,
     header: Mapping[str, object] | None = None,
 ) -> Iterator[str]:
-    """The JSON document; ascii_only writes every character beyond ASCII as a \\uXXXX
-    escape, for a stream that cannot hold it (PYTHONIOENCODING=ascii), so that the
-    document stays valid JSON."""
-    top: list[dict[str, object]] = [{"word": word, "count": count} for word, count in rows]
-    if ranges is not None:
-        for row in top:
-            row["files"] = ranges[str(row["word"])]
+    """The JSON document, as json.dumps(indent=2) writes it; ascii_only writes every
+    character beyond ASCII as a \\uXXXX escape, for a stream that cannot hold it
+    (PYTHONIOENCODING=ascii), so that the document stays valid JSON.
+
+    The word lists, which may hold millions of rows (a saved count), are written row by
+    row with json's C string encoder: json.dumps with indent runs its pure-Python encoder,
+    which took minutes for five million words.
+    """
+    import json  # here: 2 ms that runs in other formats never need
+    from json.encoder import encode_basestring, encode_basestring_ascii
+
+    encode = encode_basestring_ascii if ascii_only else encode_basestring
+    lists: list[tuple[Iterable[Row], Counter[str] | None, str]] = [(rows, ranges, "  ")]
     # header: what makes the document a saved count (saved_counts.header), first.
     document: dict[str, object] = {
         **(header or {}),
         "total_words": totals.total_words,
         "unique_words": totals.unique_words,
         "files": totals.files,
-        "top": top,
+        "top": _LIST_PLACE,
     }
     if stats is not None:
         document["stats"] = stats.as_json()
     if by_file is not None:
         # A list, not an object keyed by path: a file reached twice is two entries.
-        document["by_file"] = [
-            {"file": path, "top": [{"word": word, "count": count} for word, count in file_rows]}
-            for path, file_rows in by_file
-        ]
-    import json  # here: 2 ms that runs in other formats never need
+        entries = []
+        for path, file_rows in by_file:
+            entries.append({"file": path, "top": _LIST_PLACE})
+            lists.append((file_rows, None, "      "))
+        document["by_file"] = entries
+    skeleton = json.dumps(document, ensure_ascii=ascii_only, indent=2).split(
+        json.dumps(_LIST_PLACE)
+    )
+    for piece, (list_rows, list_ranges, indent) in zip(skeleton, lists, strict=False):
+        yield _escape_del_and_c1(piece)
+        yield from _json_rows(list_rows, list_ranges, indent, encode)
+    yield _escape_del_and_c1(skeleton[-1])
+    yield "\n"
 
+
+# Stands for a word list in the document until the list is written in its place.
+_LIST_PLACE = "\x00a word list\x00"
+
+
+def _json_rows(
+    rows: Iterable[Row], ranges: Counter[str] | None, indent: str, encode: Callable[[str], str]
+) -> Iterator[str]:
+    """A list of {"word", "count"[, "files"]} objects, at this indent, as json.dumps(indent=2)
+    writes it."""
+    inner = indent + "    "
+    opening = f"[\n{indent}  {{\n"
+    between = f"\n{indent}  }},\n{indent}  {{\n"
+    written = False
+    for word, count in rows:
+        files = "" if ranges is None else f',\n{inner}"files": {ranges[word]}'
+        row = f'{inner}"word": {encode(word)},\n{inner}"count": {count}{files}'
+        yield _escape_del_and_c1((between if written else opening) + row)
+        written = True
+    yield f"\n{indent}  }}\n{indent}]" if written else "[]"
+
+
+def _escape_del_and_c1(text: str) -> str:
     # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal
     # would act on them. Outside strings they cannot occur, so escaping them is safe.
-    text = json.dumps(document, ensure_ascii=ascii_only, indent=2)
-    yield _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
-    yield "\n"
+    if _DEL_AND_C1.search(text) is None:
+        return text
+    return _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def jsonl_lines(
