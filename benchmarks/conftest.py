@@ -34,3 +34,38 @@ def corpus_1gib(corpus_40mb: Path) -> Path:
 def corpus_200mb_odd_line_ends(request: pytest.FixtureRequest, corpus_40mb: Path) -> Path:
     name = f"corpus-200mb-{request.param_index}.txt"
     return ensure_repeated(DATA / name, corpus_40mb, ODD_LINE_END_COPIES, line_end=request.param)
+
+
+DISTINCT_WORDS = 5_000_000  # issue 17: "a 5-million-word saved count loads in seconds"
+
+
+@pytest.fixture(scope="session")
+def distinct_words_5m() -> Path:
+    """Five million distinct words, once each (w0000000 ... w4999999, 12 a line): the
+    vocabulary that made the main process's tally go quadratic (150 s) until it placed
+    keys by their hashes' high bits."""
+    path = DATA / "distinct-5m.txt"
+    if not path.exists():
+        DATA.mkdir(parents=True, exist_ok=True)
+        lines = (
+            " ".join(f"w{number:07d}" for number in range(start, start + 12)) + "\n"
+            for start in range(0, DISTINCT_WORDS, 12)
+        )
+        path.write_text("".join(lines), encoding="ascii")
+    return path
+
+
+@pytest.fixture(scope="session")
+def saved_count_5m(distinct_words_5m: Path) -> Path:
+    """The saved count (-f json -n 0) of those five million words."""
+    import subprocess
+    import sys
+
+    path = DATA / "distinct-5m.json"
+    if not path.exists():
+        wordcount = Path(sys.executable).parent / "wordcount"
+        subprocess.run(
+            [str(wordcount), str(distinct_words_5m), "-n", "0", "-f", "json", "-o", str(path)],
+            check=True,
+        )
+    return path

@@ -178,3 +178,11 @@ def test_200mb_without_line_feeds_is_exact_in_bounded_memory(
     assert peak < MAX_PEAK_RSS_MB
     expected = {word: count * ODD_LINE_END_COPIES for word, count in counts(corpus_40mb).items()}
     assert counts(corpus_200mb_odd_line_ends) == expected
+
+
+def test_five_million_distinct_words(benchmark: Any, distinct_words_5m: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), distinct_words_5m])
+
+
+def test_a_saved_count_of_five_million_words_loads(benchmark: Any, saved_count_5m: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "--counts", saved_count_5m, "-n", "10"])

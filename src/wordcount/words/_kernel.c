@@ -347,7 +347,24 @@ typedef struct {
     size_t used;
     size_t limit;  /* grow when used would pass this */
     uint64_t mask; /* OR mask of this table's keys */
+    /* Place keys by their hash's high bits, not its low bits: see table_home. */
+    int by_high_bits;
+    unsigned shift; /* 64 - log2(cap), for by_high_bits */
 } Table;
+
+/* Where a key of hash h starts its probe in a table of capacity cap (shift: 64 - log2).
+ * A scanner's table holds its keys in the order of their hashes' low bits, and so does
+ * every dict or packed buffer made from it; a Tally adding such keys by the same bits
+ * into a table still smaller than theirs piles them into one run (linear probing gone
+ * quadratic: five million distinct words took 150 s instead of 6).  So a Tally places
+ * keys by their high bits (Fibonacci hashing), which that order does not correlate with. */
+static ALWAYS_INLINE size_t
+table_home(int by_high_bits, uint64_t h, size_t cap, unsigned shift)
+{
+    if (by_high_bits)
+        return (size_t)((h * 0x9E3779B97F4A7C15ull) >> shift);
+    return (size_t)h & (cap - 1);
+}
 
 #define TABLE_INITIAL_CAP 1024
 /* An emptied table keeps up to this many slots; a bigger one is freed. */
@@ -375,11 +392,14 @@ table_grow(Table *t)
     if (ns == NULL)
         return -1;
     size_t nmask = ncap - 1;
+    unsigned nshift = 64;
+    for (size_t c = ncap; c > 1; c >>= 1)
+        nshift--;
     for (size_t i = 0; i < t->cap; i++) {
         Slot *s = &t->slots[i];
         if (s->len == 0)
             continue;
-        size_t j = (size_t)slot_hash(s) & nmask;
+        size_t j = table_home(t->by_high_bits, slot_hash(s), ncap, nshift);
         while (ns[j].len != 0)
             j = (j + 1) & nmask;
         ns[j] = *s;
@@ -387,6 +407,7 @@ table_grow(Table *t)
     k_free(t->slots);
     t->slots = ns;
     t->cap = ncap;
+    t->shift = nshift;
     t->limit = ncap / 10 * 7;
     return 0;
 }
@@ -396,7 +417,7 @@ static ALWAYS_INLINE void
 table_put(Table *t, uint64_t h, uint64_t k0, uint64_t k1, size_t len, uint64_t n)
 {
     size_t mask = t->cap - 1;
-    size_t j = (size_t)h & mask;
+    size_t j = table_home(t->by_high_bits, h, t->cap, t->shift);
     while (t->slots[j].len != 0)
         j = (j + 1) & mask;
     Slot *s = &t->slots[j];
@@ -425,7 +446,7 @@ table_add_short(Table *t, uint64_t a, uint64_t b, size_t len, uint64_t n)
     uint64_t h = hash_short(a, b);
     if (LIKELY(t->cap != 0)) {
         size_t mask = t->cap - 1;
-        size_t j = (size_t)h & mask;
+        size_t j = table_home(t->by_high_bits, h, t->cap, t->shift);
         for (;;) {
             Slot *s = &t->slots[j];
             if (s->k0 == a && s->k1 == b && s->len == len) {
@@ -449,7 +470,7 @@ table_add_long(Table *t, Arena *arena, const unsigned char *p, size_t len, uint6
     uint64_t h = hash_long(p, len, t->mask);
     if (t->cap != 0) {
         size_t mask = t->cap - 1;
-        size_t j = (size_t)h & mask;
+        size_t j = table_home(t->by_high_bits, h, t->cap, t->shift);
         for (;;) {
             Slot *s = &t->slots[j];
             if (s->len == 0)
@@ -2064,6 +2085,8 @@ Tally_new(PyTypeObject *type, PyObject *args, PyObject *kwds)
         return NULL;
     }
     Tally *t = (Tally *)type->tp_alloc(type, 0); /* zeroed: an empty table, mask 0 */
+    if (t != NULL)
+        t->table.by_high_bits = 1; /* it takes keys in another table's order */
     return (PyObject *)t;
 }
 
