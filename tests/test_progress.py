@@ -138,4 +138,6 @@ def test_the_bar_is_labelled_and_draws_on_stderr_only(
         time.sleep(0.15)  # rich redraws ten times a second
     assert "counting" in screen.getvalue()
     assert "1.0/4.0 MB" in screen.getvalue()
+    with progress.progress_bar(False) as update:  # --no-progress, --quiet
+        assert update is None
     assert capsys.readouterr().out == ""

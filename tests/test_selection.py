@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import io
 import json
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,7 +22,6 @@ from tests.conftest import (
     workers_of,
 )
 from wordcount import count_inputs
-from wordcount.cli import progress, terminal
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.cli.selection import Totals
 from wordcount.cli.stopwords import load_stopwords
@@ -174,23 +171,6 @@ def test_progress_follows_the_bytes_counted(write_file: WriteFile, jobs: int) ->
     assert seen[-1] == (size, size)
     assert len(seen) > 5
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
-
-
-def test_the_progress_bar_draws_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    screen = io.StringIO()
-    monkeypatch.setattr(screen, "isatty", lambda: True)
-    monkeypatch.setattr(sys, "stderr", screen)
-    monkeypatch.setattr(progress, "PROGRESS_DELAY_SECONDS", 0)
-    monkeypatch.setenv("TERM", "xterm")  # rich draws nothing live on a dumb terminal
-    monkeypatch.setattr(terminal, "error_console", Console(file=screen, force_terminal=True))
-    with progress.progress_bar(True) as update:
-        assert update is not None
-        update(1_000_000, 2_000_000)
-        update(2_000_000, 2_000_000)
-        time.sleep(0.3)  # rich redraws ten times a second
-    assert "2.0/2.0 MB" in screen.getvalue()
-    with progress.progress_bar(False) as update:
-        assert update is None
 
 
 def test_case_sensitive_keeps_capitals(write_file: WriteFile) -> None:
