@@ -78,6 +78,7 @@ def test_json_document_shape(write_file: WriteFile) -> None:
         "format": "wordcount-counts",
         "version": 1,
         "word_options": {"case_sensitive": False, "pattern": None, "segment": None, "ngrams": 1},
+        "every_word": True,
         "total_words": 5,
         "unique_words": 3,
         "files": 2,

@@ -4,7 +4,9 @@ counted again (issue 17)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -192,3 +194,68 @@ def test_a_benchmark_takes_no_saved_counts(tmp_path: Path, write_file: WriteFile
     counts = saved(tmp_path, "a.json", [str(path)])
     result = invoke(["--benchmark", "--counts", str(counts), str(path)])
     assert result.exit_code == ExitStatus.USAGE_ERROR
+
+
+@pytest.mark.parametrize(
+    "selecting", [["--min-count", "2"], ["--stopwords", "en"], ["--min-length", "2"]]
+)
+def test_a_count_of_selected_words_is_no_saved_count(
+    tmp_path: Path, write_file: WriteFile, selecting: list[str]
+) -> None:
+    """Its totals add up (they are the selected words'), but merged it would lose words:
+    "x x x y" saved with --min-count 2 holds no y."""
+    text = write_file("m.txt", "x x x y the a")
+    counts = saved(tmp_path, "m.json", [*selecting, str(text)])
+    assert json.loads(counts.read_text())["every_word"] is False
+    result = invoke(["--counts", str(counts)])
+    assert (result.exit_code, result.stdout) == (ExitStatus.USAGE_ERROR, "")
+    assert "not a complete saved count" in result.stderr
+
+
+def _edited(tmp_path: Path, write_file: WriteFile, edit: Callable[[dict[str, Any]], None]) -> Path:
+    text = write_file("ab.txt", "a a b")
+    other = write_file("xy.txt", "x y y")
+    path = saved(tmp_path, "ab.json", ["--by-file", str(text), str(other)])
+    document = json.loads(path.read_text())
+    edit(document)
+    path.write_text(json.dumps(document))
+    return path
+
+
+def _swap_within_files(document: dict[str, Any]) -> None:
+    # a: 2 becomes 1 in ab.txt, and xy.txt's y: 2 becomes a: 3: the sum stays 6.
+    document["by_file"][0]["top"] = [{"word": "a", "count": 1}, {"word": "b", "count": 1}]
+    document["by_file"][1]["top"] = [{"word": "x", "count": 1}, {"word": "a", "count": 3}]
+
+
+def _huge_count(document: dict[str, Any]) -> None:
+    document["top"][0]["count"] = 10**400
+    document["total_words"] = 10**400 + 4
+
+
+def _no_pattern_recorded(document: dict[str, Any]) -> None:
+    del document["word_options"]["pattern"]
+
+
+@pytest.mark.parametrize(
+    ("edit", "extra", "reason"),
+    [
+        (_swap_within_files, ["--by-file"], "its files' words do not add up to its words"),
+        (_huge_count, ["--stats"], "a top entry is not a word and a count"),
+        (_huge_count, ["--against", "REFERENCE"], "a top entry is not a word and a count"),
+        (_no_pattern_recorded, [], "not a saved count (its word options are not recorded)"),
+    ],
+)
+def test_a_hand_edited_saved_count_that_lies_is_one_line(
+    tmp_path: Path,
+    write_file: WriteFile,
+    edit: Callable[[dict[str, Any]], None],
+    extra: list[str],
+    reason: str,
+) -> None:
+    path = _edited(tmp_path, write_file, edit)
+    reference = str(write_file("reference.txt", "a b c"))
+    args = [reference if arg == "REFERENCE" else arg for arg in extra]
+    result = invoke(["--counts", str(path), *args])
+    assert (result.exit_code, result.stdout) == (ExitStatus.USAGE_ERROR, "")
+    assert reason in result.stderr

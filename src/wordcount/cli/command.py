@@ -424,7 +424,11 @@ def _count_and_report(run: Run) -> Outcome:
                 output_format=run.output_format,
                 by_file=run.by_file,
                 elapsed=elapsed,
-                json_header=header(run.word_options) if run.word_options is not None else None,
+                json_header=(
+                    header(run.word_options, every_word=run.selection.keeps_everything)
+                    if run.word_options is not None
+                    else None
+                ),
             )
         if not output.quiet:
             hidden = result.hidden_skipped + (reference.hidden_skipped if reference else 0)

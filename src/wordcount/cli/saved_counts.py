@@ -77,9 +77,20 @@ def word_options_record(
     return record
 
 
-def header(word_options: WordOptions) -> dict[str, object]:
-    """The fields that make -f json's document a saved count."""
-    return {"format": FORMAT_NAME, "version": FORMAT_VERSION, "word_options": word_options}
+# The keys of a word_options record: without --ngrams, and with it.
+_WORD_OPTIONS = {"case_sensitive", "pattern", "segment", "ngrams"}
+_RECORDED_OPTIONS = [_WORD_OPTIONS, _WORD_OPTIONS | {"ngram_stopwords", "ngram_min_length"}]
+
+
+def header(word_options: WordOptions, *, every_word: bool) -> dict[str, object]:
+    """The fields that make -f json's document a saved count. every_word: no option left
+    words out (--stopwords, --min-length, --min-count), so that the document can be one."""
+    return {
+        "format": FORMAT_NAME,
+        "version": FORMAT_VERSION,
+        "word_options": word_options,
+        "every_word": every_word,
+    }
 
 
 def describe(word_options: WordOptions) -> str:
@@ -128,11 +139,18 @@ def load_saved_counts(
                 f"{FORMAT_VERSION}"
             )
         saved_options = document.get("word_options")
+        if not isinstance(saved_options, dict) or saved_options.keys() not in _RECORDED_OPTIONS:
+            raise unusable("not a saved count (its word options are not recorded)")
         if saved_options != word_options:
-            saved = describe(saved_options) if isinstance(saved_options, dict) else "unknown"
+            saved = describe(saved_options)
             raise unusable(
                 f"its words were counted with {saved}, this run's with "
                 f"{describe(word_options)}; give the same options"
+            )
+        if document.get("every_word") is not True:
+            raise unusable(
+                "not a complete saved count (--stopwords, --min-length or --min-count left "
+                "words out of it); save every word, with -n 0 and none of them"
             )
         try:
             counts = _counts(document.get("top"))
@@ -142,7 +160,7 @@ def load_saved_counts(
                     f"it holds {len(counts):,} of its {unique_words:,} words; "
                     "save every word, with -n 0"
                 )
-            saved_by_file = _by_file(document, total_words) if by_file else None
+            saved_by_file = _by_file(document, counts) if by_file else None
         except ValueError as problem:
             raise unusable(f"not a complete saved count ({problem})") from None
     return SavedCounts(counts, files, saved_by_file)
@@ -168,9 +186,15 @@ def _counts(rows: object) -> Counter[str]:
         not set(map(type, counts)) <= {str}
         or not _all_ints(counts.values())
         or min(counts.values()) < 1
+        or max(counts.values()) > MAX_COUNT
     ):
         raise ValueError("a top entry is not a word and a count")
     return counts
+
+
+# A count beyond this is no count of real text, and would overflow the float arithmetic of
+# --stats and the keyword measures: 10^18 words is an exabyte of text.
+MAX_COUNT = 10**18
 
 
 def _all_ints(values: object) -> bool:
@@ -178,7 +202,7 @@ def _all_ints(values: object) -> bool:
     return set(map(type, values)) <= {int}  # type: ignore[call-overload]
 
 
-def _by_file(document: dict[str, Any], total_words: int) -> list[tuple[str, Counter[str]]]:
+def _by_file(document: dict[str, Any], top: Counter[str]) -> list[tuple[str, Counter[str]]]:
     entries = document.get("by_file")
     if not isinstance(entries, list):
         raise ValueError("saved without --by-file, so its files' own counts are not in it")
@@ -187,8 +211,11 @@ def _by_file(document: dict[str, Any], total_words: int) -> list[tuple[str, Coun
         if not isinstance(entry, dict) or not isinstance(entry.get("file"), str):
             raise ValueError("a by_file entry is not a file and its words")
         by_file.append((entry["file"], _counts(entry.get("top"))))
-    if sum(sum(counts.values()) for _, counts in by_file) != total_words:
-        raise ValueError("its files' words do not add up to its total; save with -n 0")
+    added_up: Counter[str] = Counter()
+    for _, counts in by_file:
+        added_up.update(counts)
+    if dict(added_up) != dict(top):  # dict: Counter compares in Python, word by word
+        raise ValueError("its files' words do not add up to its words; save with -n 0")
     return by_file
 
 
