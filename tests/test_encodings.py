@@ -179,3 +179,15 @@ def test_parallel_run_reads_a_detected_file_alike(
     words = _words(result.stdout.decode())
     assert words["москва"] == 700
     assert words["warszawa"] == 700
+
+
+def test_a_short_koi8_r_sentence_is_not_taken_for_shift_jis(write_file: WriteFile) -> None:
+    """Read as Shift_JIS, KOI8-R's letters are half-width katakana, which Japanese text
+    hardly uses; the detector once named shift_jis_2004 for these 39 bytes."""
+    text = "Привет мир. Это длинный текст на русско"
+    legacy = write_file("short.txt", text.encode("koi8-r"))
+    counted, warnings = _tsv([str(legacy)])
+    assert _words(counted) == dict.fromkeys(
+        ["длинный", "мир", "на", "привет", "русско", "текст", "это"], 1
+    )
+    assert "read as koi8_r" in warnings

@@ -122,16 +122,32 @@ def _detect(sample: bytes) -> str | None:
 def _guess(sample: bytes) -> str | None:
     import charset_normalizer  # slow to import, and rarely needed
 
-    best = charset_normalizer.from_bytes(
-        sample, cp_isolation=[*ALLOWED_ENCODINGS, *_WESTERN]
-    ).best()
-    if best is None or best.encoding not in ALLOWED_ENCODINGS or best.chaos > _MAX_CHAOS:
-        return None
-    if best.language not in ALLOWED_ENCODINGS[best.encoding]:
-        return None
-    if best.encoding in _LATIN and _reads_as_cp1252(sample, best.encoding):
-        return None
-    return str(best.encoding)
+    matches = charset_normalizer.from_bytes(sample, cp_isolation=[*ALLOWED_ENCODINGS, *_WESTERN])
+    # The best guess that passes every guard; a Western one first means none.
+    for match in matches:
+        if match.encoding not in ALLOWED_ENCODINGS:
+            return None
+        if _passes_guards(sample, match.encoding, match.chaos, match.language):
+            return str(match.encoding)
+    return None
+
+
+def _passes_guards(sample: bytes, encoding: str, chaos: float, language: str) -> bool:
+    if chaos > _MAX_CHAOS or language not in ALLOWED_ENCODINGS[encoding]:
+        return False
+    if encoding in _LATIN and _reads_as_cp1252(sample, encoding):
+        return False
+    # Single-byte Cyrillic read as Shift_JIS comes out as half-width katakana, which real
+    # Japanese text hardly uses: a short KOI8-R sentence was taken for shift_jis_2004.
+    return not (
+        ALLOWED_ENCODINGS[encoding] is _JAPANESE and _mostly_halfwidth_kana(sample, encoding)
+    )
+
+
+def _mostly_halfwidth_kana(sample: bytes, encoding: str) -> bool:
+    beyond_ascii = [char for char in sample.decode(encoding, "replace") if char > "\x7f"]
+    halfwidth = sum("\uff61" <= char <= "\uff9f" for char in beyond_ascii)
+    return 2 * halfwidth > len(beyond_ascii)
 
 
 def _reads_as_cp1252(sample: bytes, encoding: str) -> bool:
