@@ -117,3 +117,27 @@ def test_a_file_url_walk_honours_the_ignore_files(project: Path) -> None:
     found = expand_inputs([project.as_uri()]).files
     names = sorted(file.path.removeprefix(project.as_uri() + "/") for file in found)
     assert names == ["a.txt", "keep.log", "sub/build", "sub/n.log", "sub/top.txt"]
+
+
+def test_a_line_git_cannot_read_is_skipped_as_git_skips_it(tmp_path: Path) -> None:
+    tree = tmp_path / "tree"
+    (tree / "sub").mkdir(parents=True)
+    (tree / "kept.txt").write_text("kept")
+    (tree / "gone.txt").write_text("gone")
+    (tree / ".gitignore").write_text("!\n\\\n[z-a]\ngone.txt\n")
+    (tree / "sub" / "deeper.txt").write_text("deeper")
+    (tree / "sub" / ".gitignore").write_text("!\n")
+    result = invoke(["-q", str(tree)])
+    assert (result.exit_code, result.stdout) == (0, "deeper\t1\nkept\t1\n")
+
+
+def test_a_whitelist_keeps_what_it_lets_back_in(tmp_path: Path) -> None:
+    """`*`, `!*/`, `!*.md`: everything ignored but directories and Markdown, as git has
+    it: docs/d.md is counted (a directory ignored by `*` was once not even walked)."""
+    tree = tmp_path / "tree"
+    (tree / "docs").mkdir(parents=True)
+    (tree / "docs" / "d.md").write_text("doc")
+    (tree / "docs" / "o.txt").write_text("other")
+    (tree / "top.txt").write_text("top")
+    (tree / ".gitignore").write_text("*\n!*/\n!*.md\n")
+    assert invoke(["-q", str(tree)]).stdout == "doc\t1\n"

@@ -308,8 +308,18 @@ def _ignore_rules(
         return outer
     from pathspec import GitIgnoreSpec  # imported only where a walk finds an ignore file
 
-    spec = GitIgnoreSpec.from_lines(lines)
+    # git skips a line it cannot read as a pattern ("!", a lone "\\", "[z-a]"); so do we.
+    usable = [line for line in lines if _is_pattern(GitIgnoreSpec, line)]
+    spec = GitIgnoreSpec.from_lines(usable)
     return (*outer, _IgnoreRules(os.path.join(directory, ""), spec))
+
+
+def _is_pattern(spec_type: type[GitIgnoreSpec], line: str) -> bool:
+    try:
+        spec_type.from_lines([line])
+    except (ValueError, re.error):  # pathspec's GitIgnorePatternError is a ValueError
+        return False
+    return True
 
 
 def _ignored(rules: tuple[_IgnoreRules, ...], path: str, *, is_directory: bool) -> bool:
@@ -320,10 +330,23 @@ def _ignored(rules: tuple[_IgnoreRules, ...], path: str, *, is_directory: bool) 
         relative = path[len(prefix) :]
         if os.sep != "/":
             relative = relative.replace(os.sep, "/")
-        result = spec.check_file(relative + "/" if is_directory else relative)
-        if result.include is not None:
-            return result.include
+        include = (
+            _directory_rule(spec, relative) if is_directory else spec.check_file(relative).include
+        )
+        if include is not None:
+            return include
     return False
+
+
+def _directory_rule(spec: GitIgnoreSpec, relative: str) -> bool | None:
+    """As git judges a directory: its last matching pattern decides. (pathspec's
+    check_file lets `*` outweigh a later `!*/` for a directory, which pruned the
+    directories a whitelist such as `*`, `!*/`, `!*.md` lets back in.)"""
+    decision = None
+    for pattern in spec.patterns:
+        if pattern.include is not None and pattern.match_file(relative + "/") is not None:
+            decision = pattern.include
+    return decision
 
 
 def _add_url(url: str, walk: WalkOptions, inputs: Inputs, working_directory: str) -> None:
