@@ -174,3 +174,14 @@ def test_a_non_blocking_stdout_that_fills_up_loses_nothing(
         received = reader.read()
     assert process.wait(timeout=60) == ExitStatus.SUCCESS
     assert received == expected
+
+
+@pytest.mark.parametrize("option", ["--help", "--version"])
+def test_help_and_version_to_a_reader_gone_are_status_141(option: str) -> None:
+    """click answers EPIPE with status 1, which a script would take for an input error."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    process = _start([option], stdout=write_end, stderr=subprocess.PIPE)
+    os.close(write_end)
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (ExitStatus.BROKEN_PIPE, b"")

@@ -43,6 +43,10 @@ class OneLineCommand(click.Command):
 def _status_of(run: Any) -> int:
     try:
         status = run()
+        # --help and --version leave their text in stdout's buffer: a reader gone early
+        # shows here, not in the flush at exit, which would end the process with status 1.
+        if sys.stdout is not None:
+            sys.stdout.flush()
     except click.UsageError as problem:
         message = problem.format_message().replace("\n", " ")
         stop = "" if message.endswith((".", "?", "!", ")")) else "."
@@ -55,6 +59,14 @@ def _status_of(run: Any) -> int:
         return ExitStatus.INTERRUPTED
     except BrokenPipeError:  # --help or --version into a pipe closed early
         silence_stdout()
+        return ExitStatus.BROKEN_PIPE
+    except SystemExit as ending:
+        # click's own answer to EPIPE while it writes --help or --version: it wraps stdout
+        # (PacifyFlushWrapper) and exits with 1, which scripts would read as an input error.
+        if not type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
+            raise
+        silence_stdout()
+        del ending
         return ExitStatus.BROKEN_PIPE
     except OSError as failure:  # --help or --version where nothing can be written
         silence_stdout()
