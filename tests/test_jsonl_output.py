@@ -289,3 +289,42 @@ def test_an_interrupted_run_leaves_the_file_as_it_was(
     assert (stdout, stderr) == (b"", b"")
     assert out.read_bytes() == b"old\n"
     assert sorted(os.listdir(tmp_path)) == ["fifo", "out.txt"]
+
+
+@pytest.mark.parametrize("suffix", ["/", "/."])
+def test_an_output_name_ending_in_a_slash_never_replaces_a_file(
+    tmp_path: Path, suffix: str
+) -> None:
+    (tmp_path / "a.txt").write_text("word")
+    victim = tmp_path / "victim.txt"
+    victim.write_text("kept")
+    result = invoke([str(tmp_path / "a.txt"), "-o", f"{victim}{suffix}"])
+    assert result.exit_code == ExitStatus.OUTPUT_FAILED
+    assert result.stderr.endswith(": it names a directory\n")
+    assert victim.read_text() == "kept"
+
+
+def test_an_output_name_of_250_bytes_is_written(tmp_path: Path) -> None:
+    """The temporary file's name is not built from FILE's, which could pass NAME_MAX."""
+    (tmp_path / "a.txt").write_text("word word")
+    target = tmp_path / ("x" * 250)
+    result = invoke([str(tmp_path / "a.txt"), "-o", str(target)])
+    assert result.exit_code == ExitStatus.SUCCESS
+    assert target.read_text() == "word\t2\n"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["a.txt", "x" * 250]
+
+
+def test_a_table_written_to_a_file_has_no_colours_even_from_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from wordcount.cli import terminal
+
+    monkeypatch.setattr(terminal, "console", Console(force_terminal=True, width=80))
+    (tmp_path / "a.txt").write_text("word word other")
+    target = tmp_path / "table.txt"
+    result = invoke([str(tmp_path / "a.txt"), "-f", "table", "-o", str(target)])
+    assert result.exit_code == ExitStatus.SUCCESS
+    assert "word" in target.read_text()
+    assert "\x1b[" not in target.read_text()

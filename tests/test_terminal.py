@@ -201,3 +201,12 @@ def test_the_installed_command_fits_any_terminal(
     assert result.returncode == 0, result.stderr.decode()
     text = result.stdout.decode()
     check_whole(text, int(columns), ["sea", "whale", "ship", "2", "3"])
+
+
+def test_columns_0_is_taken_as_an_unknown_width(write_file: WriteFile) -> None:
+    """rich took COLUMNS=0 for a width of 0 and drew nothing at all."""
+    path = write_file("t.txt", "alpha beta beta")
+    result = run_wordcount(["-f", "table", str(path)], env={"COLUMNS": "0"})
+    assert result.returncode == 0
+    assert b"alpha" in result.stdout
+    assert b"beta" in result.stdout

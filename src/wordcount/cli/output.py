@@ -34,6 +34,11 @@ class OutputFailure(Exception):
 _file_stream: TextIO | None = None
 
 
+def writes_to_a_file() -> bool:
+    """Whether the data goes to -o FILE, which is no terminal whatever stdout is."""
+    return _file_stream is not None
+
+
 def check_stdout() -> None:
     """Before anything is counted: a closed stdout (`>&-`) has nowhere to take the data."""
     if sys.stdout is None and _file_stream is None:
@@ -90,6 +95,11 @@ class AtomicFile:
         self.committed = False
         if "\x00" in path:  # Python's own words for it differ from version to version
             raise OutputFailure(f"cannot write the output to {self._quoted()}: {NUL_IN_PATH}")
+        if path.endswith(("/", os.sep)) or os.path.basename(path) in (".", ".."):
+            # As a shell's > would: `-o name/` never replaces the file name.
+            raise OutputFailure(
+                f"cannot write the output to {self._quoted()}: it names a directory"
+            )
         try:
             # A symlink's target is replaced, not the link, as writing through it would.
             self.target = os.path.realpath(path)
@@ -105,10 +115,13 @@ class AtomicFile:
                 what = "a directory" if stat.S_ISDIR(found.st_mode) else "not a regular file"
                 raise OutputFailure(f"cannot write the output to {self._quoted()}: it is {what}")
             mode = stat.S_IMODE(found.st_mode)
-        directory, name = os.path.split(self.target)
+        directory = os.path.dirname(self.target)
         try:
             descriptor, self.temporary = tempfile.mkstemp(
-                dir=directory, prefix=f".{name}.", suffix=".tmp"
+                # Not FILE's own name: a name of 250 bytes, allowed, would pass the limit.
+                dir=directory,
+                prefix=".wordcount-",
+                suffix=".tmp",
             )
         except (OSError, ValueError) as error:
             raise self._failure(error) from None

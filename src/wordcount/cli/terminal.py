@@ -31,6 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wordcount.cli.messages import escape_controls, quote_path
+from wordcount.cli.output import writes_to_a_file
 from wordcount.cli.ranking import Row
 from wordcount.cli.selection import Statistics, Totals
 
@@ -46,14 +47,23 @@ NARROWEST_WORDS = 8
 
 console = Console()
 error_console = Console(stderr=True)
+# The width of a table drawn where no width is known (rich's own default).
+UNKNOWN_WIDTH = 80
 
 
 def rendered(*renderables: RenderableType) -> str:
     """What the console would print, as text (with its colours, at its width), for
     output.write_data to write: rich's own writing would turn a closed pipe into status 1."""
-    with console.capture() as capture:
+    drawing = console
+    if writes_to_a_file() or console.width < 1:
+        # -o FILE is no terminal, whatever stdout is: no colours, no bold. COLUMNS=0 gave
+        # a width of 0, at which nothing at all was drawn: such a width counts as unknown.
+        width = console.width if console.width >= 1 else UNKNOWN_WIDTH
+        plain = writes_to_a_file() or not console.is_terminal
+        drawing = Console(width=width, color_system=None if plain else "auto")
+    with drawing.capture() as capture:
         for renderable in renderables:
-            console.print(renderable)
+            drawing.print(renderable)
     return capture.get()
 
 
