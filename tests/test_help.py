@@ -127,6 +127,8 @@ def test_paths_complete_to_files_and_directories() -> None:
     assert _complete("wordcount ") == ["file,"]
     assert _complete("wordcount notes.txt book") == ["file,"]
     assert _complete("wordcount --scheduler-file sch") == ["file,"]
+    for option in ("--files-from", "-o", "--counts", "--against", "--against-counts"):
+        assert _complete(f"wordcount {option} ") == ["file,"], option
 
 
 def test_options_complete() -> None:

@@ -185,6 +185,7 @@ output_options = _group(
             "-o",
             "--output",
             "output_file",
+            shell_complete=complete_paths,
             metavar="FILE",
             help="Write the report to FILE (- is stdout), whole or not at all: through a "
             "temporary file beside it, renamed over it when the report is complete [default "
@@ -296,6 +297,7 @@ input_options = _group(
     [
         click.option(
             "--files-from",
+            shell_complete=complete_paths,
             metavar="FILE",
             help="Also count the paths listed in FILE, one a line ('-': read the list from "
             "standard input). One run, one report, however long the list (unlike xargs).",
@@ -472,6 +474,7 @@ corpus_options = _group(
     [
         click.option(
             "--counts",
+            shell_complete=complete_paths,
             metavar="FILE",
             multiple=True,
             help="Add a saved count (the JSON of -f json -n 0) to the run, as if its texts "
@@ -480,6 +483,7 @@ corpus_options = _group(
         ),
         click.option(
             "--against",
+            shell_complete=complete_paths,
             metavar="PATH",
             multiple=True,
             help="Compare the words counted (PATHs, --counts) with this reference corpus and "
@@ -488,6 +492,7 @@ corpus_options = _group(
         ),
         click.option(
             "--against-counts",
+            shell_complete=complete_paths,
             metavar="FILE",
             multiple=True,
             help="A saved count as (part of) the reference corpus (repeatable).",
