@@ -77,9 +77,12 @@ def test_a_missing_file_in_the_list_is_an_input_error(texts: Path) -> None:
 
 
 @pytest.mark.parametrize("stdin_too", [["-"], ["/dev/stdin"], []])
-def test_a_list_from_stdin_leaves_no_stdin_to_count(texts: Path, stdin_too: list[str]) -> None:
+@pytest.mark.parametrize("list_name", ["-", "/dev/stdin"])
+def test_a_list_from_stdin_leaves_no_stdin_to_count(
+    texts: Path, stdin_too: list[str], list_name: str
+) -> None:
     listed = b"-\n" if not stdin_too else f"{texts / 'a.txt'}\n".encode()
-    result = invoke(["--files-from", "-", *stdin_too], stdin=listed)
+    result = invoke(["--files-from", list_name, *stdin_too], stdin=listed)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "cannot also be an input" in result.stderr

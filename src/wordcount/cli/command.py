@@ -235,7 +235,8 @@ def _paths_and_list(paths: tuple[str, ...], inputs: InputChoices) -> tuple[str, 
     is a usage error: a run without it would count the wrong files."""
     source = inputs.files_from
     assert source is not None
-    from_stdin = source == STDIN_PATH
+    # /dev/stdin and /dev/fd/0 are standard input as much as "-" is.
+    from_stdin = source == STDIN_PATH or source in _STDIN_NAMES
     try:
         if from_stdin:
             if sys.stdin is None:
@@ -253,7 +254,8 @@ def _paths_and_list(paths: tuple[str, ...], inputs: InputChoices) -> tuple[str, 
     listed = split_path_list(content, null=inputs.null)
     if from_stdin and any(path in _STDIN_NAMES for path in (*paths, *listed)):
         raise click.UsageError(
-            "--files-from - reads the list from standard input, so it cannot also be an input"
+            f"--files-from {source} reads the list from standard input, so it cannot also "
+            "be an input"
         )
     return (*paths, *listed)
 
