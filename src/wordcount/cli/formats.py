@@ -25,10 +25,10 @@ def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """word<TAB>count; a backslash or control character in a word is escaped (\\\\, \\t,
     \\n, \\r, \\xNN), so that every row is one line of two fields."""
     for word, count in rows:
-        yield f"{_tsv_field(word)}\t{count}\n"
+        yield f"{tsv_field(word)}\t{count}\n"
 
 
-def _tsv_field(text: str) -> str:
+def tsv_field(text: str) -> str:
     return _TSV_SPECIAL.sub(_tsv_escape, text) if _TSV_SPECIAL.search(text) else text
 
 
@@ -36,16 +36,15 @@ def tsv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]
     """--by-file in long format: file<TAB>word<TAB>count, files in input order."""
     for path, rows in by_file:
         for word, count in rows:
-            yield f"{_tsv_field(path)}\t{_tsv_field(word)}\t{count}\n"
+            yield f"{tsv_field(path)}\t{tsv_field(word)}\t{count}\n"
 
 
-def csv_lines(rows: Iterable[Row], *, ranges: Counter[str] | None = None) -> Iterator[str]:
+def csv_lines(rows: Iterable[Row]) -> Iterator[str]:
     """RFC 4180: a header, CRLF line ends; a word is quoted if it holds a quote, a comma
-    or any control character. With ranges (--by-file), a files column too."""
-    yield "word,count,files\r\n" if ranges is not None else "word,count\r\n"
+    or any control character."""
+    yield "word,count\r\n"
     for word, count in rows:
-        files = f",{ranges[word]}" if ranges is not None else ""
-        yield f"{_csv_field(word)},{count}{files}\r\n"
+        yield f"{csv_field(word)},{count}\r\n"
 
 
 def csv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]:
@@ -53,10 +52,10 @@ def csv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]
     yield "file,word,count\r\n"
     for path, rows in by_file:
         for word, count in rows:
-            yield f"{_csv_field(path)},{_csv_field(word)},{count}\r\n"
+            yield f"{csv_field(path)},{csv_field(word)},{count}\r\n"
 
 
-def _csv_field(text: str) -> str:
+def csv_field(text: str) -> str:
     if _CSV_NEEDS_QUOTES.search(text):
         return '"' + text.replace('"', '""') + '"'
     return text

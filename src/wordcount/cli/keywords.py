@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import click
 
 from wordcount.cli.exit_status import ExitStatus, Finished
-from wordcount.cli.formats import _csv_field, _tsv_field, jsonl_safe
+from wordcount.cli.formats import csv_field, jsonl_safe, tsv_field
 from wordcount.cli.options import OutputChoices
 from wordcount.cli.output import stdout_holds_any_text, write_data
 from wordcount.cli.selection import Selection, Totals
@@ -155,7 +155,7 @@ def tsv_lines(rows: Iterable[Keyword]) -> Iterator[str]:
     """word<TAB>count<TAB>reference_count<TAB>log_likelihood<TAB>log_ratio, no header."""
     for row in rows:
         yield (
-            f"{_tsv_field(row.word)}\t{row.count}\t{row.reference_count}\t"
+            f"{tsv_field(row.word)}\t{row.count}\t{row.reference_count}\t"
             f"{figure(row.log_likelihood)}\t{figure(row.log_ratio)}\n"
         )
 
@@ -165,7 +165,7 @@ def csv_lines(rows: Iterable[Keyword]) -> Iterator[str]:
     yield "word,count,reference_count,log_likelihood,log_ratio\r\n"
     for row in rows:
         yield (
-            f"{_csv_field(row.word)},{row.count},{row.reference_count},"
+            f"{csv_field(row.word)},{row.count},{row.reference_count},"
             f"{figure(row.log_likelihood)},{figure(row.log_ratio)}\r\n"
         )
 
