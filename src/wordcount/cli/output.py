@@ -19,7 +19,6 @@ import os
 import select
 import stat
 import sys
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
@@ -116,6 +115,8 @@ class AtomicFile:
                 raise OutputFailure(f"cannot write the output to {self._quoted()}: it is {what}")
             mode = stat.S_IMODE(found.st_mode)
         directory = os.path.dirname(self.target)
+        import tempfile  # here: with shutil and random it cost every run 3.5 ms at start
+
         try:
             descriptor, self.temporary = tempfile.mkstemp(
                 # Not FILE's own name: a name of 250 bytes, allowed, would pass the limit.

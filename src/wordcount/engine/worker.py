@@ -44,7 +44,7 @@ from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
 from wordcount.words.native import NativeTextCounter, add_counts
-from wordcount.words.rule import UNSPACED_RUN
+from wordcount.words.rule import has_unspaced_run
 
 UNSPACED_MESSAGE = (
     "Chinese/Japanese/Thai text has no spaces between words; each run was counted as one "
@@ -388,7 +388,7 @@ def _holds_unspaced_script(file_range: FileRange) -> bool:
         with open_input(file_range.path) as file:
             for chunk in range_chunks(file, file_range):
                 text = tail + decoder.decode(chunk)
-                if UNSPACED_RUN.search(text):
+                if has_unspaced_run(text):
                     return True
                 tail = text[-3:]
     except OSError:

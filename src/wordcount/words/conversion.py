@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
-from wordcount.words.rule import ASCII_WORD_PATTERN, UNSPACED_RUN, normalize, split_normalized
+from wordcount.words.rule import ASCII_WORD_PATTERN, has_unspaced_run, normalize, split_normalized
 
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
 # bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about),
@@ -55,7 +55,7 @@ class WordCounts(NamedTuple):
     counts: dict[bytes, int]
     # Some raw token was not valid UTF-8 and was read as cp1252 instead.
     saw_invalid_utf8: bool
-    # Some word was a run of a script written without spaces (rule.UNSPACED_RUN).
+    # Some word was a run of a script written without spaces (rule.has_unspaced_run).
     saw_unspaced_script: bool = False
 
 
@@ -105,7 +105,7 @@ def _converted(raw: bytes, case_sensitive: bool) -> ConvertedToken:
                 tuple(ascii_words(ascii_text.encode(), case_sensitive=case_sensitive))
             )
     words = words_of_text(text, case_sensitive=case_sensitive)
-    unspaced = any(UNSPACED_RUN.search(word) for word in words)
+    unspaced = any(has_unspaced_run(word) for word in words)
     return ConvertedToken(tuple(word.encode() for word in words), valid, unspaced)
 
 

@@ -14,6 +14,7 @@ must agree with it exactly, and the tests hold it to that.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -33,12 +34,25 @@ _ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
 # Myanmar). Step 3 takes a whole clause of them for one word, so a word holding four or
 # more of their letters in a row, which in these scripts is almost always a phrase, earns
 # the file a hint to use --segment icu.
-UNSPACED_RUN = re.compile(
+_UNSPACED_RUN = (
     "[\u0e01-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
     "\u3005-\u3007\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
     "\u4e00-\u9fff\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff\uff66-\uff9f"
     "\U00020000-\U0003ffff]{4}"
 )
+
+
+def has_unspaced_run(text: str) -> bool:
+    """Whether text holds such a run (the pattern is compiled on first use: 1.5 ms that a
+    run of text in other scripts never needs)."""
+    return _unspaced_run().search(text) is not None
+
+
+@functools.cache
+def _unspaced_run() -> re.Pattern[str]:
+    return re.compile(_UNSPACED_RUN)
+
+
 # Matched against a string of character classes ("w" word, "'" joiner, " " other),
 # so that the exact Unicode categories decide, not re's own idea of \w.
 _CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
