@@ -212,7 +212,8 @@ def test_every_option_gives_the_same_bytes_for_every_jobs(
 
 
 def test_stop_words_are_segmented_as_the_inputs_are(write_file: WriteFile) -> None:
-    stop = write_file("stop.txt", "我们 公园\n")
+    # One line, no spaces: only ICU finds the words 我们 and 公园 in it.
+    stop = write_file("stop.txt", "我们公园\n")
     assert "公园" not in _words(["--stopwords", str(stop)], "今天我们去公园散步。")
     assert "我们" not in _words(["--stopwords", str(stop)], "今天我们去公园散步。")
 
@@ -306,3 +307,17 @@ def test_ascii_tokens_are_segmented_as_icu_segments_them(raw: bytes) -> None:
 )
 def test_ascii_segments_by_hand(token: bytes, words: list[bytes]) -> None:
     assert ascii_segment_words(token) == words
+
+
+def test_a_range_is_cut_at_whitespace_where_a_line_has_no_end(
+    tmp_path: Path, process_log: ProcessLog
+) -> None:
+    """No line break to cut at: a comma would do for the default rule, but ICU keeps
+    123,123,... whole, so -j 2 cuts only at whitespace (here one byte in 600)."""
+    number = ",".join(["123"] * 150)  # 599 bytes, one ICU word
+    path = tmp_path / "numbers.txt"
+    path.write_text(f"{number} " * 6_000)  # 3.6 MB, one line
+    for jobs in ("1", "2"):
+        result = run_wordcount(["--segment", "icu", "-j", jobs, "-n", "0", str(path)])
+        assert result.stdout == f"{number}\t6000\n".encode(), jobs
+    process_log.assert_parallel()
