@@ -18,7 +18,7 @@ $(BIN)/python:
 
 # Stamp files: reinstall when the dependencies in pyproject.toml, the kernel's C or the
 # command's script (copied, even by an editable install) change.
-INSTALLED := pyproject.toml src/wordcount/words/_kernel.c scripts/wordcount
+INSTALLED := pyproject.toml wordcount/words/_kernel.c scripts/wordcount
 
 # The distribution was called wordcount before it took its PyPI name: a venv made then has
 # both, each owning bin/wordcount, until the old one goes.
@@ -57,7 +57,8 @@ test-start-methods: $(VENV)/.installed-dev
 # The release path on the oldest supported Python and the newest here: the sdist, built as
 # a release is, installed with the test extra into a venv of each (the kernel built there,
 # as test_build.py checks where a compiler and the headers are), and the suite run from
-# the unpacked sdist. A python3.X on PATH that runs (not a pyenv shim of a version not
+# the unpacked sdist, less its wordcount/ (pytest puts the tree's root on sys.path, where
+# the source package, with no kernel built, would shadow the installed one). A python3.X on PATH that runs (not a pyenv shim of a version not
 # selected) is used, else pyenv's newest 3.X. The whole suite but the tests marked slow
 # (faults and Dask, which run in `make test`); with the test extra only, the ICU, Dask
 # and fsspec tests skip, saying so.
@@ -83,25 +84,28 @@ test-pythons: $(VENV)/.installed-dev
 		$$python -m venv $$tree/.venv; \
 		$$tree/.venv/bin/python -m pip --disable-pip-version-check --quiet \
 			install "$$sdist[test]"; \
+		rm -rf $$tree/wordcount; \
 		(cd $$tree && WORDCOUNT_EXPECT_NATIVE=$$($$python -c "$(NATIVE_CHECK)") \
 			.venv/bin/python -m pytest -q -p no:cacheprovider $(PYTHONS_PYTEST_ARGS)); \
 	done
 
 # The kernel built with AddressSanitizer and UndefinedBehaviorSanitizer, and with its
 # allocations made to fail on request, installed (not editable, so that the normal build
-# in src/ stays as it is) into a venv of its own; then the token, kernel, property and
-# engine tests under it. Python is not built with ASAN, so the runtime is preloaded.
+# in wordcount/ stays as it is) into a venv of its own; then the token, kernel, property
+# and engine tests under it, run from a copy of tests/ beside no wordcount/ (pytest puts
+# the root on sys.path: there the source package would shadow the sanitized build).
+# Python is not built with ASAN, so the runtime is preloaded.
 ASAN_VENV := .venv-asan
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined -DKERNEL_FAULT_INJECTION
 # Reports go to files as well: pytest's capture would swallow one written as a test aborts.
-ASAN_REPORTS := $(ASAN_VENV)/reports
+ASAN_REPORTS := $(CURDIR)/$(ASAN_VENV)/reports
 ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$(ASAN_REPORTS)/asan \
 	UBSAN_OPTIONS=print_stacktrace=1:log_path=$(ASAN_REPORTS)/ubsan \
 	PYTHONMALLOC=malloc LD_PRELOAD="$$(gcc -print-file-name=libasan.so)"
 
 # A copy, not an editable install: any change to the package reinstalls it.
-PACKAGE_SOURCES := $(shell find src -name '*.py' -o -name '*.c' -o -name '*.pyi' -o -name '*.txt')
+PACKAGE_SOURCES := $(shell find wordcount -name '*.py' -o -name '*.c' -o -name '*.pyi' -o -name '*.txt')
 
 $(ASAN_VENV)/.installed: pyproject.toml scripts/wordcount $(PACKAGE_SOURCES)
 	rm -rf $(ASAN_VENV)
@@ -109,17 +113,21 @@ $(ASAN_VENV)/.installed: pyproject.toml scripts/wordcount $(PACKAGE_SOURCES)
 	$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet install '.[test]'
 	# Built from a copy of the tree: setuptools keeps object files in build/, and the
 	# sanitized ones must never be linked into the ordinary build, nor the other way.
-	mkdir $(ASAN_VENV)/tree && cp -R pyproject.toml README.md src scripts $(ASAN_VENV)/tree/
+	mkdir $(ASAN_VENV)/tree && cp -R pyproject.toml README.md wordcount scripts $(ASAN_VENV)/tree/
+	rm -f $(ASAN_VENV)/tree/wordcount/words/*.so
 	CFLAGS="$(ASAN_FLAGS)" LDFLAGS="-fsanitize=address,undefined" \
 		$(ASAN_VENV)/bin/python -m pip --disable-pip-version-check --quiet \
 		install --force-reinstall --no-deps --no-cache-dir $(ASAN_VENV)/tree
 	touch $@
 
+ASAN_TESTS := $(ASAN_VENV)/run
+
 test-asan: $(ASAN_VENV)/.installed
-	rm -rf $(ASAN_REPORTS) && mkdir $(ASAN_REPORTS)
-	$(ASAN_RUN) $(ASAN_VENV)/bin/python -c \
+	rm -rf $(ASAN_REPORTS) $(ASAN_TESTS) && mkdir $(ASAN_REPORTS) $(ASAN_TESTS)
+	cp -R pyproject.toml tests sample_texts $(ASAN_TESTS)/
+	cd $(ASAN_TESTS) && $(ASAN_RUN) ../bin/python -c \
 		"import wordcount.words._kernel as k; assert k.FAULT_INJECTION, 'not the ASAN build'"
-	$(ASAN_RUN) $(ASAN_VENV)/bin/python -m pytest -q -p no:cacheprovider \
+	cd $(ASAN_TESTS) && $(ASAN_RUN) ../bin/python -m pytest -q -p no:cacheprovider \
 		tests/test_kernel.py tests/test_tokens.py tests/test_properties.py tests/test_engine.py \
 		|| { cat $(ASAN_REPORTS)/* 2>/dev/null; exit 1; }
 	@if ls $(ASAN_REPORTS)/* >/dev/null 2>&1; then cat $(ASAN_REPORTS)/*; exit 1; fi
@@ -132,16 +140,16 @@ fuzz: $(VENV)/.installed-dev
 		tests/test_option_fuzzer.py
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
-	$(BIN)/mypy --strict src/wordcount
+	$(BIN)/ruff check wordcount tests benchmarks
+	$(BIN)/ruff format --check wordcount tests benchmarks
+	$(BIN)/mypy --strict wordcount
 	$(BIN)/lint-imports
 
 # Byte-compiled first, as an installed package is: start-up counts in every figure.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python -m compileall -q src
+	$(BIN)/python -m compileall -q wordcount
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds -p no:randomly $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) $(ASAN_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks \
-		build *.egg-info src/*.egg-info src/wordcount/words/*.so
+		build *.egg-info wordcount/words/*.so
