@@ -9,9 +9,9 @@ with no end. Each bound is beyond any useful value.
 from __future__ import annotations
 
 import codecs
-import math
 import sys
 
+from wordcount.api.settings import Settings
 from wordcount.engine.run import START_METHODS
 from wordcount.exceptions import OptionsError
 from wordcount.words.pattern import check_pattern
@@ -78,32 +78,30 @@ def canonical_encoding(name: str) -> str:
     return canonical
 
 
-def check_options(
-    *,
-    jobs: int | None,
-    min_length: int,
-    min_count: int,
-    ngrams: int,
-    pattern: str | None,
-    segment: str | None,
-    encoding: str | None,
-    start_method: str | None,
-    timeout: float,
-) -> str | None:
+def check_options(settings: Settings) -> str | None:
     """OptionsError for the first value out of its range, or options that clash; returns
     the encoding's canonical name."""
-    for name, value, low, high in (
-        ("jobs", jobs, 1, MAX_JOBS),
-        ("min_length", min_length, 1, MAX_MIN_LENGTH),
-        ("min_count", min_count, 1, MAX_MIN_COUNT),
-        ("ngrams", ngrams, 1, MAX_NGRAMS),
+    for name, low, high in (
+        ("jobs", 1, MAX_JOBS),
+        ("min_length", 1, MAX_MIN_LENGTH),
+        ("min_count", 1, MAX_MIN_COUNT),
+        ("ngrams", 1, MAX_NGRAMS),
     ):
-        if value is not None and not (isinstance(value, int) and low <= value <= high):
+        value = getattr(settings, name)
+        if value is not None and not (type(value) is int and low <= value <= high):
             raise OptionsError(f"{name} must be an int from {low} to {high}, not {value!r}")
+    timeout = settings.timeout
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT_SECONDS):
         raise OptionsError(f"timeout must be over 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
-    if math.isnan(timeout):
-        raise OptionsError("timeout must be a number of seconds, not nan")
+    _check_word_rule(settings.pattern, settings.ngrams, settings.segment)
+    start_method = settings.start_method
+    if start_method is not None and start_method not in START_METHODS:
+        choices = ", ".join(START_METHODS)
+        raise OptionsError(f"start_method must be one of {choices}, not {start_method!r}")
+    return None if settings.encoding is None else canonical_encoding(settings.encoding)
+
+
+def _check_word_rule(pattern: str | None, ngrams: int, segment: str | None) -> None:
     conflict = word_rule_conflict(pattern=pattern, ngrams=ngrams, segment=segment)
     if conflict is not None:
         raise OptionsError(f"{conflict[0]} and {conflict[1]} cannot be used together")
@@ -114,8 +112,3 @@ def check_options(
         raise OptionsError(f"segment must be one of {', '.join(SEGMENTERS)}, not {segment!r}")
     if segment == "icu" and icu_version() is None:
         raise OptionsError(ICU_EXTRA_HINT)
-    if start_method is not None and start_method not in START_METHODS:
-        raise OptionsError(
-            f"start_method must be one of {', '.join(START_METHODS)}, not {start_method!r}"
-        )
-    return None if encoding is None else canonical_encoding(encoding)

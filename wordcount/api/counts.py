@@ -21,7 +21,7 @@ from wordcount.analysis.corpora import added
 from wordcount.analysis.keywords import Keyword, compare
 from wordcount.analysis.ranking import Row, ranked, ranked_with_ties
 from wordcount.analysis.saved_counts import WordOptions, describe, header, load_saved_counts
-from wordcount.analysis.selection import Selection, kept_in_file
+from wordcount.analysis.selection import Selection, file_ranges, kept_in_file
 from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.engine.merge import CountResult
 from wordcount.exceptions import IncompatibleCounts, OptionsError
@@ -29,7 +29,8 @@ from wordcount.formats.words import json_lines
 from wordcount.sources.problems import InputProblem
 
 if TYPE_CHECKING:
-    import pandas
+    # Not a dependency: where it is not installed, the DataFrame is Any to a type checker.
+    import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
 
 class Keywords(list[Keyword]):
@@ -219,12 +220,15 @@ class Counts:
         file's counts when counted with by_file=True), which wordcount.load and the
         command's --counts read back. A count that leaves words out is saved too, marked
         every_word: false, and is refused when read back."""
-        by_file = None
+        by_file = ranges = None
         if self._kept_by_file:
-            by_file = [(path, ranked(counts, top=0)) for path, counts in self.file_entries()]
+            entries = self.file_entries()
+            by_file = [(path, ranked(counts, top=0)) for path, counts in entries]
+            ranges = file_ranges(counts for _, counts in entries)
         lines = json_lines(
             self.most_common(),
             self.totals(),
+            ranges=ranges,
             by_file=by_file,
             header=header(self._word_options, every_word=self.every_word),
         )

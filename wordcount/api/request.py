@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -31,6 +31,7 @@ from wordcount.analysis.selection import Selection
 from wordcount.analysis.stopwords import load_stopwords
 from wordcount.api.checks import check_options
 from wordcount.api.counts import Counts
+from wordcount.api.settings import OneOrMore, Settings, strings
 from wordcount.engine.cluster import ClusterOptions, resolve_cluster
 from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
@@ -38,8 +39,6 @@ from wordcount.engine.run import Progress, available_cpus, count_inputs
 from wordcount.exceptions import OptionsError
 from wordcount.sources.paths import WalkOptions
 from wordcount.words.ngrams import NgramOptions
-
-PathArgument = str | os.PathLike[str]
 
 
 @dataclass(frozen=True)
@@ -68,15 +67,11 @@ class CountRequest:
             cluster=self.cluster,
         )
 
-    def corpus(
-        self,
-        paths: PathArgument | Iterable[PathArgument],
-        counts: PathArgument | Iterable[PathArgument],
-    ) -> CountRequest:
+    def corpus(self, paths: OneOrMore, counts: OneOrMore) -> CountRequest:
         """Another corpus counted as this one is (a keyword reference): the same options,
         other PATHs and saved counts."""
         saved = _load_saved(counts, self.word_options, by_file=self.options.by_file)
-        return dataclasses.replace(self, paths=tuple(_strings(paths)), saved=saved)
+        return dataclasses.replace(self, paths=strings(paths), saved=saved)
 
     def workers(self) -> int:
         """The jobs asked for; by default, the CPUs this process may use."""
@@ -99,135 +94,76 @@ class CountRequest:
         )
 
 
-def prepare(
-    paths: PathArgument | Iterable[PathArgument],
-    *,
-    jobs: int | None = None,
-    stopwords: str | Iterable[str] = (),
-    min_length: int = 1,
-    min_count: int = 1,
-    ngrams: int = 1,
-    case_sensitive: bool = False,
-    pattern: str | None = None,
-    segment: str | None = None,
-    encoding: str | None = None,
-    text: bool = False,
-    hidden: bool = False,
-    ignore: bool = True,
-    include: str | Iterable[str] = (),
-    exclude: str | Iterable[str] = (),
-    by_file: bool = False,
-    counts: PathArgument | Iterable[PathArgument] = (),
-    start_method: str | None = None,
-    backend: str | None = None,
-    scheduler: str | None = None,
-    scheduler_file: str | None = None,
-    timeout: float = 10.0,
-    verbose: bool = False,
-) -> CountRequest:
-    """The count these options ask for, checked, with its stop words and saved counts read:
-    wordcount.count's arguments, which it documents."""
-    encoding = check_options(
-        jobs=jobs,
-        min_length=min_length,
-        min_count=min_count,
-        ngrams=ngrams,
-        pattern=pattern,
-        segment=segment,
-        encoding=encoding,
-        start_method=start_method,
-        timeout=timeout,
-    )
-    cluster = _cluster(backend, scheduler, scheduler_file, timeout, verbose)
+def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
+    """The count these settings ask for, checked, with its stop words and saved counts
+    read: OptionsError, StopwordsUnusable or SavedCountsUnusable before any input is."""
+    encoding = check_options(settings)
+    cluster = _cluster(settings)
     loaded = load_stopwords(
-        _strings(stopwords),
-        case_sensitive=case_sensitive,
+        strings(settings.stopwords),
+        case_sensitive=settings.case_sensitive,
         encoding=encoding,
-        pattern=pattern,
-        segment=segment,
+        pattern=settings.pattern,
+        segment=settings.segment,
     )
     word_options = word_options_record(
-        case_sensitive=case_sensitive,
-        pattern=pattern,
-        segment=segment,
-        ngrams=ngrams,
+        case_sensitive=settings.case_sensitive,
+        pattern=settings.pattern,
+        segment=settings.segment,
+        ngrams=settings.ngrams,
         stopwords=loaded.words,
-        min_length=min_length,
+        min_length=settings.min_length,
     )
-    saved = _load_saved(counts, word_options, by_file=by_file)
     return CountRequest(
-        paths=tuple(_strings(paths)),
-        options=_count_options(
-            ngrams,
-            loaded.words,
-            min_length,
-            encoding,
-            text,
-            case_sensitive,
-            pattern,
-            by_file,
-            segment,
-        ),
+        paths=strings(paths),
+        options=_count_options(settings, loaded.words, encoding),
         walk=WalkOptions(
-            hidden=hidden,
-            include=tuple(_strings(include)),
-            exclude=tuple(_strings(exclude)),
-            ignore_files=ignore,
+            hidden=settings.hidden,
+            include=strings(settings.include),
+            exclude=strings(settings.exclude),
+            ignore_files=settings.ignore,
         ),
         # With n-grams, stop words and short words left the word sequence in the workers,
         # before n-grams were formed: only the minimum count is left to apply.
         selection=(
-            Selection(min_count=min_count)
-            if ngrams > 1
-            else Selection(loaded.words, min_length, min_count)
+            Selection(min_count=settings.min_count)
+            if settings.ngrams > 1
+            else Selection(loaded.words, settings.min_length, settings.min_count)
         ),
         word_options=word_options,
-        saved=saved,
-        jobs=jobs,
-        start_method=start_method,
+        saved=_load_saved(settings.counts, word_options, by_file=settings.by_file),
+        jobs=settings.jobs,
+        start_method=settings.start_method,
         cluster=cluster,
         stopwords_read_as_cp1252=loaded.read_as_cp1252,
     )
 
 
 def _count_options(
-    ngrams: int,
-    stopwords: frozenset[str],
-    min_length: int,
-    encoding: str | None,
-    text: bool,
-    case_sensitive: bool,
-    pattern: str | None,
-    by_file: bool,
-    segment: str | None,
+    settings: Settings, stopwords: frozenset[str], encoding: str | None
 ) -> CountOptions:
+    ngrams = settings.ngrams
     return CountOptions(
         encoding=encoding,
-        binary_as_text=text,
-        case_sensitive=case_sensitive,
+        binary_as_text=settings.text,
+        case_sensitive=settings.case_sensitive,
         # With n-grams, stop words and short words leave the word sequence in the
         # workers, before n-grams are formed.
-        ngrams=NgramOptions(ngrams, stopwords, min_length) if ngrams > 1 else None,
-        pattern=pattern,
-        by_file=by_file,
-        segment=segment,
+        ngrams=NgramOptions(ngrams, stopwords, settings.min_length) if ngrams > 1 else None,
+        pattern=settings.pattern,
+        by_file=settings.by_file,
+        segment=settings.segment,
     )
 
 
-def _cluster(
-    backend: str | None,
-    scheduler: str | None,
-    scheduler_file: str | None,
-    timeout: float,
-    verbose: bool,
-) -> ClusterOptions | None:
+def _cluster(settings: Settings) -> ClusterOptions | None:
     try:
         return resolve_cluster(
-            backend=backend,
-            address=scheduler,
-            scheduler_file=scheduler_file,
-            timeout=timeout,
-            verbose=verbose,
+            backend=settings.backend,
+            address=settings.scheduler,
+            scheduler_file=settings.scheduler_file,
+            timeout=settings.timeout,
+            verbose=settings.verbose,
             environment=os.environ,
         )
     except ValueError as problem:
@@ -235,17 +171,10 @@ def _cluster(
 
 
 def _load_saved(
-    paths: PathArgument | Iterable[PathArgument], word_options: WordOptions, *, by_file: bool
+    paths: OneOrMore, word_options: WordOptions, *, by_file: bool
 ) -> tuple[SavedCounts, ...]:
     """Each saved count, read and checked against these word options."""
     return tuple(
         load_saved_counts(path, word_options=word_options, by_file=by_file)[0]
-        for path in _strings(paths)
+        for path in strings(paths)
     )
-
-
-def _strings(values: PathArgument | Iterable[PathArgument]) -> Sequence[str]:
-    """One path or name, or several: a str is one, not its characters."""
-    if isinstance(values, (str, os.PathLike)):
-        return [os.fspath(values)]
-    return [os.fspath(value) for value in values]

@@ -19,6 +19,7 @@ import click
 from wordcount import DISTRIBUTION
 from wordcount.api.checks import word_rule_conflict
 from wordcount.api.request import CountRequest, prepare
+from wordcount.api.settings import Settings
 from wordcount.cli.completion import complete_paths
 from wordcount.cli.ending import OneLineUsageError, exit_status_for
 from wordcount.cli.file_lists import paths_and_list, paths_or_stdin
@@ -125,7 +126,8 @@ def main(
     if inputs.null and inputs.files_from is None:
         raise click.UsageError("-0/--null says how a --files-from list is separated")
     listed = inputs.files_from is not None
-    paths = paths_and_list(paths, inputs.files_from, null=inputs.null) if listed else paths
+    if inputs.files_from is not None:
+        paths = paths_and_list(paths, inputs.files_from, null=inputs.null)
     if paths or listed or not corpora.counts:  # saved counts alone read no standard input
         paths = paths_or_stdin(paths, listed=listed)
     _check_combinations(paths, words, benchmark, corpora, output)
@@ -192,28 +194,30 @@ def _request(
         with _saved_counts_option("--counts"):
             return prepare(
                 paths,
-                jobs=parallel.jobs,
-                stopwords=selection.stopwords,
-                min_length=selection.min_length,
-                min_count=selection.min_count,
-                ngrams=words.ngrams,
-                case_sensitive=words.case_sensitive,
-                pattern=words.pattern,
-                segment=words.segment,
-                encoding=inputs.encoding,
-                text=inputs.binary_as_text,
-                hidden=inputs.hidden,
-                ignore=not inputs.no_ignore,
-                include=inputs.include,
-                exclude=inputs.exclude,
-                by_file=words.by_file,
-                counts=corpora.counts,
-                start_method=parallel.start_method,
-                backend=cluster.backend,
-                scheduler=cluster.scheduler,
-                scheduler_file=cluster.scheduler_file,
-                timeout=cluster.timeout,
-                verbose=cluster.verbose,
+                Settings(
+                    jobs=parallel.jobs,
+                    stopwords=selection.stopwords,
+                    min_length=selection.min_length,
+                    min_count=selection.min_count,
+                    ngrams=words.ngrams,
+                    case_sensitive=words.case_sensitive,
+                    pattern=words.pattern,
+                    segment=words.segment,
+                    encoding=inputs.encoding,
+                    text=inputs.binary_as_text,
+                    hidden=inputs.hidden,
+                    ignore=not inputs.no_ignore,
+                    include=inputs.include,
+                    exclude=inputs.exclude,
+                    by_file=words.by_file,
+                    counts=corpora.counts,
+                    start_method=parallel.start_method,
+                    backend=cluster.backend,
+                    scheduler=cluster.scheduler,
+                    scheduler_file=cluster.scheduler_file,
+                    timeout=cluster.timeout,
+                    verbose=cluster.verbose,
+                ),
             )
     except StopwordsUnusable as problem:
         message = f"--stopwords {quote_path(problem.source)}: {problem.reason}"
