@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
+from tests.support.wordcount_test_support import FAULT_VARIABLE
 from wordcount.cli.exit_status import ExitStatus
 from wordcount.cli.formats import jsonl_lines
-from wordcount.engine.hooks import FAULT_VARIABLE
 
 # "the" 3 times, "cat" twice, "née" once: 6 words, 3 of them distinct.
 TEXT = "The cat. the CAT, née the\n"
