@@ -19,18 +19,18 @@ WORDCOUNT_TEST_POOL_MIN_BYTES=N: a pool starts for inputs of N bytes or more.
 
 from __future__ import annotations
 
-import fcntl
+# Every Python process the tests start imports this module as it starts (sitecustomize.py),
+# and the fault tests signal processes just after they start: so it imports little here
+# (importlib.abc alone took 20 ms), and what only some faults use they import themselves.
 import functools
-import importlib.abc
 import os
-import shutil
-import signal
 import sys
-import time
-from collections.abc import Callable, Sequence
-from importlib.machinery import ModuleSpec
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from importlib.machinery import ModuleSpec
 
 FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
 PROCESSES_VARIABLE = "WORDCOUNT_TEST_PROCESSES"
@@ -55,11 +55,15 @@ _replaced: list[int] = []
 
 def kill(path: str) -> None:
     """The worker dies as if the kernel's OOM killer took it."""
+    import signal
+
     os.kill(os.getpid(), signal.SIGKILL)
 
 
 def hang(path: str) -> None:
     """The worker never finishes its unit."""
+    import time
+
     time.sleep(3600)
 
 
@@ -82,6 +86,8 @@ def truncate(path: str) -> None:
 
 def append(path: str) -> None:
     """Add APPENDED to the end of the file, unless it ends with it already."""
+    import fcntl
+
     with open(path, "a+b") as file:
         fcntl.flock(file, fcntl.LOCK_EX)  # two workers at once must still append once
         size = file.seek(0, os.SEEK_END)
@@ -93,6 +99,8 @@ def append(path: str) -> None:
 def replace(path: str) -> None:
     """Replace the file by rename with a copy of it: the same bytes, size and
     modification time, only another inode."""
+    import shutil
+
     _replaced.append(os.open(path, os.O_RDONLY))
     copy = f"{path}.copy-{os.getpid()}"
     shutil.copyfile(path, copy)
@@ -211,14 +219,14 @@ def _replace(
     holders = [
         f"{other_name}.{attribute}"
         for other_name, other in list(sys.modules.items())
-        if other_name.startswith("wordcount") and other is not module
+        if other_name.partition(".")[0] == "wordcount" and other is not module
         for attribute, value in list(vars(other).items())
         if value is original
     ]
     assert not holders, f"imported before the test support patched it: {', '.join(holders)}"
 
 
-class _PatchOnImport(importlib.abc.MetaPathFinder):
+class _PatchOnImport:
     """Finds the modules PATCHES names as the other finders do, with a loader that
     patches each once it has run, before any other module can import from it."""
 
@@ -234,21 +242,22 @@ class _PatchOnImport(importlib.abc.MetaPathFinder):
                 continue
             spec: ModuleSpec | None = find_spec(fullname, path, target)
             if spec is not None and spec.loader is not None:
-                spec.loader = _PatchingLoader(spec.loader, patch)
+                spec.loader = _PatchingLoader(spec.loader, patch)  # type: ignore[assignment]
                 return spec
         return None
 
 
-class _PatchingLoader(importlib.abc.Loader):
+class _PatchingLoader:
     """The loader found, and then the patch; anything else asked of it (the source, for
     tracebacks) the loader found answers."""
 
-    def __init__(self, loader: importlib.abc.Loader, patch: Callable[[ModuleType], None]):
+    def __init__(self, loader: Any, patch: Callable[[ModuleType], None]) -> None:
         self._loader = loader
         self._patch = patch
 
     def create_module(self, spec: ModuleSpec) -> ModuleType | None:
-        return self._loader.create_module(spec)
+        module: ModuleType | None = self._loader.create_module(spec)
+        return module
 
     def exec_module(self, module: ModuleType) -> None:
         self._loader.exec_module(module)
