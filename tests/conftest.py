@@ -1,5 +1,9 @@
 """Shared fixtures: a pinned environment, the CLI run in-process and as a subprocess, and a
-log of the processes that counted, to prove that a parallel run used workers."""
+log of the processes that counted, to prove that a parallel run used workers.
+
+The test support (support/wordcount_test_support.py: faults, the process log, the pool
+threshold) is installed here by support/plugin.py, and in the subprocesses by
+support/sitecustomize.py, which PINNED_ENV's PYTHONPATH makes Python load."""
 
 from __future__ import annotations
 
@@ -15,13 +19,19 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
+# First: the plugin patches wordcount's seams as they load, before a module of the
+# package can import one by name (see support/plugin.py).
+import tests.support.plugin  # noqa: F401
+from tests.support.wordcount_test_support import POOL_MIN_BYTES_VARIABLE, PROCESSES_VARIABLE
 from wordcount.cli.command import main
-from wordcount.engine.hooks import POOL_MIN_BYTES_VARIABLE, PROCESSES_VARIABLE
 from wordcount.engine.merge import CountResult
+
+# The folder whose sitecustomize.py installs the test support into a Python subprocess.
+SUPPORT_DIR = Path(__file__).parent / "support"
 
 # Output can depend on all of these; pin them so that tests mean the same everywhere. A
 # pool starts for inputs of 2 MiB or more (32 with the native kernel, by default), so that
-# the tests can start one on a few megabytes.
+# the tests can start one on a few megabytes. Subprocesses load the test support.
 PINNED_ENV = {
     "LC_ALL": "C.UTF-8",
     "TERM": "dumb",
@@ -29,6 +39,7 @@ PINNED_ENV = {
     "COLUMNS": "100",
     "PYTHONUNBUFFERED": "1",
     POOL_MIN_BYTES_VARIABLE: str(2 << 20),
+    "PYTHONPATH": os.pathsep.join(filter(None, [str(SUPPORT_DIR), os.environ.get("PYTHONPATH")])),
 }
 BIN_DIR = Path(sys.executable).parent
 # `make fuzz` runs the property tests with many more examples than `make test` does.
@@ -136,7 +147,7 @@ def write_file(tmp_path: Path) -> WriteFile:
 
 
 class ProcessLog:
-    """Which processes counted the units of each run (see engine/hooks.py)."""
+    """Which processes counted the units of each run (see PROCESSES_VARIABLE)."""
 
     def __init__(self, path: Path) -> None:
         self.path = path

@@ -1,10 +1,11 @@
 """A file that changes while it is counted (issue 14): its counts are printed, as read,
 with one error line, a summary and exit status 7, whichever path counted it.
 
-The test hook (WORDCOUNT_TEST_FAULT="ACTION:NAME", see engine/file_changes.py) changes the
-file after it was planned, in the worker (or the serial run) about to read it. Each action
-leaves the same bytes however many workers apply it, so the counts expected are worked
-out here from those bytes: every word of the corpus is lowercase ASCII, split by spaces.
+The test support's fault (WORDCOUNT_TEST_FAULT="ACTION:NAME", see
+support/wordcount_test_support.py) changes the file after it was planned, in the worker
+(or the serial run) about to read it. Each action leaves the same bytes however many
+workers apply it, so the counts expected are worked out here from those bytes: every word
+of the corpus is lowercase ASCII, split by spaces.
 """
 
 from __future__ import annotations
@@ -17,9 +18,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, run_wordcount
+from tests.support.wordcount_test_support import APPENDED, FAULT_VARIABLE
 from wordcount.cli.ending import ExitStatus, Finished, exit_status_for
-from wordcount.engine.file_changes import APPENDED
-from wordcount.engine.hooks import FAULT_VARIABLE
 from wordcount.words.native import PURE_PYTHON_VARIABLE
 
 # 2.6 MB: over the tests' 2 MiB pool threshold, so -j 2 starts a pool, and cut into a
@@ -49,7 +49,7 @@ def _write_corpus(directory: Path) -> list[Path]:
 
 
 def _changed(text: bytes, action: str) -> bytes:
-    """The file's bytes once the action changed it (see engine/file_changes.py)."""
+    """The file's bytes once the action changed it (see support/wordcount_test_support.py)."""
     if action == "truncate":
         return text[: text.index(b"\n") + 1]
     if action == "append":

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, WriteFile, invoke, run_wordcount, serial_and_parallel
-from wordcount.engine.hooks import POOL_MIN_BYTES_VARIABLE
+from tests.support.wordcount_test_support import POOL_MIN_BYTES_VARIABLE
 
 RUSSIAN = (
     "Москва является столицей России и крупнейшим по численности населения городом страны. "

@@ -2,8 +2,8 @@
 
 Each test runs the installed command in a new session, so that a signal can go to its
 whole process group as a terminal sends it, and so that any worker left behind is found.
-The fault hook (WORDCOUNT_TEST_FAULT, see lifecycle.py) makes the worker that opens the
-file named "victim.txt" die, fail, or hang.
+The fault of the test support (WORDCOUNT_TEST_FAULT, see support/wordcount_test_support.py)
+makes the worker that opens the file named "victim.txt" die, fail, or hang.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone, live_group_members
+from tests.support.wordcount_test_support import FAULT_VARIABLE
 from wordcount.cli.ending import ExitStatus
-from wordcount.engine.hooks import FAULT_VARIABLE
 
 START_METHODS = multiprocessing.get_all_start_methods()
 # Seconds each, not milliseconds: `pytest -m "not slow"` leaves them out of a quick loop.

@@ -346,6 +346,21 @@ def test_a_fifo_found_in_a_walk_is_skipped_not_waited_on(tmp_path: Path) -> None
     assert result.returncode == ExitStatus.SUCCESS
 
 
+def test_a_symlink_found_in_a_walk_that_leads_nowhere_is_an_error(tmp_path: Path) -> None:
+    """Reported by the error that following it gives, not skipped as not a regular file."""
+    (tmp_path / "good.txt").write_bytes(b"good\n")
+    (tmp_path / "dangling.txt").symlink_to(tmp_path / "gone.txt")
+    (tmp_path / "looping.txt").symlink_to("looping.txt")
+    result = invoke([str(tmp_path)])
+    assert result.stdout_bytes == b"good\t1\n"
+    assert result.stderr == (
+        f"wordcount: error: '{tmp_path}/dangling.txt': No such file or directory\n"
+        f"wordcount: error: '{tmp_path}/looping.txt': Too many levels of symbolic links\n"
+        "wordcount: 2 files unreadable\n"
+    )
+    assert result.exit_code == ExitStatus.INPUT_ERROR
+
+
 def _write_in_background(path: Path, data: bytes) -> threading.Thread:
     def write() -> None:
         with open(path, "wb") as fifo:

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
+from tests.support.wordcount_test_support import FAULT_VARIABLE
 from wordcount.cli.ending import ExitStatus
-from wordcount.engine.hooks import FAULT_VARIABLE
 from wordcount.formats.words import jsonl_lines
 
 # "the" 3 times, "cat" twice, "née" once: 6 words, 3 of them distinct.

@@ -21,7 +21,6 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from wordcount.engine import hooks
 from wordcount.engine.merge import CountResult, Merge
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.planner import Plan, plan_units
@@ -51,10 +50,11 @@ def pool_min_bytes_for(jobs: int) -> int:
     return BYTES_COUNTED_WHILE_A_POOL_STARTS * jobs // max(1, jobs - 1)
 
 
+# count_inputs and the benchmark look this up when they run, never a copy of it: the one
+# place that decides, and where the tests set a threshold of their own.
 def pool_threshold(jobs: int) -> int:
-    """The least input for which count_inputs starts `jobs` workers, unless told otherwise:
-    pool_min_bytes_for(jobs), or what the tests set (see hooks.py)."""
-    return hooks.pool_min_bytes(pool_min_bytes_for(jobs))
+    """The least input for which count_inputs starts `jobs` workers, unless told otherwise."""
+    return pool_min_bytes_for(jobs)
 
 
 Progress = Callable[[int, int], None]
@@ -118,9 +118,7 @@ def count_inputs(
         else:
             _count_here(plan, merge, options, progress)
             streams.count_into(merge)
-    result = merge.result(names=inputs.names(), hidden_skipped=inputs.hidden_skipped)
-    hooks.record_processes(result.counted_by)
-    return result
+    return merge.result(names=inputs.names(), hidden_skipped=inputs.hidden_skipped)
 
 
 def _count_here(plan: Plan, merge: Merge, options: CountOptions, progress: Progress | None) -> None:

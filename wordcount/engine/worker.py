@@ -23,7 +23,6 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import BinaryIO
 
-from wordcount.engine.hooks import fault_from_environment
 from wordcount.engine.merge import UnitResult
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.units import WorkUnit
@@ -61,9 +60,6 @@ SMALL_FILE_BYTES = 64 << 10
 # while it runs without the GIL, and progress moves once a batch.
 SMALL_FILES_PER_CALL = 1024
 
-# Installed only when WORDCOUNT_TEST_FAULT is set (see hooks.py); None otherwise.
-_test_fault = fault_from_environment()
-
 
 def count_unit(
     unit: WorkUnit,
@@ -73,9 +69,6 @@ def count_unit(
 ) -> UnitResult:
     """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
     unit_counter = _UnitCounter(options)
-    if _test_fault is not None:
-        for file_range in unit.ranges:
-            _test_fault(file_range.path)
     ranges = unit_counter.count_small_files_natively(unit.ranges, on_bytes)
     for file_range in ranges:
         if not unit_counter.count_small_file(file_range, on_bytes):
