@@ -6,7 +6,9 @@
     merge.py      UnitResult per unit ─▶ one CountResult
     run.py        count_inputs: serially, in a pool (pool.py, lifecycle.py) or on Dask
                   (cluster.py); streams.py reads what only this process can
-    errors.py     the ways a whole run fails
+    benchmark.py  --benchmark: the serial baseline and a parallel run, timed alike
+
+The ways a whole run fails are raised from wordcount.exceptions.
 
 The engine imports neither click nor rich; every setting arrives as an argument.
 """
