@@ -65,11 +65,22 @@ def handle_termination_signals() -> None:
 
 
 @contextlib.contextmanager
-def signals_blocked() -> Iterator[None]:
+def signals_blocked(start_method: str | None = None) -> Iterator[None]:
     """Workers started inside inherit a blocked SIGINT, so none dies with a traceback
-    before its initializer runs; a signal that arrives meanwhile is delivered on exit."""
+    before its initializer runs; a signal that arrives meanwhile is delivered on exit.
+
+    Under spawn and forkserver the pool's semaphores need multiprocessing's resource
+    tracker, and starting it unblocks SIGINT and SIGTERM in this thread (its
+    ensure_running restores them to unblocked, whatever they were): workers spawned after
+    it would take a Ctrl-C while still importing. So it is started here, blocked, and
+    the block is made again after it."""
     previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STARTUP_SIGNALS)
     try:
+        if start_method in ("spawn", "forkserver"):
+            from multiprocessing import resource_tracker
+
+            resource_tracker.ensure_running()
+            signal.pthread_sigmask(signal.SIG_BLOCK, _STARTUP_SIGNALS)
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -78,7 +78,7 @@ def count_in_pool(
     with pool_threads_watched() as thread_failures:
         try:
             try:
-                with signals_blocked(), objects_frozen():
+                with signals_blocked(context.get_start_method()), objects_frozen():
                     executor = ProcessPoolExecutor(
                         max_workers=workers,
                         mp_context=context,
