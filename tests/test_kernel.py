@@ -1,4 +1,4 @@
-"""The counting kernel: the native Scanner (_kernel.c) and the pure-Python TextCounter find
+"""The counting kernel: the native Scanner (words/kernel/) and the pure-Python TextCounter find
 the same raw tokens and count the same words, for any bytes and any chunking.
 
 The long-run rule is stated here again, plainly and independently of both: a raw token

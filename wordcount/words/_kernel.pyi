@@ -1,4 +1,4 @@
-"""The native counting kernel (_kernel.c), when it was built."""
+"""The native counting kernel (kernel/*.c, one extension module), when it was built."""
 
 MAX_RUN_BYTES: int
 FAULT_INJECTION: int

@@ -1,4 +1,4 @@
-"""The native counting kernel (_kernel.c), when it was built and is not turned off, and
+"""The native counting kernel (kernel/*.c), when it was built and is not turned off, and
 the pure-Python code that does the same without it.
 
     NativeTextCounter  the default rule's counter with its hot loop in C: raw tokens

@@ -17,7 +17,7 @@ A run longer than MAX_RUN_BYTES (L) cannot be kept whole in bounded memory. Such
 cut at every place inside it where cutting is exact (_EXACT_CUT); each piece of at most L
 bytes is a raw token, and each longer piece is skipped and reported. Whether a place is
 an exact cut depends only on the bytes either side of it, so the result never depends on
-how the text arrives in chunks. The native kernel (native.py, _kernel.c) computes the
+how the text arrives in chunks. The native kernel (native.py, kernel/scanner.c) computes the
 same raw tokens; this module is its specification and its fallback.
 """
 
