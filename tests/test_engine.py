@@ -8,6 +8,7 @@ import pickle
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,10 +21,12 @@ from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import FILE_COST_BYTES, plan_units
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import SMALL_FILE_BYTES, count_unit
+from wordcount.sources import content
 from wordcount.sources.identity import CHANGED_MESSAGE
 from wordcount.sources.paths import InputFile, expand_inputs
 from wordcount.sources.problems import InputProblem, ProblemKind
 from wordcount.sources.ranges import FileRange
+from wordcount.words.native import NATIVE
 
 PROSE = (
     "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
@@ -134,6 +137,32 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
     assert [(p.path, p.message, p.is_error) for p in result.problems] == [
         (str(latin1), "not valid UTF-8; its invalid words were read as cp1252", False)
     ]
+
+
+@pytest.mark.skipif(not NATIVE, reason="the kernel's small-file reader")
+def test_the_kernels_small_file_reader_follows_the_content_rule_of_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which first bytes send a file to sources.content's judgement is said once, there:
+    with Z added to them, the kernel leaves a file that starts with Z to Python."""
+    zebra = tmp_path / "zebra.txt"
+    zebra.write_bytes(b"Zebra crossing")
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"other words")
+    unit = WorkUnit((FileRange(str(zebra), 0, 0, None), FileRange(str(other), 1, 0, None)), 25)
+    judged: list[bytes] = []
+
+    def classify_head(head: bytes, **options: Any) -> content.HeadKind:
+        judged.append(head)
+        return real_classify_head(head, **options)
+
+    real_classify_head = content.classify_head
+    monkeypatch.setattr(content, "classify_head", classify_head)
+    assert count_unit(unit).counts == {b"zebra": 1, b"crossing": 1, b"other": 1, b"words": 1}
+    assert judged == []  # both counted by the kernel
+    monkeypatch.setattr(content, "SPECIAL_FIRST_BYTES", content.SPECIAL_FIRST_BYTES | {ord("Z")})
+    assert count_unit(unit).counts == {b"zebra": 1, b"crossing": 1, b"other": 1, b"words": 1}
+    assert judged == [b"Zebra crossing"]
 
 
 def test_a_work_unit_survives_pickling_as_columns() -> None:

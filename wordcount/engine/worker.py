@@ -27,6 +27,7 @@ from wordcount.engine.hooks import fault_from_environment
 from wordcount.engine.merge import UnitResult
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.units import WorkUnit
+from wordcount.sources import content
 from wordcount.sources.content import (
     BINARY_MESSAGE,
     CP1252_MESSAGE,
@@ -37,13 +38,17 @@ from wordcount.sources.content import (
     open_content,
     plain_text,
 )
-from wordcount.sources.identity import CHANGED_MESSAGE, descriptor_identity
+from wordcount.sources.identity import (
+    CHANGED_MESSAGE,
+    changed_since_planned,
+    descriptor_identity,
+)
 from wordcount.sources.opening import is_url, open_input, read_small_file
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.sources.ranges import FileRange, range_chunks, range_is_valid_utf8, reported
 from wordcount.words.conversion import WordCounts
 from wordcount.words.counter import counter_for
-from wordcount.words.native import NativeTextCounter, add_counts
+from wordcount.words.native import FileCounted, NativeTextCounter, add_counts
 from wordcount.words.rule import has_unspaced_run
 
 UNSPACED_MESSAGE = (
@@ -151,12 +156,11 @@ class _UnitCounter:
         whole = [r for r in ranges if r.is_whole_file and not is_url(r.path)]
         for start in range(0, len(whole), SMALL_FILES_PER_CALL):
             batch = whole[start : start + SMALL_FILES_PER_CALL]
-            # A file no longer as planned is left to count_small_file, which says so.
             statuses = counter.count_files(
                 [file_range.path for file_range in batch],
                 SMALL_FILE_BYTES,
                 binary_as_text=self.options.binary_as_text,
-                identities=[file_range.identity for file_range in batch],
+                special_first_bytes=bytes(sorted(content.SPECIAL_FIRST_BYTES)),
             )
             if statuses is None:  # the kernel cannot read files on this platform
                 return ranges
@@ -166,7 +170,7 @@ class _UnitCounter:
     def _account_for(
         self,
         batch: list[FileRange],
-        statuses: list[int | None],
+        statuses: list[FileCounted | int | None],
         left: list[FileRange],
         on_bytes: Callable[[int], None] | None,
     ) -> None:
@@ -174,12 +178,15 @@ class _UnitCounter:
         for file_range, status in zip(batch, statuses, strict=True):
             if status is None:
                 left.append(file_range)
-            elif status < 0:
+            elif isinstance(status, int):
                 self.report(file_range, os.strerror(-status))
             else:
-                counted += status
+                size, identity = status
+                counted += size
                 self.result.files += 1
                 self.shared_ranges.append(file_range)
+                if changed_since_planned(file_range.identity, identity):
+                    self.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
         self.result.bytes_read += counted
         if on_bytes is not None and counted:
             on_bytes(counted)
@@ -209,7 +216,7 @@ class _UnitCounter:
         self.result.bytes_read += len(content)
         if on_bytes is not None:
             on_bytes(len(content))
-        if file_range.identity is not None and identity != file_range.identity:
+        if changed_since_planned(file_range.identity, identity):
             self.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
         return True
 
@@ -244,7 +251,10 @@ class _UnitCounter:
         # is all a URL's file can show; a local one shows any change by its identity.
         ended_early = read_through and file_range.end is not None and position < file_range.end
         planned = file_range.identity
-        if ended_early or (planned is not None and descriptor_identity(file.fileno()) != planned):
+        if ended_early or (
+            planned is not None  # a URL's file has no identity, and may have no descriptor
+            and changed_since_planned(planned, descriptor_identity(file.fileno()))
+        ):
             self.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
 
     def count_range(

@@ -18,9 +18,9 @@ class Scanner:
         paths: list[str],
         max_bytes: int,
         binary_as_text: bool,
-        identities: list[tuple[int, int, int] | None] | None = None,
+        special_first_bytes: bytes,
         /,
-    ) -> list[int | None]: ...
+    ) -> list[tuple[int, tuple[int, int, int]] | int | None]: ...
 
 class Tally:
     def __init__(self) -> None: ...

@@ -27,6 +27,10 @@ from wordcount.words.tokens import MAX_RUN_BYTES
 
 PURE_PYTHON_VARIABLE = "WORDCOUNT_PURE_PYTHON"
 
+# A small file the kernel counted: its size, and (st_size, st_mtime_ns, st_ino) of the
+# file read, as fstat said while it was open.
+FileCounted = tuple[int, tuple[int, int, int]]
+
 if TYPE_CHECKING:
     from wordcount.words import _kernel
 
@@ -151,18 +155,21 @@ class NativeTextCounter:
         max_bytes: int,
         *,
         binary_as_text: bool,
-        identities: list[tuple[int, int, int] | None] | None = None,
-    ) -> list[int | None] | None:
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
         """Count each small plain-text file of paths as a text of its own, in C: for each,
-        its size if counted, None if it is left to the caller, or -errno. None where the
-        kernel cannot read files (it can on Linux and macOS).
+        (size, identity of the file read) if counted, None if it is left to the caller,
+        or -errno. None where the kernel cannot read files (it can on Linux and macOS).
 
-        identities, if given, holds each file's (st_size, st_mtime_ns, st_ino) as it was
-        planned, or None: a file read that is no longer that one is left to the caller."""
+        A file that starts with one of special_first_bytes is left to the caller, whose
+        rules say what it is (the engine passes sources.content's); so is one that is not
+        valid UTF-8, or holds a NUL and not binary_as_text."""
         count_files = getattr(self._scanner, "count_files", None)
         if count_files is None:
             return None
-        statuses: list[int | None] = count_files(paths, max_bytes, binary_as_text, identities)
+        statuses: list[FileCounted | int | None] = count_files(
+            paths, max_bytes, binary_as_text, special_first_bytes
+        )
         return statuses
 
     def take_counts(self) -> WordCounts:
