@@ -139,6 +139,32 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
     ]
 
 
+LATIN1 = "se\u00f1or m\u00fcde \u00e9t\u00e9 ".encode("latin-1")
+CHINESE = "\u6211\u559c\u6b22\u5b66\u4e60\u4e2d\u6587 ".encode()
+
+
+@pytest.mark.parametrize("repeat", [1, SMALL_FILE_BYTES // 4])  # small files, and big ones
+@pytest.mark.parametrize("flagged_first", [True, False])
+@pytest.mark.parametrize(
+    ("flagged", "kind"), [(LATIN1, ProblemKind.CP1252), (CHINESE, ProblemKind.UNSPACED)]
+)
+def test_what_a_text_raised_is_said_of_its_own_file_only(
+    tmp_path: Path, repeat: int, flagged_first: bool, flagged: bytes, kind: ProblemKind
+) -> None:
+    """Two files counted by one counter: the warning names the file that raised it, told
+    by the counter as each text ends (never by reading the files again)."""
+    # A big file's first 64 KiB are ASCII: nothing there to detect a legacy encoding by.
+    padding = b"padding " * (repeat - 1)
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(padding + "se\u00f1or plain ".encode())
+    raising = tmp_path / "raising.txt"
+    raising.write_bytes(padding + flagged)
+    files = [raising, plain] if flagged_first else [plain, raising]
+    ranges = tuple(FileRange(str(path), index, 0, None) for index, path in enumerate(files))
+    result = count_unit(WorkUnit(ranges, sum(path.stat().st_size for path in files)))
+    assert [(problem.path, problem.kind) for problem in result.problems] == [(str(raising), kind)]
+
+
 @pytest.mark.skipif(not NATIVE, reason="the kernel's small-file reader")
 def test_the_kernels_small_file_reader_follows_the_content_rule_of_sources(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch

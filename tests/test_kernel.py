@@ -572,7 +572,7 @@ def test_count_files_counts_each_small_plain_file_as_a_text_of_its_own(tmp_path:
     # With --text, NUL is a separator and the binary file is counted.
     nul_file = tmp_path / "nul.bin"
     assert kernel.Scanner().count_files(paths[3:4], 100, True, SPECIAL) == [
-        (9, _identity(nul_file))
+        (9, _identity(nul_file), None)
     ]
 
 
@@ -582,8 +582,42 @@ def test_count_files_leaves_files_starting_with_the_special_bytes_given(tmp_path
     path = tmp_path / "zebra.txt"
     path.write_bytes(b"Zebra crossing")
     assert kernel.Scanner().count_files([str(path)], 100, False, b"Z") == [None]
-    assert kernel.Scanner().count_files([str(path)], 100, False, b"") == [(14, _identity(path))]
-    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [(14, _identity(path))]
+    assert kernel.Scanner().count_files([str(path)], 100, False, b"") == [
+        (14, _identity(path), None)
+    ]
+    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [
+        (14, _identity(path), None)
+    ]
+
+
+def test_count_files_gives_each_files_non_ascii_raw_tokens_with_it(tmp_path: Path) -> None:
+    """Raw tokens holding a byte >= 0x80 come back with the file they were in, not in
+    take(): Python converts them, and so knows which file held what."""
+    files = {
+        "a.txt": "na\u00efve caf\u00e9",
+        "b.txt": "plain words",
+        "c.txt": "caf\u00e9 \u6f22\u5b57",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    scanner = kernel.Scanner()
+    scanner.feed("\u00fcber ".encode())  # a text not yet taken: its raw token stays put
+    outcomes = scanner.count_files([str(tmp_path / name) for name in files], 100, False, SPECIAL)
+    assert [outcome[2] for outcome in outcomes if isinstance(outcome, tuple)] == [
+        {"na\u00efve".encode(): 1, "caf\u00e9".encode(): 1},
+        None,
+        {"caf\u00e9".encode(): 1, "\u6f22\u5b57".encode(): 1},
+    ]
+    assert scanner.take() == ({b"plain": 1, b"words": 1}, {"\u00fcber".encode(): 1})
+
+
+def test_take_raw_takes_the_non_ascii_raw_tokens_only() -> None:
+    scanner = kernel.Scanner()
+    scanner.feed("caf\u00e9 au lait ".encode())
+    scanner.end_text()
+    assert scanner.take_raw() == {"caf\u00e9".encode(): 1}
+    assert scanner.take_raw() == {}
+    assert scanner.take() == ({b"au": 1, b"lait": 1}, {})
 
 
 def test_count_files_reads_any_file_name(tmp_path: Path) -> None:
@@ -619,7 +653,7 @@ def test_count_files_says_what_fstat_said_of_each_file_read(tmp_path: Path) -> N
     engine compares it with the planned one (identity.changed_since_planned)."""
     path = tmp_path / "words.txt"
     path.write_bytes(b"some words")
-    [(size, identity)] = kernel.Scanner().count_files([str(path)], 100, False, SPECIAL)
+    [(size, identity, _)] = kernel.Scanner().count_files([str(path)], 100, False, SPECIAL)
     assert (size, identity) == (10, identity_of(os.stat(path)))
 
 
@@ -638,7 +672,7 @@ def test_count_files_gives_any_modification_time(tmp_path: Path, mtime_ns: int) 
     identity = _identity(path)
     if identity[1] != mtime_ns:
         pytest.skip("this filesystem rounds that time")
-    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [(5, identity)]
+    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [(5, identity, None)]
 
 
 # -- counts packed by workers and added up in the main process ------------------------------
@@ -711,8 +745,8 @@ def _segment_raw_tokens(
         for chunk in chunks:
             counter.feed(chunk)
         skipped.append(counter.end_text())
-    if isinstance(counter, NativeSegmentingCounter):
-        return counter._scanner.take()[1], skipped
+    # Both keep the raw tokens of the texts ended in raw_counts (the native one takes them
+    # from the kernel as each text ends).
     return dict(counter.raw_counts), skipped
 
 

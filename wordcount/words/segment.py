@@ -26,7 +26,16 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from wordcount.words.conversion import ConvertedToken, WordCounts, decode_cp1252, remembered
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    ConvertedToken,
+    FileCounted,
+    TextFlags,
+    WordCounts,
+    decode_cp1252,
+    flags_of,
+    remembered,
+)
 from wordcount.words.native import SCANNER
 from wordcount.words.rule import holds_letter_or_number, normalize
 from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
@@ -140,7 +149,10 @@ class SegmentingCounter:
     def __init__(self, *, case_sensitive: bool = False, max_run_bytes: int = MAX_RUN_BYTES):
         self.case_sensitive = case_sensitive
         self.max_run_bytes = max_run_bytes
+        # The raw tokens of the texts ended since take_counts, and of the current one.
         self.raw_counts: Counter[bytes] = Counter()
+        self._text_counts: Counter[bytes] = Counter()
+        self.last_text: TextFlags = NO_FLAGS
         self._carry = b""
         self._skipping = False  # inside a run longer than max_run_bytes
         self._skipped_runs = 0
@@ -166,13 +178,19 @@ class SegmentingCounter:
         self._carry = carry
 
     def end_text(self, following: Iterable[bytes] | None = None) -> int:
-        """End the text; return how many runs in it were too long to count."""
+        """End the text; return how many runs in it were too long to count, and set
+        last_text to what segmenting met in it."""
         if self._skipping:
             self._skipped_runs += 1
         elif self._carry:
             self._count_whole_tokens(self._carry, len(self._carry))
         self._carry = b""
         self._skipping = False
+        text_counts = self._take_text_counts()
+        self.last_text = flags_of(
+            text_counts, segmented_raw_token, case_sensitive=self.case_sensitive
+        )
+        self._add_text_counts(text_counts)
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
@@ -181,11 +199,37 @@ class SegmentingCounter:
         self._carry = b""
         self._skipping = False
         self._skipped_runs = 0
+        self._add_text_counts(self._take_text_counts())
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
 
     def take_counts(self) -> WordCounts:
+        self._add_text_counts(self._take_text_counts())
         converted = segmented_word_counts(self.raw_counts, case_sensitive=self.case_sensitive)
         self.raw_counts = Counter()
         return converted
+
+    def _take_text_counts(self) -> Mapping[bytes, int]:
+        """The raw tokens of the current text, counted since the last call."""
+        text_counts, self._text_counts = self._text_counts, Counter()
+        return text_counts
+
+    def _add_text_counts(self, text_counts: Mapping[bytes, int]) -> None:
+        """A text's raw tokens join those of the texts before it (kept apart until now so
+        that end_text can tell what segmenting met in this one)."""
+        if not self.raw_counts:  # one text, or the first: nothing to add to
+            self.raw_counts = Counter(text_counts) if text_counts else Counter()
+        elif text_counts:
+            self.raw_counts.update(text_counts)
 
     def _count_whole_tokens(self, data: bytes, end: int) -> None:
         """Count the raw tokens of data[:end], which ends at whitespace or at the text's
@@ -203,7 +247,7 @@ class SegmentingCounter:
 
     def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
-        self.raw_counts.update(tokens)
+        self._text_counts.update(tokens)
 
 
 class NativeSegmentingCounter(SegmentingCounter):
@@ -214,9 +258,9 @@ class NativeSegmentingCounter(SegmentingCounter):
         super().__init__(case_sensitive=case_sensitive, max_run_bytes=max_run_bytes)
         self._scanner = SCANNER(max_run_bytes=max_run_bytes)
 
-    def take_counts(self) -> WordCounts:
-        _, raw_counts = self._scanner.take()
-        return segmented_word_counts(raw_counts, case_sensitive=self.case_sensitive)
+    def _take_text_counts(self) -> Mapping[bytes, int]:
+        text_counts: dict[bytes, int] = self._scanner.take_raw()
+        return text_counts
 
     def _count_whole_tokens(self, data: bytes, end: int) -> None:
         view = memoryview(data)[:end] if end < len(data) else data

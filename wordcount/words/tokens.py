@@ -27,7 +27,15 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 
-from wordcount.words.conversion import WordCounts, word_counts
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    FileCounted,
+    TextFlags,
+    WordCounts,
+    converted_raw_token,
+    flags_of,
+    word_counts,
+)
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -83,7 +91,10 @@ class TextCounter:
         self.case_sensitive = case_sensitive
         self.max_run_bytes = max_run_bytes
         self.slice_bytes = slice_bytes
+        # The raw tokens of the texts ended since take_counts, and of the current one.
         self.raw_counts: Counter[bytes] = Counter()
+        self._text_counts: Counter[bytes] = Counter()
+        self.last_text: TextFlags = NO_FLAGS
         self._skipped_runs = 0
         self._carry = b""
         # Inside a run longer than max_run_bytes: its open piece (None once that is longer
@@ -126,13 +137,18 @@ class TextCounter:
         self._carry = carry
 
     def end_text(self, following: Iterable[bytes] | None = None) -> int:
-        """End the text; return how many runs in it were too long to count. (following,
-        the rest of a file after a range, matters to n-grams only.)"""
+        """End the text; return how many runs in it were too long to count, and set
+        last_text to what the rule met in it. (following, the rest of a file after a
+        range, matters to n-grams only.)"""
         if self._long:
             self._long_end()
         elif self._carry:
             self._add_tokens([self._carry])
         self._carry = b""
+        self.last_text = flags_of(
+            self._text_counts, converted_raw_token, case_sensitive=self.case_sensitive
+        )
+        self._end_text_counts()
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
@@ -143,16 +159,38 @@ class TextCounter:
         self._piece = None
         self._tail = b""
         self._skipped_runs = 0
+        self._end_text_counts()
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
+        self._end_text_counts()
         converted = word_counts(self.raw_counts, case_sensitive=self.case_sensitive)
         self.raw_counts = Counter()
         return converted
 
     def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
-        self.raw_counts.update(tokens)
+        self._text_counts.update(tokens)
+
+    def _end_text_counts(self) -> None:
+        """The current text's raw tokens join those of the texts before it (kept apart
+        until now so that end_text can tell what the rule met in this one)."""
+        if not self.raw_counts:  # one text, or the first: nothing to add to
+            self.raw_counts, self._text_counts = self._text_counts, Counter()
+        elif self._text_counts:
+            self.raw_counts.update(self._text_counts)
+            self._text_counts = Counter()
 
     # The rare path: runs longer than max_run_bytes, cut at every exact place. Only the
     # open piece (at most max_run_bytes + 1 bytes, or nothing once it is too long) and the

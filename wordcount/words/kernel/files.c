@@ -2,6 +2,7 @@
  * files.c: Scanner.count_files, the small-file reader: files read and counted in one
  * call, without the GIL.
  */
+#include "packed.h"
 #include "scanner.h"
 
 #ifdef KERNEL_POSIX_FILES
@@ -27,7 +28,9 @@
  */
 
 /* What count_files found of one file: its size (counted), not counted here, or -errno;
- * and for a file counted, the fstat fields of its identity. */
+ * and for a file counted, the fstat fields of its identity, and its raw tokens holding a
+ * byte >= 0x80 (packed.c's format, or NULL if none): Python converts them, and so knows
+ * what the rule met in this file (invalid UTF-8, a script written without spaces). */
 #define FILE_LEFT_TO_PYTHON INT64_MIN
 
 #if defined(__APPLE__)
@@ -42,6 +45,8 @@ typedef struct {
     int64_t mtime_sec;
     int64_t mtime_nsec;
     unsigned long long ino;
+    unsigned char *non_ascii;
+    size_t non_ascii_len;
 } FileOutcome;
 
 /* Whether buf[0:len] is valid UTF-8 as Python's strict decoder judges it: no overlong
@@ -135,9 +140,10 @@ read_small(const char *path, unsigned char *buf, size_t max_bytes, FileOutcome *
 
 /* Count each file of paths[0:n] as a text of its own; outcomes[i] as read_small says,
  * or FILE_LEFT_TO_PYTHON when it is not plain text.  special[b]: a file starting with the
- * byte b is left to Python.  0, or -1 when memory ran out. */
+ * byte b is left to Python.  The raw table is empty before each file, and its raw tokens
+ * are taken into its outcome.  0, or -1 when memory ran out. */
 static int
-count_small_files(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes,
+count_each_small_file(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes,
                   int binary_as_text, const unsigned char special[256], unsigned char *buf,
                   FileOutcome *outcomes)
 {
@@ -158,15 +164,39 @@ count_small_files(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes
         }
         if (scan(s, text, len) < 0 || run_end(s) < 0)
             return -1;
+        if (s->raw.used > 0) {
+            outcomes[i].non_ascii = table_take_packed(&s->raw, &outcomes[i].non_ascii_len);
+            if (outcomes[i].non_ascii == NULL)
+                return -1;
+        }
     }
     return 0;
+}
+
+/* count_each_small_file with a raw table of its own, so that raw tokens counted before
+ * (a text not yet taken) are not taken as the first file's; then the scanner's again. */
+static int
+count_small_files(Scanner *s, char *const *paths, Py_ssize_t n, size_t max_bytes,
+                  int binary_as_text, const unsigned char special[256], unsigned char *buf,
+                  FileOutcome *outcomes)
+{
+    Table before = s->raw;
+    memset(&s->raw, 0, sizeof(s->raw));
+    s->raw.mask = before.mask;
+    int rc = count_each_small_file(s, paths, n, max_bytes, binary_as_text, special, buf,
+                                   outcomes);
+    table_free(&s->raw);
+    s->raw = before;
+    return rc;
 }
 
 const char count_files_doc[] = PyDoc_STR(
     "count_files($self, paths, max_bytes, binary_as_text, special_first_bytes, /)\n--\n\n"
     "Count each small plain-text file of the list `paths` as a text of its own.\n"
-    "Returns a list with, for each path: (size, (st_size, st_mtime_ns, st_ino)) if\n"
-    "it was counted, its size in bytes and what fstat said of the file read; None if\n"
+    "Returns a list with, for each path: (size, (st_size, st_mtime_ns, st_ino),\n"
+    "non_ascii) if it was counted: its size in bytes, what fstat said of the file\n"
+    "read, and its raw tokens holding a byte >= 0x80 ({raw token: n}, or None if\n"
+    "none; they are not left for take()); None if\n"
     "it was left to the caller (not small, or not plainly UTF-8 text: it starts with\n"
     "one of the bytes special_first_bytes, or holds a NUL and not binary_as_text, or\n"
     "is not valid UTF-8); or -errno if it could not be read.  max_bytes must not\n"
@@ -201,11 +231,21 @@ outcome_object(const FileOutcome *outcome)
         Py_RETURN_NONE;
     if (outcome->status < 0)
         return PyLong_FromLongLong((long long)outcome->status);
+    PyObject *non_ascii = Py_None;
+    Py_INCREF(non_ascii);
+    if (outcome->non_ascii != NULL) {
+        Py_DECREF(non_ascii);
+        non_ascii = packed_to_dict(outcome->non_ascii, outcome->non_ascii_len);
+        if (non_ascii == NULL)
+            return NULL;
+    }
     PyObject *mtime = mtime_ns(outcome->mtime_sec, outcome->mtime_nsec);
-    if (mtime == NULL)
+    if (mtime == NULL) {
+        Py_DECREF(non_ascii);
         return NULL;
-    return Py_BuildValue("L(LNK)", (long long)outcome->status, (long long)outcome->size, mtime,
-                         outcome->ino);
+    }
+    return Py_BuildValue("L(LNK)N", (long long)outcome->status, (long long)outcome->size, mtime,
+                         outcome->ino, non_ascii);
 }
 
 /* The paths of a list of str as file-system bytes, in a new tuple; NULL with an
@@ -290,6 +330,8 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     Py_ssize_t n = PyTuple_GET_SIZE(encoded);
     char **paths = PyMem_New(char *, n > 0 ? n : 1);
     FileOutcome *outcomes = PyMem_New(FileOutcome, n > 0 ? n : 1);
+    if (outcomes != NULL)
+        memset(outcomes, 0, (size_t)(n > 0 ? n : 1) * sizeof(FileOutcome));
     unsigned char *buf = (unsigned char *)PyMem_Malloc((size_t)max_bytes);
     PyObject *result = NULL;
     if (paths == NULL || outcomes == NULL || buf == NULL) {
@@ -314,6 +356,8 @@ Scanner_count_files(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
     }
     result = outcome_list(outcomes, n);
 done:
+    for (Py_ssize_t i = 0; outcomes != NULL && i < n; i++)
+        k_free(outcomes[i].non_ascii);
     PyMem_Free(buf);
     PyMem_Free(outcomes);
     PyMem_Free(paths);

@@ -3,6 +3,7 @@
  * Tally reads (tally.c), and add_counts, Counter.update in C.
  */
 #include "packed.h"
+#include "table.h"
 
 /*
  * A worker sends its counts packed into one bytes object rather than as a dict: pickling
@@ -72,6 +73,64 @@ packable_item(PyObject *key, PyObject *value, size_t *len, uint64_t *count)
     *len = (size_t)PyBytes_GET_SIZE(key);
     *count = (uint64_t)c;
     return 0;
+}
+
+/* The keys and counts of table t packed into a new buffer (k_malloc; *len its size), and
+ * t emptied; NULL when memory ran out (t is kept).  No GIL needed. */
+unsigned char *
+table_take_packed(Table *t, size_t *len)
+{
+    unsigned char key_buf[16];
+    size_t size = 0;
+    for (size_t i = 0; i < t->cap; i++) {
+        const Slot *e = &t->slots[i];
+        if (e->len != 0)
+            size += varint_size(e->len) + e->len + varint_size(e->count);
+    }
+    unsigned char *packed = (unsigned char *)k_malloc(size > 0 ? size : 1);
+    if (packed == NULL)
+        return NULL;
+    unsigned char *w = packed;
+    for (size_t i = 0; i < t->cap; i++) {
+        const Slot *e = &t->slots[i];
+        if (e->len == 0)
+            continue;
+        w = varint_put(w, e->len);
+        memcpy(w, slot_key(e, key_buf), e->len);
+        w = varint_put(w + e->len, e->count);
+    }
+    table_clear(t);
+    *len = size;
+    return packed;
+}
+
+/* The records of p[0:n], as packed by this file, in a new dict {bytes: int}; NULL with
+ * an exception. */
+PyObject *
+packed_to_dict(const unsigned char *p, size_t n)
+{
+    PyObject *counts = PyDict_New();
+    size_t position = 0;
+    while (counts != NULL && position < n) {
+        uint64_t len, count;
+        if (varint_get(p, n, &position, &len) < 0 || len < 1 || len > n - position) {
+            PyErr_SetString(PyExc_ValueError, "malformed packed counts");
+            Py_CLEAR(counts);
+            break;
+        }
+        PyObject *key = PyBytes_FromStringAndSize((const char *)p + position, (Py_ssize_t)len);
+        position += (size_t)len;
+        PyObject *value = NULL;
+        if (key != NULL && varint_get(p, n, &position, &count) == 0)
+            value = PyLong_FromUnsignedLongLong((unsigned long long)count);
+        else if (key != NULL)
+            PyErr_SetString(PyExc_ValueError, "malformed packed counts");
+        if (value == NULL || PyDict_SetItem(counts, key, value) < 0)
+            Py_CLEAR(counts);
+        Py_XDECREF(key);
+        Py_XDECREF(value);
+    }
+    return counts;
 }
 
 const char pack_counts_doc[] = PyDoc_STR(

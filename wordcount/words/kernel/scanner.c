@@ -835,6 +835,27 @@ done:
     return result;
 }
 
+PyDoc_STRVAR(take_raw_doc,
+             "take_raw($self, /)\n--\n\n"
+             "Return the non-ASCII raw token counts counted since the last take() or\n"
+             "take_raw(), and empty that table only: called at each end_text(), it gives\n"
+             "the raw tokens of one text, which Python converts, and so knows what the\n"
+             "rule met in that text.");
+
+static PyObject *
+Scanner_take_raw(PyObject *self, PyObject *Py_UNUSED(ignored))
+{
+    Scanner *s = (Scanner *)self;
+    if (scanner_enter(s) < 0)
+        return NULL;
+    /* The arena keeps the long keys until take(): the words table may point into it. */
+    PyObject *raw = table_to_dict(&s->raw);
+    if (raw != NULL)
+        table_clear(&s->raw);
+    scanner_leave(s);
+    return raw;
+}
+
 static PyObject *
 Scanner_get_case_sensitive(PyObject *self, void *Py_UNUSED(closure))
 {
@@ -852,6 +873,7 @@ static PyMethodDef Scanner_methods[] = {
     {"feed", (PyCFunction)Scanner_feed, METH_O, feed_doc},
     {"end_text", (PyCFunction)Scanner_end_text, METH_NOARGS, end_text_doc},
     {"take", (PyCFunction)Scanner_take, METH_NOARGS, take_doc},
+    {"take_raw", (PyCFunction)Scanner_take_raw, METH_NOARGS, take_raw_doc},
     {"count_split", (PyCFunction)Scanner_count_split, METH_O, count_split_doc},
 #ifdef KERNEL_POSIX_FILES
     {"count_files", (PyCFunction)(void (*)(void))Scanner_count_files, METH_FASTCALL,
