@@ -59,4 +59,3 @@ def reported(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Iterat
     for chunk in chunks:
         on_bytes(len(chunk))
         yield chunk
-
