@@ -33,7 +33,6 @@ from wordcount.words.conversion import (
     TextFlags,
     WordCounts,
     decode_cp1252,
-    flags_of,
     remembered,
 )
 from wordcount.words.native import SCANNER
@@ -115,6 +114,19 @@ def segmented_raw_token(raw: bytes, *, case_sensitive: bool = False) -> Converte
     return remembered(_words_caches[case_sensitive], raw, _segmented, case_sensitive)
 
 
+def _flags_of(raw_tokens: Iterable[bytes]) -> TextFlags:
+    """What segmenting meets in these raw tokens: only invalid UTF-8 (decoded as cp1252
+    by _segmented), found without asking ICU; no hint of unspaced script, which ICU
+    splits."""
+    for raw in raw_tokens:
+        if not raw.isascii():
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError:
+                return TextFlags(invalid_utf8=True)
+    return NO_FLAGS
+
+
 def segmented_word_counts(
     raw_counts: Mapping[bytes, int], *, case_sensitive: bool = False
 ) -> WordCounts:
@@ -187,9 +199,7 @@ class SegmentingCounter:
         self._carry = b""
         self._skipping = False
         text_counts = self._take_text_counts()
-        self.last_text = flags_of(
-            text_counts, segmented_raw_token, case_sensitive=self.case_sensitive
-        )
+        self.last_text = _flags_of(text_counts)
         self._add_text_counts(text_counts)
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
