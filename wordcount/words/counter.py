@@ -1,7 +1,11 @@
 """The one interface the worker counts through, whichever rule finds the words.
 
     WordCounter.feed(chunk) ... end_text() ... feed(chunk) ... end_text() ... take_counts()
-                                                  ──▶ WordCounts {word as UTF-8: n}
+                                 └▶ last_text        └▶ last_text  ──▶ WordCounts {word: n}
+    WordCounter.count_files(paths, ...) ──▶ a FileCounted per file, or None: no such path
+
+last_text (TextFlags) is what the rule met in the text just ended, so that the worker can
+name the file that raised a warning even when one counter counts a whole unit.
 
 The default rule (native.NativeTextCounter, or tokens.TextCounter without the kernel),
 --ngrams (ngrams.NgramCounter), --pattern (pattern.PatternCounter) and --segment icu
