@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from wordcount.engine.file_ranges import count_file_range, count_range
-from wordcount.engine.hooks import fault_from_environment
 from wordcount.engine.merge import UnitResult
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.small_files import (
@@ -34,9 +33,6 @@ from wordcount.sources.ranges import FileRange, reported
 
 __all__ = ["SMALL_FILE_BYTES", "count_stream", "count_unit", "stream_chunks"]
 
-# Installed only when WORDCOUNT_TEST_FAULT is set (see hooks.py); None otherwise.
-_test_fault = fault_from_environment()
-
 
 def count_unit(
     unit: WorkUnit,
@@ -46,9 +42,6 @@ def count_unit(
 ) -> UnitResult:
     """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
     texts = UnitTexts(options)
-    if _test_fault is not None:
-        for file_range in unit.ranges:
-            _test_fault(file_range.path)
     for file_range in count_small_files_in_batches(texts, unit.ranges, on_bytes):
         if not count_small_file(texts, file_range, on_bytes):
             count_file_range(texts, file_range, on_bytes)
