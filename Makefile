@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
+.PHONY: run test test-slow test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
 
 # The native kernel is built wherever a C compiler and the Python headers are; there the
 # tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
@@ -31,14 +31,19 @@ $(VENV)/.installed-run: $(INSTALLED) | $(BIN)/python
 
 $(VENV)/.installed-dev: $(INSTALLED) | $(BIN)/python
 	$(UNINSTALL_OLD_NAME)
-	$(PIP) install -e '.[test,lint,dask,fsspec,icu]'
+	$(PIP) install -e '.[test,lint,dask,fsspec,icu,pandas]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run
 	$(BIN)/wordcount sample_texts
 
+# Every test but those marked slow (seconds each: worker faults, Dask clusters, mypy), which
+# `make test-slow` runs, as CI does.
 test: $(VENV)/.installed-dev
-	WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $(BIN)/python -m pytest
+	WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $(BIN)/python -m pytest -m "not slow"
+
+test-slow: $(VENV)/.installed-dev
+	WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $(BIN)/python -m pytest -m slow
 
 # The fallback: the token, engine and command-line tests again without the native kernel.
 test-pure: $(VENV)/.installed-dev

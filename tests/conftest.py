@@ -15,9 +15,9 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import settings
 
-from wordcount import CountResult
 from wordcount.cli.command import main
 from wordcount.engine.hooks import POOL_MIN_BYTES_VARIABLE, PROCESSES_VARIABLE
+from wordcount.engine.merge import CountResult
 
 # Output can depend on all of these; pin them so that tests mean the same everywhere. A
 # pool starts for inputs of 2 MiB or more (32 with the native kernel, by default), so that

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, ProcessLog, WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 LINE = "alpha beta gamma\n"  # 3 words, 17 bytes
 SMALL_LINES = 1_000  # 17,000 bytes

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, WriteFile, invoke, serial_and_parallel
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, run_wordcount
-from wordcount.cli.exit_status import ExitStatus, Finished, exit_status_for
+from wordcount.cli.ending import ExitStatus, Finished, exit_status_for
 from wordcount.engine.file_changes import APPENDED
 from wordcount.engine.hooks import FAULT_VARIABLE
 from wordcount.words.native import PURE_PYTHON_VARIABLE

@@ -24,12 +24,13 @@ from tests.conftest import (
     run_wordcount,
     serial_and_parallel,
 )
-from wordcount import CountResult, count_inputs
-from wordcount.cli.benchmark import run_benchmark
+from wordcount.analysis.statistics import Totals
 from wordcount.cli.command import main
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.selection import Totals
+from wordcount.cli.ending import ExitStatus
 from wordcount.cli.terminal import render_table
+from wordcount.engine.benchmark import run_benchmark
+from wordcount.engine.merge import CountResult
+from wordcount.engine.run import count_inputs
 from wordcount.words import conversion, native
 from wordcount.words.segment import icu_version
 

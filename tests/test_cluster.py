@@ -18,11 +18,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import BIN_DIR, ProcessLog, invoke, run_wordcount
-from wordcount import count_inputs
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine import run as engine_run
 from wordcount.engine.cluster import ClusterOptions
 from wordcount.engine.hooks import FAULT_VARIABLE
+from wordcount.engine.run import count_inputs
 from wordcount.sources.identity import CHANGED_MESSAGE
 from wordcount.sources.paths import Inputs, expand_inputs
 from wordcount.sources.problems import ProblemKind

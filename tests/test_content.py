@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 
 from tests.conftest import WriteFile, examples
 from tests.test_options import run_both
-from wordcount import count_inputs
 from wordcount.cli.messages import summary_line
+from wordcount.engine.run import count_inputs
 from wordcount.engine.worker import count_stream
 from wordcount.sources.content import BinaryContent, open_content
 from wordcount.sources.paths import WalkOptions, is_stream_path

@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import examples, workers_of
-from wordcount import count_inputs, reference_words
+from wordcount import reference_words
 from wordcount.engine.lifecycle import objects_frozen
 from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import FILE_COST_BYTES, plan_units
+from wordcount.engine.run import count_inputs
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import SMALL_FILE_BYTES, count_unit
 from wordcount.sources import content

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone, live_group_members
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.hooks import FAULT_VARIABLE
 
 START_METHODS = multiprocessing.get_all_start_methods()

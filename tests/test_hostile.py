@@ -17,11 +17,11 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.formats import csv_lines, json_lines, tsv_lines
-from wordcount.cli.ranking import ranked
-from wordcount.cli.selection import Totals
+from wordcount.analysis.ranking import ranked
+from wordcount.analysis.statistics import Totals
+from wordcount.cli.ending import ExitStatus
 from wordcount.cli.terminal import render_table
+from wordcount.formats.words import csv_lines, json_lines, tsv_lines
 
 # A terminal title change, a CSI colour, DEL, a C1 CSI, a tab, a newline, a backslash.
 HOSTILE = Counter(

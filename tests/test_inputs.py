@@ -30,9 +30,9 @@ from tests.conftest import (
     run_wordcount,
     workers_of,
 )
-from wordcount import count_inputs
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.planner import plan_units
+from wordcount.engine.run import count_inputs
 from wordcount.sources import opening
 from wordcount.sources.paths import InputFile
 from wordcount.words import counter

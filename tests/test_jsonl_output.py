@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.formats import jsonl_lines
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.hooks import FAULT_VARIABLE
+from wordcount.formats.words import jsonl_lines
 
 # "the" 3 times, "cat" twice, "née" once: 6 words, 3 of them distinct.
 TEXT = "The cat. the CAT, née the\n"

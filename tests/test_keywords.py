@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 # Target: whale 3, sea 1 (c = 4). Reference: sea 2, ship 2 (d = 4). So E1 = E2 = (a+b)/2.
 TARGET = "whale whale whale sea"

@@ -10,9 +10,10 @@ from hypothesis import strategies as st
 
 from tests.conftest import ProcessLog, WriteFile, examples, invoke, serial_and_parallel
 from tests.test_tokens import TEXT as TRICKY_TEXT
-from wordcount import count_inputs, reference_words
-from wordcount.cli.exit_status import ExitStatus
+from wordcount import reference_words
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.options import CountOptions
+from wordcount.engine.run import count_inputs
 from wordcount.words.ngrams import NgramOptions
 
 

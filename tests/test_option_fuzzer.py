@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from tests.conftest import examples
 from wordcount.cli.command import main
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 DOCUMENTED = {int(status) for status in ExitStatus}
 NOT_FUZZED = {"backend", "scheduler", "scheduler_file", "timeout", "verbose"}

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import invoke, run_wordcount
-from wordcount.cli import options
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.options import MAX_JOBS
+from wordcount.api import checks
+from wordcount.api.checks import MAX_JOBS
+from wordcount.cli.ending import ExitStatus
 
 HUGE = "99999999999999999999"  # more than a C ssize_t holds
 WORDS = b"x y x\n"
@@ -111,8 +111,8 @@ def test_a_timeout_outside_its_range_is_a_usage_error(value: str, shown: str) ->
 
 @pytest.mark.parametrize(("platform", "jobs"), [("linux", 1024), ("darwin", 1024), ("win32", 61)])
 def test_the_jobs_limit_follows_the_platform(platform: str, jobs: int) -> None:
-    assert options.max_jobs(platform) == jobs
+    assert checks.max_jobs(platform) == jobs
 
 
 def test_the_jobs_limit_is_this_platforms() -> None:
-    assert options.max_jobs() == MAX_JOBS
+    assert checks.max_jobs() == MAX_JOBS

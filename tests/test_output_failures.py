@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 FORMATS = ["tsv", "table", "csv", "json", "jsonl"]
 

@@ -22,9 +22,9 @@ from tests.conftest import (
     serial_and_parallel,
 )
 from tests.test_options import run_both, usage_error
-from wordcount import count_inputs
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.options import CountOptions
+from wordcount.engine.run import count_inputs
 from wordcount.words import pattern
 from wordcount.words.pattern import PatternCounter
 from wordcount.words.rule import normalize

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 START_METHODS = multiprocessing.get_all_start_methods()
 pytestmark = pytest.mark.slow

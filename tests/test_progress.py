@@ -14,10 +14,10 @@ import pytest
 from rich.console import Console
 
 from tests.conftest import ProcessLog, workers_of
-from wordcount import count_inputs
 from wordcount.cli import progress, terminal
 from wordcount.engine import pool
 from wordcount.engine.options import CountOptions
+from wordcount.engine.run import count_inputs
 
 LINE = b"It was the best of times, it was the worst of times; a tale of two cities.\n"
 # Two files of about 4 MiB, a unit each (a --pattern run never cuts a file into ranges),

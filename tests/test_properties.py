@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import workers_of
-from wordcount import count_inputs
-from wordcount.cli.formats import tsv_lines
-from wordcount.cli.ranking import ranked
+from wordcount.analysis.ranking import ranked
 from wordcount.engine.merge import Merge, UnitResult, combined
 from wordcount.engine.options import CountOptions
+from wordcount.engine.run import count_inputs
 from wordcount.engine.worker import count_stream
+from wordcount.formats.words import tsv_lines
 from wordcount.sources.content import BinaryContent, UndecodableContent, open_content
 
 # Bytes that matter to the splitter and decoder, mixed with anything at all.

@@ -10,9 +10,9 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from wordcount.cli.formats import csv_lines, json_lines, tsv_lines
-from wordcount.cli.ranking import ranked
-from wordcount.cli.selection import Totals
+from wordcount.analysis.ranking import ranked
+from wordcount.analysis.statistics import Totals
+from wordcount.formats.words import csv_lines, json_lines, tsv_lines
 
 COUNTS = Counter({"b": 2, "a": 2, "\u00e9": 5, "z": 1, "\u00c0": 2, 'c,"d': 1})
 

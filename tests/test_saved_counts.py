@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 
 
 def saved(tmp_path: Path, name: str, args: list[str]) -> Path:

@@ -21,11 +21,11 @@ from tests.conftest import (
     serial_and_parallel,
     workers_of,
 )
-from wordcount import count_inputs
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.selection import Totals
-from wordcount.cli.stopwords import load_stopwords
+from wordcount.analysis.statistics import Totals
+from wordcount.analysis.stopwords import load_stopwords
+from wordcount.cli.ending import ExitStatus
 from wordcount.cli.terminal import render_table
+from wordcount.engine.run import count_inputs
 
 TEXT = "The cat and the dog. The cat sat; a dog ran, and the end.\n"
 

@@ -17,8 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.stopwords import without_comments
+from wordcount.analysis.stopwords import without_comments
+from wordcount.cli.ending import ExitStatus
 
 STOPWORDS = "The\nCAT  # a comment: no stop words here, dog\n\u00dcber\ncafe\u0301\n\ufb01n\n"
 TEXT = "the dog cat \u00fcber caf\u00e9 fin dog\n"

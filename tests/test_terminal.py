@@ -11,7 +11,7 @@ import pytest
 from rich.console import Console, RenderableType
 
 from tests.conftest import WriteFile, invoke, run_wordcount
-from wordcount.cli.selection import Statistics, Totals
+from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.terminal import render_by_file, render_statistics, render_table
 
 LONG = "pneumonoultramicroscopicsilicovolcanoconiosis"  # 45 letters: wider than a word gets

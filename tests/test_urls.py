@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 import pytest
 
 from tests.conftest import ProcessLog, invoke, run_wordcount
-from wordcount.cli.exit_status import ExitStatus
+from wordcount.cli.ending import ExitStatus
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
 from wordcount.sources.problems import InputProblem

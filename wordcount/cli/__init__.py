@@ -1,15 +1,20 @@
 """The command line and everything it shows: the only part of wordcount that imports click
-or rich.
+or rich. It parses the options, calls the Python API (wordcount.api), presents what it
+returns, and alone turns errors into messages and exit statuses.
 
-    command.py      main(): parse, check, count, report, exit
-    options.py      the option groups, each handing main one named tuple
-    report.py       the report step: select, rank, write in the chosen format
-    selection.py    stop words, --min-length, --min-count; totals and --stats
-    ranking.py      the order of the rows, and --ties
-    formats.py      the data formats: tsv, csv, json
-    terminal.py     the rich table, the stats panel, the benchmark table
-    progress.py     the progress bar on stderr
-    messages.py     warnings, errors and the summary line on stderr
-    benchmark.py    --benchmark: timing serial against parallel, and its output
-    exit_status.py  the exit statuses, and the one function that picks one
+    launch.py        the console script's entry point: Ctrl-C and memory while importing
+    command.py       main(): parse, check (the API's checks), hand a Run to run.py
+    options.py       the option groups, each handing main one named tuple
+    help.py          --help in sections, one per option group
+    completion.py    shell completion of paths and stop-word lists
+    file_lists.py    the PATHs: typed, from a --files-from list, or standard input
+    run.py           a Run: count through the API, report or time, failures in one line
+    report.py        the report step: counts or keywords, in the chosen format
+    benchmark.py     --benchmark: the two timed runs, as the command prints them
+    terminal.py      the rich table, the stats panel, the benchmark table
+    keyword_table.py the keywords as a terminal shows them
+    progress.py      the progress bar on stderr
+    output.py        writing the data to stdout or -o FILE, and when it cannot be
+    messages.py      warnings, errors and the summary line on stderr
+    ending.py        how the command ends: exit statuses, the line for each failure
 """

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wordcount.cli.stopwords import BUILTIN_STOPWORDS
+from wordcount.analysis.stopwords import BUILTIN_STOPWORDS
 
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem

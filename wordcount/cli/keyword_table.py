@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from wordcount.cli.keywords import Keyword, figure
+from wordcount.analysis.keywords import Keyword
+from wordcount.analysis.statistics import Totals
 from wordcount.cli.messages import escape_controls
-from wordcount.cli.selection import Totals
 from wordcount.cli.terminal import Column, FittedTable, plural
+from wordcount.formats.keywords import figure
 
 
 def render_keywords(

@@ -16,12 +16,8 @@ from collections.abc import Iterable
 
 import click
 
-from wordcount.cli.output import OutputFailure
-from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
 from wordcount.sources.problems import InputProblem, ProblemKind
 
-# A failure names this many unfinished inputs, so that its message stays one line.
-_PATHS_SHOWN = 3
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 # Each kind of problem as the summary line says it, in this fixed order.
 _SUMMARY_PHRASES = {
@@ -101,24 +97,3 @@ def summary_line(problems: Iterable[InputProblem], *, hidden_skipped: int = 0) -
         noun = "" if parts else (" file" if count == 1 else " files")
         parts.append(f"{count}{noun} {phrase}")
     return ", ".join(parts) or None
-
-
-def report_failure(
-    failure: KeyboardInterrupt | ClusterUnavailable | WorkerFailure | MemoryError | OutputFailure,
-    *,
-    output_started: bool,
-) -> None:
-    """The one line for a run that could not finish; Ctrl-C and signals need none."""
-    if isinstance(failure, (ClusterUnavailable, OutputFailure)):
-        error(str(failure))
-    elif isinstance(failure, WorkerFailure):
-        paths = failure.unfinished_paths
-        shown = ", ".join(quote_path(path) for path in paths[:_PATHS_SHOWN])
-        more = f" and {len(paths) - _PATHS_SHOWN} more" if len(paths) > _PATHS_SHOWN else ""
-        where = f" while counting {shown}{more}" if paths else ""
-        error(f"{failure.reason}{where}; nothing was printed")
-    elif isinstance(failure, MemoryError):
-        outcome = "the output is incomplete" if output_started else "nothing was printed"
-        # Python's own MemoryError says nothing; the engine's say where memory ran out.
-        where = str(failure) or "too many distinct words for the memory available"
-        error(f"out of memory: {where}; {outcome}")

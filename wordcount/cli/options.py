@@ -5,41 +5,34 @@ so that the command reads `output.top`, not a 28-parameter signature.
 
 from __future__ import annotations
 
-import codecs
 import functools
 import math
-import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple, TypeVar
 
 import click
 
+from wordcount.api.checks import (
+    MAX_JOBS,
+    MAX_MIN_COUNT,
+    MAX_MIN_LENGTH,
+    MAX_NGRAMS,
+    MAX_TIMEOUT_SECONDS,
+    MAX_TOP,
+    canonical_encoding,
+)
 from wordcount.cli.completion import complete_paths, complete_stopwords
 from wordcount.engine.run import START_METHODS
+from wordcount.exceptions import OptionsError
 from wordcount.words.pattern import check_pattern
 from wordcount.words.segment import SEGMENTERS
-from wordcount.words.tokens import MAX_RUN_BYTES
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl")
 
-# Every number an option takes is bounded, so that a typo or a huge value is a one-line
-# usage error (click prints the range), not an OverflowError from deep inside a run, a
-# pool that cannot start, or a wait with no end. Each bound is beyond any useful value.
-# A report of more than a billion rows is no top list; 0 still prints every word.
-MAX_TOP = 10**9
-# An n-gram of 100 words is a passage, not a phrase, and each distinct n-gram is kept as
-# a string of all its words.
-MAX_NGRAMS = 100
-# A word longer than 1 MiB as read is skipped (tokens.MAX_RUN_BYTES), so a greater
-# minimum length would leave out every word (but for the odd one NFKC lengthens).
-MAX_MIN_LENGTH = MAX_RUN_BYTES
-# A count is at most the number of words, which is less than the bytes read: 10^18 bytes
-# is an exabyte.
-MAX_MIN_COUNT = 10**18
+# Every number an option takes is bounded (api/checks.py says why each bound is what it
+# is), so that a typo or a huge value is a one-line usage error with click's range.
 # The median of 100 runs is as steady as a median gets; more runs only take longer.
 MAX_REPEAT = 100
-# A scheduler that has not answered within a day will not.
-MAX_TIMEOUT_SECONDS = 86_400.0
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -97,20 +90,6 @@ class BenchmarkChoices(NamedTuple):
     repeat: int
 
 
-def max_jobs(platform: str = sys.platform) -> int:
-    """The most worker processes -j accepts on this platform. Whether this process may
-    open the files a pool of that size needs is the engine's check, when it starts one
-    (engine/lifecycle.py: check_file_descriptors), made against what is open then."""
-    if platform == "win32":
-        return 61  # concurrent.futures refuses more there (its _MAX_WINDOWS_WORKERS)
-    # Each worker is an interpreter of its own (some 20 MB), and memory bandwidth runs
-    # out long before that many cores count at once.
-    return 1024
-
-
-MAX_JOBS = max_jobs()
-
-
 class _SecondsRange(click.FloatRange):
     """A FloatRange that refuses nan as well: nan compares false with both bounds, so
     click lets it through."""
@@ -160,7 +139,7 @@ def _group(
     return decorate
 
 
-output_options = _group(
+output_group = _group(
     "output",
     OutputChoices,
     [
@@ -215,7 +194,7 @@ output_options = _group(
     ],
 )
 
-word_options = _group(
+word_group = _group(
     "words",
     WordChoices,
     [
@@ -261,7 +240,7 @@ word_options = _group(
     ],
 )
 
-selection_options = _group(
+selection_group = _group(
     "selection",
     SelectionChoices,
     [
@@ -291,7 +270,7 @@ selection_options = _group(
     ],
 )
 
-input_options = _group(
+input_group = _group(
     "inputs",
     InputChoices,
     [
@@ -350,7 +329,7 @@ input_options = _group(
     ],
 )
 
-parallel_options = _group(
+parallel_group = _group(
     "parallel",
     ParallelChoices,
     [
@@ -373,7 +352,7 @@ parallel_options = _group(
     ],
 )
 
-cluster_options = _group(
+cluster_group = _group(
     "cluster",
     ClusterChoices,
     [
@@ -410,7 +389,7 @@ cluster_options = _group(
     ],
 )
 
-benchmark_options = _group(
+benchmark_group = _group(
     "benchmark",
     BenchmarkChoices,
     [
@@ -445,21 +424,9 @@ def _text_encoding(name: str | None) -> str | None:
     if name is None:
         return None
     try:
-        codecs.lookup(name)
-    except (LookupError, ValueError):  # ValueError: a name that is not even text (a NUL)
-        raise click.BadParameter(f"unknown text encoding {name!r}") from None
-    try:
-        # Decoding anything (not b"", which never looks the codec up) also refuses codecs
-        # that are not text encodings, such as rot13 and base64.
-        b"\0\0\0\0".decode(name)
-    except LookupError:
-        raise click.BadParameter(f"unknown text encoding {name!r}") from None
-    except UnicodeError:
-        pass  # a real text encoding that cannot decode these four bytes
-    canonical = codecs.lookup(name).name
-    if canonical == "undefined":  # Python's codec that refuses every byte, on purpose
-        raise click.BadParameter(f"{name!r} decodes nothing: it is not a text encoding")
-    return canonical
+        return canonical_encoding(name)
+    except OptionsError as problem:
+        raise click.BadParameter(str(problem)) from None
 
 
 class CorpusChoices(NamedTuple):
@@ -468,7 +435,7 @@ class CorpusChoices(NamedTuple):
     against_counts: tuple[str, ...]
 
 
-corpus_options = _group(
+corpus_group = _group(
     "corpora",
     CorpusChoices,
     [

@@ -22,6 +22,7 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
+from wordcount.cli.messages import quote_path
 from wordcount.sources.opening import NUL_IN_PATH
 
 
@@ -171,8 +172,6 @@ class AtomicFile:
         return OutputFailure(f"cannot write the output to {self._quoted()}: {reason}")
 
     def _quoted(self) -> str:
-        from wordcount.cli.messages import quote_path  # messages imports this module
-
         return quote_path(self.path)
 
 

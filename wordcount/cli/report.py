@@ -1,5 +1,6 @@
-"""The report step: the merged counts, selected and ranked, written to stdout in the
-chosen format (formats.py for the data formats, terminal.py for the table).
+"""The report step: a Counts, ranked, written to stdout in the chosen format (the data
+formats from wordcount.formats, the table from terminal.py); or, with --against, its
+keywords.
 
 With --stats, the statistics go under the table, into the JSON document, onto the last
 JSON Lines line, or to stderr for tsv and csv, so that the data stream stays clean. With
@@ -14,8 +15,16 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from wordcount.cli.exit_status import Finished
-from wordcount.cli.formats import (
+from wordcount.analysis.ranking import Row, ranked, ranked_with_ties
+from wordcount.analysis.saved_counts import header
+from wordcount.analysis.selection import file_ranges
+from wordcount.analysis.statistics import Statistics, Totals
+from wordcount.cli.ending import Finished
+from wordcount.cli.messages import note
+from wordcount.cli.options import OutputChoices
+from wordcount.cli.output import stdout_holds_any_text, write_data
+from wordcount.formats import keywords as keyword_formats
+from wordcount.formats.words import (
     csv_by_file_lines,
     csv_lines,
     json_lines,
@@ -23,71 +32,78 @@ from wordcount.cli.formats import (
     tsv_by_file_lines,
     tsv_lines,
 )
-from wordcount.cli.messages import note
-from wordcount.cli.options import OutputChoices
-from wordcount.cli.output import stdout_holds_any_text, write_data
-from wordcount.cli.ranking import Row, ranked, ranked_with_ties
-from wordcount.cli.selection import Selection, Statistics, Totals, file_ranges, kept_in_file
-from wordcount.engine.merge import CountResult
 
 if TYPE_CHECKING:
     from rich.console import RenderableType
 
+    from wordcount.api.counts import Counts, Keywords
+
 
 def write_report(
-    result: CountResult,
-    selection: Selection,
-    output: OutputChoices,
-    *,
-    output_format: str,
-    by_file: bool,
-    elapsed: float,
-    json_header: Mapping[str, object] | None = None,
+    counts: Counts, output: OutputChoices, *, output_format: str, elapsed: float
 ) -> Finished:
+    """The words of counts, ranked, in output_format."""
     rank = ranked_with_ties if output.ties else ranked
-    counts = selection.apply(result.counts)
-    rows = rank(counts, top=output.top)
-    totals = Totals.of(counts, files=result.files)
-    statistics = Statistics.of(counts, totals) if output.stats else None
-    selected_by_file = result.by_file
-    if not selection.keeps_everything:
-        selected_by_file = [(path, kept_in_file(file, counts)) for path, file in selected_by_file]
-    per_file = [(path, rank(counts, top=output.top)) for path, counts in selected_by_file]
-    ranges = file_ranges(counts for _, counts in selected_by_file) if by_file else None
+    selected = counts.counts
+    rows = rank(selected, top=output.top)
+    totals = counts.totals()
+    statistics = counts.stats() if output.stats else None
+    by_file = counts.file_entries() if counts.kept_by_file else None
+    per_file = [(path, rank(file, top=output.top)) for path, file in by_file or []]
+    ranges = file_ranges(file for _, file in by_file) if by_file is not None else None
+    lines: Iterable[str]
     if output_format == "table":
         sections = None
-        if by_file:
+        if by_file is not None:
             sections = [
-                (path, file_rows, Totals.of(counts, files=1))
-                for (path, counts), (_, file_rows) in zip(selected_by_file, per_file, strict=True)
+                (path, file_rows, Totals.of(file, files=1))
+                for (path, file), (_, file_rows) in zip(by_file, per_file, strict=True)
             ]
-        lines: Iterable[str] = [_table(rows, totals, statistics, ranges, sections, elapsed)]
+        lines = [_table(rows, totals, statistics, ranges, sections, elapsed)]
     else:
-        lines = {
-            "tsv": lambda: tsv_by_file_lines(per_file) if by_file else tsv_lines(rows),
-            "csv": lambda: csv_by_file_lines(per_file) if by_file else csv_lines(rows),
-            "json": lambda: json_lines(
-                rows,
-                totals,
-                stats=statistics,
-                ranges=ranges,
-                by_file=per_file if by_file else None,
-                ascii_only=not stdout_holds_any_text(),
-                header=json_header,
-            ),
-            "jsonl": lambda: jsonl_lines(
-                rows,
-                stats=statistics,
-                by_file=per_file if by_file else None,
-                ascii_only=not stdout_holds_any_text(),
-            ),
-        }[output_format]()
+        lines = _data_lines(
+            output_format,
+            rows,
+            totals,
+            statistics,
+            ranges,
+            per_file if by_file is not None else None,
+            header(counts.word_options, every_word=counts.every_word),
+        )
     if not write_data(lines):
         return Finished(broken_pipe=True)
     if statistics is not None and output_format in ("tsv", "csv"):
         for name, value in statistics.rows():
             note(f"{name}\t{value}")
-    return Finished(input_errors=result.has_errors, inputs_changed=result.has_changed_inputs)
+    return Finished(input_errors=counts.has_errors, inputs_changed=counts.has_changed_inputs)
+
+
+def _data_lines(
+    output_format: str,
+    rows: list[Row],
+    totals: Totals,
+    statistics: Statistics | None,
+    ranges: Counter[str] | None,
+    per_file: list[tuple[str, list[Row]]] | None,
+    json_header: Mapping[str, object],
+) -> Iterable[str]:
+    if output_format == "tsv":
+        return tsv_by_file_lines(per_file) if per_file is not None else tsv_lines(rows)
+    if output_format == "csv":
+        return csv_by_file_lines(per_file) if per_file is not None else csv_lines(rows)
+    if output_format == "json":
+        return json_lines(
+            rows,
+            totals,
+            stats=statistics,
+            ranges=ranges,
+            by_file=per_file,
+            ascii_only=not stdout_holds_any_text(),
+            header=json_header,
+        )
+    return jsonl_lines(
+        rows, stats=statistics, by_file=per_file, ascii_only=not stdout_holds_any_text()
+    )
 
 
 def _table(
@@ -108,3 +124,43 @@ def _table(
     if statistics is None:
         return rendered(table)
     return rendered(table, render_statistics(statistics))
+
+
+def write_keywords(
+    target: Counts,
+    reference: Counts,
+    output: OutputChoices,
+    *,
+    output_format: str,
+    elapsed: float,
+) -> Finished:
+    """The keywords of target against reference (Counts.keywords), in output_format."""
+    keywords = target.keywords(reference, top=output.top, ties=output.ties)
+    lines: Iterable[str]
+    if output_format == "table":
+        lines = [_keyword_table(keywords, elapsed)]
+    elif output_format == "json":
+        lines = keyword_formats.json_lines(
+            keywords, keywords.target, keywords.reference, ascii_only=not stdout_holds_any_text()
+        )
+    elif output_format == "jsonl":
+        lines = keyword_formats.jsonl_lines(keywords, ascii_only=not stdout_holds_any_text())
+    elif output_format == "csv":
+        lines = keyword_formats.csv_lines(keywords)
+    else:
+        lines = keyword_formats.tsv_lines(keywords)
+    if not write_data(lines):
+        return Finished(broken_pipe=True)
+    return Finished(
+        input_errors=target.has_errors or reference.has_errors,
+        inputs_changed=target.has_changed_inputs or reference.has_changed_inputs,
+    )
+
+
+def _keyword_table(keywords: Keywords, elapsed: float) -> str:
+    from wordcount.cli.keyword_table import render_keywords
+    from wordcount.cli.terminal import rendered
+
+    return rendered(
+        render_keywords(list(keywords), keywords.target, keywords.reference, elapsed=elapsed)
+    )

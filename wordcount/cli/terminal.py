@@ -30,10 +30,10 @@ from rich.console import (
 from rich.table import Table
 from rich.text import Text
 
+from wordcount.analysis.ranking import Row
+from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.messages import escape_controls, quote_path
 from wordcount.cli.output import writes_to_a_file
-from wordcount.cli.ranking import Row
-from wordcount.cli.selection import Statistics, Totals
 
 # Wide enough to tell counts apart by eye, narrow enough to leave the words room on an
 # 80-column terminal. The bar shrinks to MIN_BAR_WIDTH before it goes.

@@ -15,11 +15,11 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from wordcount.engine.errors import ClusterUnavailable, WorkerFailure
 from wordcount.engine.merge import UnitResult, combined
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
+from wordcount.exceptions import ClusterUnavailable, WorkerFailure
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from wordcount.engine.errors import Terminated, WorkerFailure
+from wordcount.exceptions import Terminated, WorkerFailure
 
 if TYPE_CHECKING:
     from concurrent.futures import ProcessPoolExecutor

@@ -15,7 +15,6 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from wordcount.engine.errors import WorkerFailure
 from wordcount.engine.lifecycle import (
     check_file_descriptors,
     initialize_worker,
@@ -32,6 +31,7 @@ from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import Plan
 from wordcount.engine.units import WorkUnit, paths_in_input_order
 from wordcount.engine.worker import count_unit
+from wordcount.exceptions import WorkerFailure
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor

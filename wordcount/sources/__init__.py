@@ -3,6 +3,8 @@
     paths.py     the PATHs a user typed ─▶ files to plan and streams to read here
     opening.py   a local path or an fsspec URL, opened for reading
     content.py   a file's first bytes judged: compressed, encoded, binary or plain text
+    detection.py which legacy encoding a file that is not UTF-8 is in, when it can tell
+    identity.py  a file's identity when found, and whether a worker read that same file
     ranges.py    FileRange: bytes [start, end) of one file, and reading them in chunks
     problems.py  what went wrong with which input
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
+from wordcount.exceptions import StopwordsUnusable
 from wordcount.sources.content import (
     READ_CHUNK_BYTES,
     BinaryContent,
@@ -28,15 +29,6 @@ from wordcount.words.counter import WordCounter, counter_for
 
 # Lists shipped as package data; the names are ISO 639-1 codes.
 BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
-
-
-class StopwordsError(Exception):
-    """A stop-word file that cannot be used: its name as given, and why."""
-
-    def __init__(self, source: str, reason: str) -> None:
-        super().__init__(f"{source}: {reason}")
-        self.source = source
-        self.reason = reason
 
 
 class Stopwords(NamedTuple):
@@ -58,7 +50,7 @@ def load_stopwords(
     never to the built-in lists, which are UTF-8. pattern is --pattern: the words of a
     list are what it matches there, as in the inputs; segment (--segment icu) likewise.
 
-    Raises StopwordsError for a file that cannot be read, is binary or cannot be decoded.
+    Raises StopwordsUnusable for a file that cannot be read, is binary or cannot be decoded.
     """
     # Never the n-gram counter: stop words leave the word sequence before n-grams form.
     new_counter = counter_for(
@@ -94,13 +86,13 @@ def _words_of_file(
     except FileNotFoundError as error:  # perhaps a list's name, mistyped
         builtins = ", ".join(BUILTIN_STOPWORDS)
         reason = f"{describe_os_error(error)} (the built-in lists are {builtins})"
-        raise StopwordsError(path, reason) from None
+        raise StopwordsUnusable(path, reason) from None
     except OSError as error:
-        raise StopwordsError(path, describe_os_error(error)) from None
+        raise StopwordsUnusable(path, describe_os_error(error)) from None
     except BinaryContent:
-        raise StopwordsError(path, "binary (a NUL byte in its first 64 KiB)") from None
+        raise StopwordsUnusable(path, "binary (a NUL byte in its first 64 KiB)") from None
     except UndecodableContent as error:
-        raise StopwordsError(path, error.reason) from None
+        raise StopwordsUnusable(path, error.reason) from None
 
 
 def _words_of(

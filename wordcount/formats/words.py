@@ -1,24 +1,17 @@
-"""The data formats, TSV, CSV, JSON and JSON Lines: the stable output contract for scripts.
+"""Counted words in the data formats, TSV, CSV, JSON and JSON Lines: the stable output
+contract for scripts.
 
 Each writer yields the text to write, for rows already selected and ranked.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
 
-from wordcount.cli.ranking import Row
-from wordcount.cli.selection import Statistics, Totals
-
-_TSV_SPECIAL = re.compile("[\\\\\x00-\x1f\x7f-\x9f]")
-_TSV_NAMED_ESCAPES = {"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-_CSV_NEEDS_QUOTES = re.compile('[",\x00-\x1f\x7f-\x9f]')
-_DEL_AND_C1 = re.compile("[\x7f-\x9f]")
-# JSON Lines also escapes the two Unicode line ends, legal raw in JSON: a reader that
-# splits lines as Python's str.splitlines does would cut an object in two at them.
-_JSONL_SPECIAL = re.compile("[\x7f-\x9f\u2028\u2029]")
+from wordcount.analysis.ranking import Row
+from wordcount.analysis.statistics import Statistics, Totals
+from wordcount.formats.escaping import csv_field, escape_del_and_c1, jsonl_safe, tsv_field
 
 
 def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
@@ -26,10 +19,6 @@ def tsv_lines(rows: Iterable[Row]) -> Iterator[str]:
     \\n, \\r, \\xNN), so that every row is one line of two fields."""
     for word, count in rows:
         yield f"{tsv_field(word)}\t{count}\n"
-
-
-def tsv_field(text: str) -> str:
-    return _TSV_SPECIAL.sub(_tsv_escape, text) if _TSV_SPECIAL.search(text) else text
 
 
 def tsv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]:
@@ -53,12 +42,6 @@ def csv_by_file_lines(by_file: Iterable[tuple[str, list[Row]]]) -> Iterator[str]
     for path, rows in by_file:
         for word, count in rows:
             yield f"{csv_field(path)},{csv_field(word)},{count}\r\n"
-
-
-def csv_field(text: str) -> str:
-    if _CSV_NEEDS_QUOTES.search(text):
-        return '"' + text.replace('"', '""') + '"'
-    return text
 
 
 def json_lines(
@@ -105,9 +88,9 @@ def json_lines(
         json.dumps(_LIST_PLACE)
     )
     for piece, (list_rows, list_ranges, indent) in zip(skeleton, lists, strict=False):
-        yield _escape_del_and_c1(piece)
+        yield escape_del_and_c1(piece)
         yield from _json_rows(list_rows, list_ranges, indent, encode)
-    yield _escape_del_and_c1(skeleton[-1])
+    yield escape_del_and_c1(skeleton[-1])
     yield "\n"
 
 
@@ -127,17 +110,9 @@ def _json_rows(
     for word, count in rows:
         files = "" if ranges is None else f',\n{inner}"files": {ranges[word]}'
         row = f'{inner}"word": {encode(word)},\n{inner}"count": {count}{files}'
-        yield _escape_del_and_c1((between if written else opening) + row)
+        yield escape_del_and_c1((between if written else opening) + row)
         written = True
     yield f"\n{indent}  }}\n{indent}]" if written else "[]"
-
-
-def _escape_del_and_c1(text: str) -> str:
-    # json escapes C0 controls itself; DEL and C1 are legal raw in JSON, but a terminal
-    # would act on them. Outside strings they cannot occur, so escaping them is safe.
-    if _DEL_AND_C1.search(text) is None:
-        return text
-    return _DEL_AND_C1.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 def jsonl_lines(
@@ -164,15 +139,3 @@ def jsonl_lines(
                 yield jsonl_safe(f'{{"file": {file}, "word": {string(word)}, "count": {count}}}\n')
     if stats is not None:
         yield json.dumps({"stats": stats.as_json()}) + "\n"
-
-
-def jsonl_safe(line: str) -> str:
-    """DEL, C1 and U+2028/9 as \\u escapes: only strings can hold them, so this is safe."""
-    if _JSONL_SPECIAL.search(line) is None:
-        return line
-    return _JSONL_SPECIAL.sub(lambda match: f"\\u{ord(match.group()):04x}", line)
-
-
-def _tsv_escape(match: re.Match[str]) -> str:
-    char = match.group()
-    return _TSV_NAMED_ESCAPES.get(char) or f"\\x{ord(char):02x}"

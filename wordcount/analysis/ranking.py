@@ -6,7 +6,7 @@ It is a total order, so the output never depends on how the counts were merged.
 from __future__ import annotations
 
 import heapq
-from collections import Counter
+from collections.abc import Mapping
 
 Row = tuple[str, int]
 
@@ -16,7 +16,7 @@ def rank_key(row: Row) -> tuple[int, str]:
     return -count, word
 
 
-def ranked(counts: Counter[str], *, top: int) -> list[Row]:
+def ranked(counts: Mapping[str, int], *, top: int) -> list[Row]:
     """The top rows in report order; top 0 means every word."""
     if top == 0 or top >= len(counts):
         return sorted(counts.items(), key=rank_key)
@@ -28,7 +28,7 @@ def ranked(counts: Counter[str], *, top: int) -> list[Row]:
     return heapq.nsmallest(top, candidates, key=rank_key)
 
 
-def ranked_with_ties(counts: Counter[str], *, top: int) -> list[Row]:
+def ranked_with_ties(counts: Mapping[str, int], *, top: int) -> list[Row]:
     """The top rows, and then every further word whose count equals the last one's."""
     rows = ranked(counts, top=top)
     if top == 0 or len(rows) < top:

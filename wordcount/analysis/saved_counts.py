@@ -21,15 +21,11 @@ from __future__ import annotations
 import gc
 import operator
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, NamedTuple
 
-import click
-
-from wordcount.cli.exit_status import ExitStatus
-from wordcount.cli.messages import quote_path
-from wordcount.engine.merge import CountResult
+from wordcount.exceptions import SavedCountsUnusable
 
 FORMAT_NAME = "wordcount-counts"
 FORMAT_VERSION = 1
@@ -37,12 +33,6 @@ FORMAT_VERSION = 1
 WordOptions = dict[str, Any]
 
 _WORD_AND_COUNT = operator.itemgetter("word", "count")
-
-
-class SavedCountsUnusable(click.ClickException):
-    """A --counts file that cannot be used: one line on stderr, status 2."""
-
-    exit_code = ExitStatus.USAGE_ERROR
 
 
 class SavedCounts(NamedTuple):
@@ -81,13 +71,13 @@ _WORD_OPTIONS = {"case_sensitive", "pattern", "segment", "ngrams"}
 _RECORDED_OPTIONS = [_WORD_OPTIONS, _WORD_OPTIONS | {"ngram_stopwords", "ngram_min_length"}]
 
 
-def header(word_options: WordOptions, *, every_word: bool) -> dict[str, object]:
+def header(word_options: Mapping[str, Any], *, every_word: bool) -> dict[str, object]:
     """The fields that make -f json's document a saved count. every_word: no option left
     words out (--stopwords, --min-length, --min-count), so that the document can be one."""
     return {
         "format": FORMAT_NAME,
         "version": FORMAT_VERSION,
-        "word_options": word_options,
+        "word_options": dict(word_options),
         "every_word": every_word,
     }
 
@@ -110,12 +100,15 @@ def describe(word_options: WordOptions) -> str:
 
 
 def load_saved_counts(
-    path: str, *, option: str, word_options: WordOptions, by_file: bool
-) -> SavedCounts:
-    """The saved count in path, checked; SavedCountsUnusable says why it cannot be used."""
+    path: str, *, word_options: WordOptions | None, by_file: bool | None
+) -> tuple[SavedCounts, WordOptions]:
+    """The saved count in path, checked, and the word options it was counted with;
+    SavedCountsUnusable says why it cannot be used. word_options: what this run counts
+    with, which the saved count's must equal; None takes the saved count's own. by_file:
+    each file's counts are needed (True), or read where saved (None)."""
 
     def unusable(reason: str) -> SavedCountsUnusable:
-        return SavedCountsUnusable(f"{option} {quote_path(path)}: {reason}")
+        return SavedCountsUnusable(path, reason)
 
     try:
         with open(path, "rb") as file:
@@ -142,7 +135,7 @@ def load_saved_counts(
         saved_options = document.get("word_options")
         if not isinstance(saved_options, dict) or saved_options.keys() not in _RECORDED_OPTIONS:
             raise unusable("not a saved count (its word options are not recorded)")
-        if saved_options != word_options:
+        if word_options is not None and saved_options != word_options:
             saved = describe(saved_options)
             raise unusable(
                 f"its words were counted with {saved}, this run's with "
@@ -161,10 +154,11 @@ def load_saved_counts(
                     f"it holds {len(counts):,} of its {unique_words:,} words; "
                     "save every word, with -n 0"
                 )
-            saved_by_file = _by_file(document, counts) if by_file else None
+            wants_files = by_file or (by_file is None and "by_file" in document)
+            saved_by_file = _by_file(document, counts) if wants_files else None
         except ValueError as problem:
             raise unusable(f"not a complete saved count ({problem})") from None
-    return SavedCounts(counts, files, saved_by_file)
+    return SavedCounts(counts, files, saved_by_file), saved_options
 
 
 def _totals(document: dict[str, Any]) -> tuple[int, int, int]:
@@ -231,35 +225,3 @@ def _no_garbage_collection() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def with_saved_counts(result: CountResult, saved: Sequence[SavedCounts]) -> CountResult:
-    """The run's counts with the saved counts added, as if their texts had been counted
-    again: their files after the PATHs', in the order given."""
-    if not saved:
-        return result
-    counts = result.counts
-    for one in saved:
-        if counts:
-            counts.update(one.counts)
-        else:
-            counts = one.counts  # the first is taken as it is, not copied word by word
-    by_file = list(result.by_file)
-    for one in saved:
-        by_file.extend(one.by_file or [])
-    return result._replace(
-        counts=counts, files=result.files + sum(one.files for one in saved), by_file=by_file
-    )
-
-
-def nothing_counted() -> CountResult:
-    """The result of counting no PATHs (a corpus given only as saved counts)."""
-    return CountResult(
-        counts=Counter(),
-        files=0,
-        bytes_read=0,
-        problems=[],
-        hidden_skipped=0,
-        by_file=[],
-        counted_by=frozenset(),
-    )

@@ -1,11 +1,10 @@
-"""The --benchmark figures in each output format, for output.write_data to write.
+"""The --benchmark figures in the data formats.
 
     tsv    a header line, then one line per run, tab-separated
     csv    the same as RFC 4180 (CRLF line ends)
     json   {"bytes", "words", "repeat", "identical", "runs": [{...}, {...}]}
     jsonl  one line per run: that run's {...} as in json, then "bytes", "words", "repeat"
            and "identical", so that each line holds all it means (to append to a log)
-    table  the rich table, with a caption that sums up the input
 
 The columns are those of earlier versions, then "workers": how many worker processes
 counted the run, 0 where this process counted it alone. A parallel run that started no
@@ -15,10 +14,8 @@ pool has no efficiency ("-", or null in json): it ran no worker to be efficient 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from wordcount.cli.benchmark import BenchmarkResult, Timing
+from wordcount.engine.benchmark import BenchmarkResult, Timing
 
 BENCHMARK_COLUMNS = (
     "run",
@@ -35,6 +32,7 @@ NOT_APPLICABLE = "-"
 
 
 def benchmark_lines(benchmark: BenchmarkResult, output_format: str) -> Iterator[str]:
+    """The figures in tsv, csv, json or jsonl (the table is the command line's)."""
     if output_format == "json":
         yield from _json_lines(benchmark)
         return
@@ -44,8 +42,6 @@ def benchmark_lines(benchmark: BenchmarkResult, output_format: str) -> Iterator[
     rows = [BENCHMARK_COLUMNS, *benchmark_rows(benchmark)]
     if output_format == "csv":  # no figure holds a comma, a quote or a line end
         yield from (",".join(row) + "\r\n" for row in rows)
-    elif output_format == "table":
-        yield _table(benchmark, rows[1:])
     else:
         yield from ("\t".join(row) + "\n" for row in rows)
 
@@ -123,14 +119,3 @@ def _jsonl_lines(benchmark: BenchmarkResult) -> Iterator[str]:
 
     for run in _json_runs(benchmark):
         yield json.dumps({**run, **_json_input(benchmark)}) + "\n"
-
-
-def _table(benchmark: BenchmarkResult, rows: list[tuple[str, ...]]) -> str:
-    from wordcount.cli.terminal import plural, render_timings, rendered
-
-    caption = (
-        f"{benchmark.result.bytes_read / 1e6:,.1f} MB · "
-        f"{plural(benchmark.serial.total_words, 'word')} · median of {benchmark.repeat} · "
-        f"results {'identical' if benchmark.identical else 'DIFFER'}"
-    )
-    return rendered(render_timings(BENCHMARK_COLUMNS, rows, caption=caption))

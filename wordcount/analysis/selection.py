@@ -1,0 +1,54 @@
+"""Which counted words a report shows: stop words, minimum length, minimum count.
+
+    merged counts ─▶ minus stop words ─▶ minus words shorter than --min-length
+                  ─▶ minus words seen fewer than --min-count times ─▶ ranking.py
+
+Everything here runs once, in the main process, after the merge: it gives the same
+result for every -j and backend by construction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from typing import NamedTuple
+
+
+class Selection(NamedTuple):
+    stopwords: frozenset[str] = frozenset()
+    min_length: int = 1
+    min_count: int = 1
+
+    @property
+    def keeps_everything(self) -> bool:
+        return not self.stopwords and self.min_length <= 1 and self.min_count <= 1
+
+    def apply(self, counts: Counter[str]) -> Counter[str]:
+        if self.keeps_everything:
+            return counts
+        return Counter(
+            {
+                word: count
+                for word, count in counts.items()
+                if count >= self.min_count
+                and len(word) >= self.min_length
+                and word not in self.stopwords
+            }
+        )
+
+
+def kept_in_file(file_counts: Counter[str], kept: Counter[str]) -> Counter[str]:
+    """One file's counts of the words the report keeps (kept: the selected totals).
+
+    --min-count judges a word by its total, as the main list does: a word seen 3 times in
+    each of two files passes --min-count 5 and stays in both files' lists and ranges.
+    """
+    return Counter({word: count for word, count in file_counts.items() if word in kept})
+
+
+def file_ranges(files_counts: Iterable[Counter[str]]) -> Counter[str]:
+    """In how many files each word occurs (AntConc's "range")."""
+    ranges: Counter[str] = Counter()
+    for counts in files_counts:
+        ranges.update(counts.keys())
+    return ranges

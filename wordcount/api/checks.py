@@ -1,0 +1,114 @@
+"""The rules an option's value must follow, stated once: wordcount.count raises OptionsError
+by them, and the command line turns the same rules into its usage errors.
+
+Every number an option takes is bounded, so that a typo or a huge value is an error at
+once, not an OverflowError from deep inside a run, a pool that cannot start, or a wait
+with no end. Each bound is beyond any useful value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import sys
+
+from wordcount.api.settings import Settings
+from wordcount.engine.run import START_METHODS
+from wordcount.exceptions import OptionsError
+from wordcount.words.pattern import check_pattern
+from wordcount.words.segment import ICU_EXTRA_HINT, SEGMENTERS, icu_version
+from wordcount.words.tokens import MAX_RUN_BYTES
+
+# A report of more than a billion rows is no top list; 0 still prints every word.
+MAX_TOP = 10**9
+# An n-gram of 100 words is a passage, not a phrase, and each distinct n-gram is kept as
+# a string of all its words.
+MAX_NGRAMS = 100
+# A word longer than 1 MiB as read is skipped (tokens.MAX_RUN_BYTES), so a greater
+# minimum length would leave out every word (but for the odd one NFKC lengthens).
+MAX_MIN_LENGTH = MAX_RUN_BYTES
+# A count is at most the number of words, which is less than the bytes read: 10^18 bytes
+# is an exabyte.
+MAX_MIN_COUNT = 10**18
+# A scheduler that has not answered within a day will not.
+MAX_TIMEOUT_SECONDS = 86_400.0
+
+
+def max_jobs(platform: str = sys.platform) -> int:
+    """The most worker processes a run accepts on this platform. Whether this process may
+    open the files a pool of that size needs is the engine's check, when it starts one
+    (engine/lifecycle.py: check_file_descriptors), made against what is open then."""
+    if platform == "win32":
+        return 61  # concurrent.futures refuses more there (its _MAX_WINDOWS_WORKERS)
+    # Each worker is an interpreter of its own (some 20 MB), and memory bandwidth runs
+    # out long before that many cores count at once.
+    return 1024
+
+
+MAX_JOBS = max_jobs()
+
+
+def word_rule_conflict(
+    *, pattern: str | None, ngrams: int, segment: str | None
+) -> tuple[str, str] | None:
+    """The two word-rule options that cannot be used together, by name, or None."""
+    if pattern is not None and ngrams > 1:
+        return ("pattern", "ngrams")
+    if pattern is not None and segment is not None:
+        return ("pattern", "segment")
+    return None
+
+
+def canonical_encoding(name: str) -> str:
+    """The codec's canonical name; OptionsError for a name Python cannot decode text with."""
+    try:
+        codecs.lookup(name)
+    except (LookupError, ValueError):  # ValueError: a name that is not even text (a NUL)
+        raise OptionsError(f"unknown text encoding {name!r}") from None
+    try:
+        # Decoding anything (not b"", which never looks the codec up) also refuses codecs
+        # that are not text encodings, such as rot13 and base64.
+        b"\0\0\0\0".decode(name)
+    except LookupError:
+        raise OptionsError(f"unknown text encoding {name!r}") from None
+    except UnicodeError:
+        pass  # a real text encoding that cannot decode these four bytes
+    canonical = codecs.lookup(name).name
+    if canonical == "undefined":  # Python's codec that refuses every byte, on purpose
+        raise OptionsError(f"{name!r} decodes nothing: it is not a text encoding")
+    return canonical
+
+
+def check_options(settings: Settings) -> str | None:
+    """OptionsError for the first value out of its range, or options that clash; returns
+    the encoding's canonical name."""
+    for name, low, high in (
+        ("jobs", 1, MAX_JOBS),
+        ("min_length", 1, MAX_MIN_LENGTH),
+        ("min_count", 1, MAX_MIN_COUNT),
+        ("ngrams", 1, MAX_NGRAMS),
+    ):
+        value = getattr(settings, name)
+        if value is not None and not (type(value) is int and low <= value <= high):
+            raise OptionsError(f"{name} must be an int from {low} to {high}, not {value!r}")
+    timeout = settings.timeout
+    if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT_SECONDS):
+        raise OptionsError(f"timeout must be over 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
+    _check_word_rule(settings.pattern, settings.ngrams, settings.segment)
+    start_method = settings.start_method
+    if start_method is not None and start_method not in START_METHODS:
+        choices = ", ".join(START_METHODS)
+        raise OptionsError(f"start_method must be one of {choices}, not {start_method!r}")
+    return None if settings.encoding is None else canonical_encoding(settings.encoding)
+
+
+def _check_word_rule(pattern: str | None, ngrams: int, segment: str | None) -> None:
+    conflict = word_rule_conflict(pattern=pattern, ngrams=ngrams, segment=segment)
+    if conflict is not None:
+        raise OptionsError(f"{conflict[0]} and {conflict[1]} cannot be used together")
+    problem = None if pattern is None else check_pattern(pattern)
+    if problem is not None:
+        raise OptionsError(f"pattern: {problem}")
+    if segment is not None and segment not in SEGMENTERS:
+        raise OptionsError(f"segment must be one of {', '.join(SEGMENTERS)}, not {segment!r}")
+    if segment == "icu" and icu_version() is None:
+        raise OptionsError(ICU_EXTRA_HINT)

@@ -1,0 +1,180 @@
+"""A count asked for and checked: the keyword arguments of wordcount.count, turned into
+the engine's settings before any input is read.
+
+    count(paths, **options) ─▶ prepare: every option checked, the stop words and saved
+                               counts read (OptionsError, StopwordsUnusable,
+                               SavedCountsUnusable: nothing has been counted yet)
+                            ─▶ CountRequest.run: the PATHs counted (engine.run), the saved
+                               counts added (analysis.corpora) ─▶ Counts
+
+The command line makes the same two calls, so that its usage errors come before any
+input is read, and a stop-word list's warning before the counting starts.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from wordcount.analysis.corpora import nothing_counted, with_saved_counts
+from wordcount.analysis.saved_counts import (
+    SavedCounts,
+    WordOptions,
+    load_saved_counts,
+    word_options_record,
+)
+from wordcount.analysis.selection import Selection
+from wordcount.analysis.stopwords import load_stopwords
+from wordcount.api.checks import check_options
+from wordcount.api.counts import Counts
+from wordcount.api.settings import OneOrMore, Settings, strings
+from wordcount.engine.cluster import ClusterOptions, resolve_cluster
+from wordcount.engine.merge import CountResult
+from wordcount.engine.options import CountOptions
+from wordcount.engine.run import Progress, available_cpus, count_inputs
+from wordcount.exceptions import OptionsError
+from wordcount.sources.paths import WalkOptions
+from wordcount.words.ngrams import NgramOptions
+
+
+@dataclass(frozen=True)
+class CountRequest:
+    """Everything a count needs, checked: run() counts it."""
+
+    paths: tuple[str, ...]
+    options: CountOptions
+    walk: WalkOptions
+    selection: Selection
+    word_options: WordOptions
+    saved: tuple[SavedCounts, ...]
+    jobs: int | None
+    start_method: str | None
+    cluster: ClusterOptions | None
+    # The stop-word files some of whose words were not valid UTF-8 (read as cp1252).
+    stopwords_read_as_cp1252: tuple[str, ...] = ()
+
+    def count_paths(self) -> Callable[..., CountResult]:
+        """count_inputs with every setting but the paths, the jobs, stdin and progress."""
+        return functools.partial(
+            count_inputs,
+            start_method=self.start_method,
+            options=self.options,
+            walk=self.walk,
+            cluster=self.cluster,
+        )
+
+    def corpus(self, paths: OneOrMore, counts: OneOrMore) -> CountRequest:
+        """Another corpus counted as this one is (a keyword reference): the same options,
+        other PATHs and saved counts."""
+        saved = _load_saved(counts, self.word_options, by_file=self.options.by_file)
+        return dataclasses.replace(self, paths=strings(paths), saved=saved)
+
+    def workers(self) -> int:
+        """The jobs asked for; by default, the CPUs this process may use."""
+        return self.jobs or available_cpus()
+
+    def run(self, *, progress: Progress | None = None, stdin: BinaryIO | None = None) -> Counts:
+        """Count the PATHs and add the saved counts. progress(bytes done, bytes in all), if
+        given, is called as the files are read (see engine.run.count_inputs)."""
+        result = nothing_counted()
+        if self.paths:
+            result = self.count_paths()(
+                paths=self.paths, jobs=self.workers(), stdin=stdin, progress=progress
+            )
+        result = with_saved_counts(result, self.saved)
+        return Counts(
+            result,
+            selection=self.selection,
+            word_options=self.word_options,
+            kept_by_file=self.options.by_file,
+        )
+
+
+def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
+    """The count these settings ask for, checked, with its stop words and saved counts
+    read: OptionsError, StopwordsUnusable or SavedCountsUnusable before any input is."""
+    encoding = check_options(settings)
+    cluster = _cluster(settings)
+    loaded = load_stopwords(
+        strings(settings.stopwords),
+        case_sensitive=settings.case_sensitive,
+        encoding=encoding,
+        pattern=settings.pattern,
+        segment=settings.segment,
+    )
+    word_options = word_options_record(
+        case_sensitive=settings.case_sensitive,
+        pattern=settings.pattern,
+        segment=settings.segment,
+        ngrams=settings.ngrams,
+        stopwords=loaded.words,
+        min_length=settings.min_length,
+    )
+    return CountRequest(
+        paths=strings(paths),
+        options=_count_options(settings, loaded.words, encoding),
+        walk=WalkOptions(
+            hidden=settings.hidden,
+            include=strings(settings.include),
+            exclude=strings(settings.exclude),
+            ignore_files=settings.ignore,
+        ),
+        # With n-grams, stop words and short words left the word sequence in the workers,
+        # before n-grams were formed: only the minimum count is left to apply.
+        selection=(
+            Selection(min_count=settings.min_count)
+            if settings.ngrams > 1
+            else Selection(loaded.words, settings.min_length, settings.min_count)
+        ),
+        word_options=word_options,
+        saved=_load_saved(settings.counts, word_options, by_file=settings.by_file),
+        jobs=settings.jobs,
+        start_method=settings.start_method,
+        cluster=cluster,
+        stopwords_read_as_cp1252=loaded.read_as_cp1252,
+    )
+
+
+def _count_options(
+    settings: Settings, stopwords: frozenset[str], encoding: str | None
+) -> CountOptions:
+    ngrams = settings.ngrams
+    return CountOptions(
+        encoding=encoding,
+        binary_as_text=settings.text,
+        case_sensitive=settings.case_sensitive,
+        # With n-grams, stop words and short words leave the word sequence in the
+        # workers, before n-grams are formed.
+        ngrams=NgramOptions(ngrams, stopwords, settings.min_length) if ngrams > 1 else None,
+        pattern=settings.pattern,
+        by_file=settings.by_file,
+        segment=settings.segment,
+    )
+
+
+def _cluster(settings: Settings) -> ClusterOptions | None:
+    try:
+        return resolve_cluster(
+            backend=settings.backend,
+            address=settings.scheduler,
+            scheduler_file=settings.scheduler_file,
+            timeout=settings.timeout,
+            verbose=settings.verbose,
+            environment=os.environ,
+        )
+    except ValueError as problem:
+        raise OptionsError(str(problem)) from None
+
+
+def _load_saved(
+    paths: OneOrMore, word_options: WordOptions, *, by_file: bool
+) -> tuple[SavedCounts, ...]:
+    """Each saved count, read and checked against these word options."""
+    return tuple(
+        load_saved_counts(path, word_options=word_options, by_file=by_file)[0]
+        for path in strings(paths)
+    )
