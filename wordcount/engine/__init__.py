@@ -15,7 +15,7 @@
     lifecycle.py      how worker processes start, fail and stop
     cluster.py        the units on a Dask cluster
     streams.py        StreamInputs: what only this process can read, counted one by one
-    errors.py         the ways a whole run fails
+    benchmark.py      --benchmark: the serial baseline and a parallel run, timed alike
     hooks.py          test-only hooks, set by environment variables
     file_changes.py   test-only: a file changed after it was planned
 
