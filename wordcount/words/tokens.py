@@ -26,6 +26,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import filterfalse
 
 from wordcount.words.conversion import (
     NO_FLAGS,
@@ -91,9 +92,10 @@ class TextCounter:
         self.case_sensitive = case_sensitive
         self.max_run_bytes = max_run_bytes
         self.slice_bytes = slice_bytes
-        # The raw tokens of the texts ended since take_counts, and of the current one.
         self.raw_counts: Counter[bytes] = Counter()
-        self._text_counts: Counter[bytes] = Counter()
+        # The distinct raw tokens of the current text that hold a byte >= 0x80: only they
+        # can hold what end_text reports in last_text.
+        self._text_non_ascii: set[bytes] = set()
         self.last_text: TextFlags = NO_FLAGS
         self._skipped_runs = 0
         self._carry = b""
@@ -146,9 +148,9 @@ class TextCounter:
             self._add_tokens([self._carry])
         self._carry = b""
         self.last_text = flags_of(
-            self._text_counts, converted_raw_token, case_sensitive=self.case_sensitive
+            self._text_non_ascii, converted_raw_token, case_sensitive=self.case_sensitive
         )
-        self._end_text_counts()
+        self._text_non_ascii = set()
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
@@ -159,7 +161,7 @@ class TextCounter:
         self._piece = None
         self._tail = b""
         self._skipped_runs = 0
-        self._end_text_counts()
+        self._text_non_ascii = set()
 
     def count_files(
         self,
@@ -174,23 +176,16 @@ class TextCounter:
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
-        self._end_text_counts()
         converted = word_counts(self.raw_counts, case_sensitive=self.case_sensitive)
         self.raw_counts = Counter()
         return converted
 
     def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
-        self._text_counts.update(tokens)
-
-    def _end_text_counts(self) -> None:
-        """The current text's raw tokens join those of the texts before it (kept apart
-        until now so that end_text can tell what the rule met in this one)."""
-        if not self.raw_counts:  # one text, or the first: nothing to add to
-            self.raw_counts, self._text_counts = self._text_counts, Counter()
-        elif self._text_counts:
-            self.raw_counts.update(self._text_counts)
-            self._text_counts = Counter()
+        self.raw_counts.update(tokens)
+        # One pass over the joined bytes, in C, spares most slices the pass over tokens.
+        if not b"".join(tokens).isascii():
+            self._text_non_ascii.update(filterfalse(bytes.isascii, tokens))
 
     # The rare path: runs longer than max_run_bytes, cut at every exact place. Only the
     # open piece (at most max_run_bytes + 1 bytes, or nothing once it is too long) and the
