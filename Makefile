@@ -18,7 +18,7 @@ $(BIN)/python:
 
 # Stamp files: reinstall when the dependencies in pyproject.toml, the kernel's C or the
 # command's script (copied, even by an editable install) change.
-INSTALLED := pyproject.toml wordcount/words/_kernel.c scripts/wordcount
+INSTALLED := pyproject.toml $(wildcard wordcount/words/kernel/*.[ch]) scripts/wordcount
 
 # The distribution was called wordcount before it took its PyPI name: a venv made then has
 # both, each owning bin/wordcount, until the old one goes.
@@ -110,7 +110,7 @@ ASAN_RUN := ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$(ASAN_REPORTS
 	PYTHONMALLOC=malloc LD_PRELOAD="$$(gcc -print-file-name=libasan.so)"
 
 # A copy, not an editable install: any change to the package reinstalls it.
-PACKAGE_SOURCES := $(shell find wordcount -name '*.py' -o -name '*.c' -o -name '*.pyi' -o -name '*.txt')
+PACKAGE_SOURCES := $(shell find wordcount -name '*.py' -o -name '*.[ch]' -o -name '*.pyi' -o -name '*.txt')
 
 $(ASAN_VENV)/.installed: pyproject.toml scripts/wordcount $(PACKAGE_SOURCES)
 	rm -rf $(ASAN_VENV)

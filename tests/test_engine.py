@@ -8,6 +8,7 @@ import pickle
 from collections import Counter
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,10 +22,12 @@ from wordcount.engine.planner import FILE_COST_BYTES, plan_units
 from wordcount.engine.run import count_inputs
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import SMALL_FILE_BYTES, count_unit
+from wordcount.sources import content
 from wordcount.sources.identity import CHANGED_MESSAGE
 from wordcount.sources.paths import InputFile, expand_inputs
 from wordcount.sources.problems import InputProblem, ProblemKind
 from wordcount.sources.ranges import FileRange
+from wordcount.words.native import NATIVE
 
 PROSE = (
     "\ufeffIt was the best of times,\r\nit was the WORST of times; \u201cDon\u2019t,\u201d "
@@ -135,6 +138,58 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
     assert [(p.path, p.message, p.is_error) for p in result.problems] == [
         (str(latin1), "not valid UTF-8; its invalid words were read as cp1252", False)
     ]
+
+
+LATIN1 = "se\u00f1or m\u00fcde \u00e9t\u00e9 ".encode("latin-1")
+CHINESE = "\u6211\u559c\u6b22\u5b66\u4e60\u4e2d\u6587 ".encode()
+
+
+@pytest.mark.parametrize("repeat", [1, SMALL_FILE_BYTES // 4])  # small files, and big ones
+@pytest.mark.parametrize("flagged_first", [True, False])
+@pytest.mark.parametrize(
+    ("flagged", "kind"), [(LATIN1, ProblemKind.CP1252), (CHINESE, ProblemKind.UNSPACED)]
+)
+def test_what_a_text_raised_is_said_of_its_own_file_only(
+    tmp_path: Path, repeat: int, flagged_first: bool, flagged: bytes, kind: ProblemKind
+) -> None:
+    """Two files counted by one counter: the warning names the file that raised it, told
+    by the counter as each text ends (never by reading the files again)."""
+    # A big file's first 64 KiB are ASCII: nothing there to detect a legacy encoding by.
+    padding = b"padding " * (repeat - 1)
+    plain = tmp_path / "plain.txt"
+    plain.write_bytes(padding + "se\u00f1or plain ".encode())
+    raising = tmp_path / "raising.txt"
+    raising.write_bytes(padding + flagged)
+    files = [raising, plain] if flagged_first else [plain, raising]
+    ranges = tuple(FileRange(str(path), index, 0, None) for index, path in enumerate(files))
+    result = count_unit(WorkUnit(ranges, sum(path.stat().st_size for path in files)))
+    assert [(problem.path, problem.kind) for problem in result.problems] == [(str(raising), kind)]
+
+
+@pytest.mark.skipif(not NATIVE, reason="the kernel's small-file reader")
+def test_the_kernels_small_file_reader_follows_the_content_rule_of_sources(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Which first bytes send a file to sources.content's judgement is said once, there:
+    with Z added to them, the kernel leaves a file that starts with Z to Python."""
+    zebra = tmp_path / "zebra.txt"
+    zebra.write_bytes(b"Zebra crossing")
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"other words")
+    unit = WorkUnit((FileRange(str(zebra), 0, 0, None), FileRange(str(other), 1, 0, None)), 25)
+    judged: list[bytes] = []
+
+    def classify_head(head: bytes, **options: Any) -> content.HeadKind:
+        judged.append(head)
+        return real_classify_head(head, **options)
+
+    real_classify_head = content.classify_head
+    monkeypatch.setattr(content, "classify_head", classify_head)
+    assert count_unit(unit).counts == {b"zebra": 1, b"crossing": 1, b"other": 1, b"words": 1}
+    assert judged == []  # both counted by the kernel
+    monkeypatch.setattr(content, "SPECIAL_FIRST_BYTES", content.SPECIAL_FIRST_BYTES | {ord("Z")})
+    assert count_unit(unit).counts == {b"zebra": 1, b"crossing": 1, b"other": 1, b"words": 1}
+    assert judged == [b"Zebra crossing"]
 
 
 def test_a_work_unit_survives_pickling_as_columns() -> None:

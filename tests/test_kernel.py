@@ -1,4 +1,4 @@
-"""The counting kernel: the native Scanner (_kernel.c) and the pure-Python TextCounter find
+"""The counting kernel: the native Scanner (words/kernel/) and the pure-Python TextCounter find
 the same raw tokens and count the same words, for any bytes and any chunking.
 
 The long-run rule is stated here again, plainly and independently of both: a raw token
@@ -27,6 +27,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import examples, run_wordcount
+from wordcount.sources.content import SPECIAL_FIRST_BYTES
+from wordcount.sources.identity import identity_of
 from wordcount.words import native
 from wordcount.words.native import NativeTextCounter
 from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
@@ -538,6 +540,15 @@ def test_both_engines_print_the_same_bytes(tmp_path: Path) -> None:
 # -- small files in one call ------------------------------------------------------------------
 
 
+# The bytes that sources.content says start a magic number or a byte-order mark.
+SPECIAL = bytes(sorted(SPECIAL_FIRST_BYTES))
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return (status.st_size, status.st_mtime_ns, status.st_ino)
+
+
 def test_count_files_counts_each_small_plain_file_as_a_text_of_its_own(tmp_path: Path) -> None:
     files = {
         "plain.txt": b"one two",  # counted
@@ -554,11 +565,59 @@ def test_count_files_counts_each_small_plain_file_as_a_text_of_its_own(tmp_path:
     paths = [str(tmp_path / name) for name in files] + [str(tmp_path / "missing.txt")]
     scanner = kernel.Scanner()
     scanner.feed(b"carried")  # ends before the first file: never joins its first word
-    statuses = scanner.count_files(paths, 100, False)
-    assert statuses == [7, 12, 0, None, None, None, None, None, -2]  # ENOENT is 2
+    statuses = scanner.count_files(paths, 100, False, SPECIAL)
+    sizes = [status[0] if isinstance(status, tuple) else status for status in statuses]
+    assert sizes == [7, 12, 0, None, None, None, None, None, -2]  # ENOENT is 2
     assert scanner.take() == ({b"carried": 1, b"one": 1, b"two": 2, b"three": 1}, {})
     # With --text, NUL is a separator and the binary file is counted.
-    assert kernel.Scanner().count_files(paths[3:4], 100, True) == [9]
+    nul_file = tmp_path / "nul.bin"
+    assert kernel.Scanner().count_files(paths[3:4], 100, True, SPECIAL) == [
+        (9, _identity(nul_file), None)
+    ]
+
+
+def test_count_files_leaves_files_starting_with_the_special_bytes_given(tmp_path: Path) -> None:
+    """Which first bytes make a file one for Python to judge is the caller's rule
+    (sources.content's), not the kernel's."""
+    path = tmp_path / "zebra.txt"
+    path.write_bytes(b"Zebra crossing")
+    assert kernel.Scanner().count_files([str(path)], 100, False, b"Z") == [None]
+    assert kernel.Scanner().count_files([str(path)], 100, False, b"") == [
+        (14, _identity(path), None)
+    ]
+    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [
+        (14, _identity(path), None)
+    ]
+
+
+def test_count_files_gives_each_files_non_ascii_raw_tokens_with_it(tmp_path: Path) -> None:
+    """Raw tokens holding a byte >= 0x80 come back with the file they were in, not in
+    take(): Python converts them, and so knows which file held what."""
+    files = {
+        "a.txt": "na\u00efve caf\u00e9",
+        "b.txt": "plain words",
+        "c.txt": "caf\u00e9 \u6f22\u5b57",
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    scanner = kernel.Scanner()
+    scanner.feed("\u00fcber ".encode())  # a text not yet taken: its raw token stays put
+    outcomes = scanner.count_files([str(tmp_path / name) for name in files], 100, False, SPECIAL)
+    assert [outcome[2] for outcome in outcomes if isinstance(outcome, tuple)] == [
+        {"na\u00efve".encode(): 1, "caf\u00e9".encode(): 1},
+        None,
+        {"caf\u00e9".encode(): 1, "\u6f22\u5b57".encode(): 1},
+    ]
+    assert scanner.take() == ({b"plain": 1, b"words": 1}, {"\u00fcber".encode(): 1})
+
+
+def test_take_raw_takes_the_non_ascii_raw_tokens_only() -> None:
+    scanner = kernel.Scanner()
+    scanner.feed("caf\u00e9 au lait ".encode())
+    scanner.end_text()
+    assert scanner.take_raw() == {"caf\u00e9".encode(): 1}
+    assert scanner.take_raw() == {}
+    assert scanner.take() == ({b"au": 1, b"lait": 1}, {})
 
 
 def test_count_files_reads_any_file_name(tmp_path: Path) -> None:
@@ -566,58 +625,44 @@ def test_count_files_reads_any_file_name(tmp_path: Path) -> None:
     with open(name, "wb") as file:
         file.write(b"odd name")
     scanner = kernel.Scanner()
-    assert scanner.count_files([os.fsdecode(name)], 1000, False) == [8]
+    [status] = scanner.count_files([os.fsdecode(name)], 1000, False, SPECIAL)
+    assert isinstance(status, tuple)
+    assert status[0] == 8
     assert scanner.take() == ({b"odd": 1, b"name": 1}, {})
 
 
 def test_count_files_checks_its_arguments() -> None:
     scanner = kernel.Scanner(max_run_bytes=50)
     with pytest.raises(ValueError, match="max_run_bytes"):
-        scanner.count_files([], 51, False)  # a run in such a file could be skipped
+        scanner.count_files([], 51, False, SPECIAL)  # a run in such a file could be skipped
     with pytest.raises(ValueError, match="max_bytes must be from 1"):
-        scanner.count_files([], 0, False)
+        scanner.count_files([], 0, False, SPECIAL)
     with pytest.raises(TypeError):
-        scanner.count_files(("a.txt",), 10, False)  # type: ignore[arg-type]
+        scanner.count_files(("a.txt",), 10, False, SPECIAL)  # type: ignore[arg-type]
     with pytest.raises(TypeError):
-        scanner.count_files([b"a.txt"], 10, False)  # type: ignore[list-item]
-    assert scanner.count_files([], 10, False) == []
+        scanner.count_files([b"a.txt"], 10, False, SPECIAL)  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        scanner.count_files([], 10, False, "B")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        scanner.count_files([], 10, False)  # type: ignore[call-arg]
+    assert scanner.count_files([], 10, False, SPECIAL) == []
 
 
-class _Index:
-    def __index__(self) -> int:
-        return 3
-
-
-def _identity(path: Path) -> tuple[int, int, int]:
-    status = path.stat()
-    return (status.st_size, status.st_mtime_ns, status.st_ino)
-
-
-def test_count_files_leaves_a_file_no_longer_as_planned_to_python(tmp_path: Path) -> None:
-    """A file whose size, modification time or inode is not the one planned is not
-    counted in C: Python reads it again, and reports the change."""
+def test_count_files_says_what_fstat_said_of_each_file_read(tmp_path: Path) -> None:
+    """The identity of the file read, as sources.identity takes it from os.stat: the
+    engine compares it with the planned one (identity.changed_since_planned)."""
     path = tmp_path / "words.txt"
     path.write_bytes(b"some words")
-    size, mtime_ns, inode = _identity(path)
-    planned = [
-        (size, mtime_ns, inode),  # as planned: counted
-        None,  # nothing to compare: counted
-        (size + 1, mtime_ns, inode),  # it shrank
-        (size - 1, mtime_ns, inode),  # it grew
-        (size, mtime_ns - 1, inode),  # it was written to, or touched
-        (size, mtime_ns, inode + 1),  # it was replaced
-        (size, 2**63, inode),  # a time C cannot hold: Python compares it
-    ]
-    scanner = kernel.Scanner()
-    statuses = scanner.count_files([str(path)] * len(planned), 100, False, planned)
-    assert statuses == [10, 10, None, None, None, None, None]
-    assert scanner.take() == ({b"some": 2, b"words": 2}, {})
-    assert scanner.count_files([str(path)], 100, False, None) == [10]
+    [(size, identity, _)] = kernel.Scanner().count_files([str(path)], 100, False, SPECIAL)
+    assert (size, identity) == (10, identity_of(os.stat(path)))
 
 
-@pytest.mark.parametrize("mtime_ns", [0, -1, -1_500_000_000, 1_500_000_001, 2**62])
-def test_count_files_compares_any_modification_time(tmp_path: Path, mtime_ns: int) -> None:
-    """Times before 1970 too: C splits them into seconds and nanoseconds as POSIX does."""
+# The last is after 2262: past 64 bits of nanoseconds, it is made in Python's ints.
+@pytest.mark.parametrize(
+    "mtime_ns", [0, -1, -1_500_000_000, 1_500_000_001, 2**62, 2**63 + 1_000_000_001]
+)
+def test_count_files_gives_any_modification_time(tmp_path: Path, mtime_ns: int) -> None:
+    """Times before 1970 too, as os.stat gives them: nanoseconds since the epoch."""
     path = tmp_path / "dated.txt"
     path.write_bytes(b"dated")
     try:
@@ -627,30 +672,7 @@ def test_count_files_compares_any_modification_time(tmp_path: Path, mtime_ns: in
     identity = _identity(path)
     if identity[1] != mtime_ns:
         pytest.skip("this filesystem rounds that time")
-    assert kernel.Scanner().count_files([str(path)], 100, False, [identity]) == [5]
-    moved = (identity[0], mtime_ns + 1, identity[2])
-    assert kernel.Scanner().count_files([str(path)], 100, False, [moved]) == [None]
-
-
-@pytest.mark.parametrize(
-    "identities",
-    [
-        (None,),  # not a list
-        [],  # shorter than the paths
-        [None, None],  # longer
-        [(1, 2)],  # not three fields
-        [[1, 2, 3]],  # not a tuple
-        [(1, 2, "3")],
-        [(1.0, 2, 3)],
-        [(1, 2, -3)],  # no inode is negative
-        [(2**64, 2, 3)],  # nor so large a file
-        [(1, 2, _Index())],  # converting it would run Python code, which could change the list
-    ],
-)
-def test_count_files_checks_the_identities(identities: object) -> None:
-    scanner = kernel.Scanner()
-    with pytest.raises((TypeError, OverflowError)):
-        scanner.count_files(["a.txt"], 10, False, identities)  # type: ignore[arg-type]
+    assert kernel.Scanner().count_files([str(path)], 100, False, SPECIAL) == [(5, identity, None)]
 
 
 # -- counts packed by workers and added up in the main process ------------------------------
@@ -723,8 +745,8 @@ def _segment_raw_tokens(
         for chunk in chunks:
             counter.feed(chunk)
         skipped.append(counter.end_text())
-    if isinstance(counter, NativeSegmentingCounter):
-        return counter._scanner.take()[1], skipped
+    # Both keep the raw tokens of the texts ended in raw_counts (the native one takes them
+    # from the kernel as each text ends).
     return dict(counter.raw_counts), skipped
 
 

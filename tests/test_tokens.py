@@ -7,9 +7,11 @@ import io
 import itertools
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from itertools import pairwise
 from unittest import mock
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +21,12 @@ from wordcount.engine.worker import count_stream
 from wordcount.sources.problems import ProblemKind
 from wordcount.words import counter, native
 from wordcount.words.conversion import QUOTES_AS_ASCII, words_of_raw_token
+from wordcount.words.counter import WordCounter
+from wordcount.words.native import NATIVE, NativeTextCounter
+from wordcount.words.ngrams import NgramCounter, NgramOptions
+from wordcount.words.pattern import PatternCounter
 from wordcount.words.rule import has_unspaced_run, reference_words
+from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
 from wordcount.words.tokens import SAFE_SEPARATORS, TextCounter
 
 # The counters of the default rule to test: the pure-Python path, and the native kernel
@@ -246,3 +253,48 @@ def test_invalid_utf8_tokens_are_read_as_cp1252_and_flagged() -> None:
 def test_bom_is_stripped_even_when_it_arrives_one_byte_at_a_time() -> None:
     stream = ChunkedStream([b"\xef", b"\xbb", b"\xbfword word"])
     assert _decoded(count_stream(stream, input_index=0, name="t").counts) == {"word": 2}
+
+
+def _counters() -> list[Callable[[], WordCounter]]:
+    made: list[Callable[[], WordCounter]] = [
+        TextCounter,
+        SegmentingCounter,
+        lambda: PatternCounter(r"\w+", case_sensitive=False),
+        lambda: NgramCounter(NgramOptions(1), case_sensitive=False),
+    ]
+    if NATIVE:
+        made += [NativeTextCounter, NativeSegmentingCounter]
+    return made
+
+
+@pytest.mark.parametrize("new_counter", _counters())
+def test_every_counter_says_what_the_rule_met_in_each_text(
+    new_counter: Callable[[], WordCounter],
+) -> None:
+    """last_text is the text just ended's, never an earlier one's: so the worker names the
+    right file of several that one counter counted."""
+    counter = new_counter()
+    texts = [b"caf\xe9 au lait", "caf\u00e9 au lait".encode(), b"bad \xff byte", b"plain"]
+    met = []
+    for text in texts:
+        counter.feed(text)
+        counter.end_text()
+        met.append(counter.last_text.invalid_utf8)
+    assert met == [True, False, True, False]
+
+
+@pytest.mark.parametrize(
+    "new_counter",
+    [TextCounter, *([NativeTextCounter] if NATIVE else [])],
+)
+def test_the_default_rule_says_which_text_held_an_unspaced_script(
+    new_counter: Callable[[], WordCounter],
+) -> None:
+    counter = new_counter()
+    met = []
+    for text in ["\u6211\u559c\u6b22\u5b66\u4e60 \u4e2d\u6587", "na\u00efve caf\u00e9", "plain"]:
+        counter.feed(text.encode())
+        counter.end_text()
+        met.append(counter.last_text.unspaced_script)
+    assert met == [True, False, False]
+    assert counter.take_counts().saw_unspaced_script  # and all the texts together

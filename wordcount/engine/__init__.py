@@ -1,14 +1,23 @@
 """The engine: plan the work, count it in workers, merge what they return.
 
-    options.py    CountOptions, every setting a worker needs
-    planner.py    files ─▶ WorkUnits (units.py): byte ranges of big files, batches of small
-    worker.py     count_unit, the worker's function; count_stream for stdin and FIFOs
-    merge.py      UnitResult per unit ─▶ one CountResult
-    run.py        count_inputs: serially, in a pool (pool.py, lifecycle.py) or on Dask
-                  (cluster.py); streams.py reads what only this process can
-    benchmark.py  --benchmark: the serial baseline and a parallel run, timed alike
+    options.py        CountOptions, every setting a worker needs
+    planner.py        files ─▶ WorkUnits: byte ranges of big files, batches of small ones
+    units.py          WorkUnit, and how it travels to a worker
+    worker.py         count_unit, the worker's function; count_stream for stdin and FIFOs
+    small_files.py    whole small files: a batch through the counter, or read in one call
+    file_ranges.py    a range, file or stream read in chunks, its content judged
+    unit_texts.py     each text of a unit to a WordCounter, shared or its own
+    unit_account.py   what a unit found, made into its UnitResult
+    text_warnings.py  the warnings a text raised (invalid UTF-8, an unspaced script)
+    merge.py          UnitResult per unit ─▶ one CountResult
+    run.py            count_inputs: serially, in a pool or on Dask
+    pool.py           the units in a pool of worker processes
+    lifecycle.py      how worker processes start, fail and stop
+    cluster.py        the units on a Dask cluster
+    streams.py        StreamInputs: what only this process can read, counted one by one
+    benchmark.py      --benchmark: the serial baseline and a parallel run, timed alike
 
-The ways a whole run fails are raised from wordcount.exceptions.
-
-The engine imports neither click nor rich; every setting arrives as an argument.
+"Counter" here means a words.counter.WordCounter only. The engine imports neither click
+nor rich; every setting arrives as an argument; the ways a whole run fails are raised
+from wordcount.exceptions.
 """

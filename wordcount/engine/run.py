@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, BinaryIO
 from wordcount.engine.merge import CountResult, Merge
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.planner import Plan, plan_units
-from wordcount.engine.streams import StreamCounter
+from wordcount.engine.streams import StreamInputs
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
 from wordcount.sources.opening import is_url
@@ -94,7 +94,7 @@ def count_inputs(
     inputs = expand_inputs(paths, walk=walk)
     merge = Merge()
     merge.add_problems(inputs.problems)
-    streams = StreamCounter(inputs.streams, stdin, options)
+    streams = StreamInputs(inputs.streams, stdin, options)
     if cluster is not None:
         _count_on_cluster(inputs.files, merge, cluster, options, unit_bytes, progress)
         streams.count_into(merge)
@@ -129,7 +129,7 @@ def _count_here(plan: Plan, merge: Merge, options: CountOptions, progress: Progr
         return
     ranges = tuple(file_range for unit in plan.units for file_range in unit.ranges)
     unit = WorkUnit(ranges, plan.total_bytes)
-    merge.add(count_unit(unit, options, on_bytes=_byte_counter(progress, unit.size)))
+    merge.add(count_unit(unit, options, on_bytes=_bytes_progress(progress, unit.size)))
 
 
 def _count_on_cluster(
@@ -161,7 +161,7 @@ def _count_on_cluster(
     merge.add(unit_result)
 
 
-def _byte_counter(progress: Progress | None, total: int) -> Callable[[int], None] | None:
+def _bytes_progress(progress: Progress | None, total: int) -> Callable[[int], None] | None:
     """A callback for each chunk read, that tells progress the bytes done so far."""
     if progress is None:
         return None

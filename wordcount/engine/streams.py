@@ -12,7 +12,9 @@ from wordcount.sources.paths import STDIN_NAME, STDIN_PATH, InputStream
 from wordcount.sources.problems import InputProblem, describe_os_error
 
 
-class StreamCounter:
+class StreamInputs:
+    """The streams of a run, counted here in turn into a merge."""
+
     def __init__(
         self, streams: list[InputStream], stdin: BinaryIO | None, options: CountOptions
     ) -> None:

@@ -87,12 +87,14 @@ class HeadKind(enum.Enum):
 
 # The first bytes of every magic number and byte-order mark above: most text starts with
 # none of them, and then one set lookup replaces seven pattern matches per small file.
-_SPECIAL_FIRST_BYTES = frozenset(b"\x1fB\xfd\xff\xfe\x00")
+# The kernel's small-file reader is given them (engine/), and leaves a file that starts
+# with one to this module.
+SPECIAL_FIRST_BYTES = frozenset(b"\x1fB\xfd\xff\xfe\x00")
 
 
 def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) -> HeadKind:
     """encoding: --encoding, one codec for every input; binary_as_text: --text."""
-    if encoding is not None or (head and head[0] in _SPECIAL_FIRST_BYTES):
+    if encoding is not None or (head and head[0] in SPECIAL_FIRST_BYTES):
         if _decompressor_for(head) is not None:
             return HeadKind.COMPRESSED
         if encoding is not None or _byte_order_mark(head) is not None:

@@ -7,6 +7,9 @@ range is read, as tar does ("file changed as we read it"):
 
     walk: os.stat ─▶ (size, mtime, inode) ─▶ each FileRange ─▶ worker: read, os.fstat, compare
 
+changed_since_planned is that comparison, for every reader: Python's, and the kernel's
+small-file reader, which returns what fstat said of each file it counted.
+
 st_dev is left out: a rename cannot cross filesystems, so a file replaced by one always
 has another inode number already; and a Dask worker on another machine sees a shared
 filesystem under a device number of its own, which would make every file look changed.
@@ -31,3 +34,9 @@ def descriptor_identity(descriptor: int) -> FileIdentity:
     """The identity of the file open as descriptor: the file that was read, whatever its
     path names now."""
     return identity_of(os.fstat(descriptor))
+
+
+def changed_since_planned(planned: FileIdentity | None, read: FileIdentity) -> bool:
+    """Whether the file read, of identity read, is no longer the one planned; never when
+    nothing was planned (a URL's file: its end shows a change, see engine/)."""
+    return planned is not None and read != planned

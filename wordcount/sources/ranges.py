@@ -6,13 +6,11 @@ boundary, never the text.
 
 from __future__ import annotations
 
-import codecs
 from collections.abc import Callable, Iterator
 from typing import BinaryIO, NamedTuple
 
 from wordcount.sources.content import READ_CHUNK_BYTES
 from wordcount.sources.identity import FileIdentity
-from wordcount.sources.opening import open_input
 
 
 class FileRange(NamedTuple):
@@ -61,16 +59,3 @@ def reported(chunks: Iterator[bytes], on_bytes: Callable[[int], None]) -> Iterat
     for chunk in chunks:
         on_bytes(len(chunk))
         yield chunk
-
-
-def range_is_valid_utf8(file_range: FileRange) -> bool:
-    """Read the range again, only to check it; False also if it can no longer be read."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        with open_input(file_range.path) as file:
-            for chunk in range_chunks(file, file_range):
-                decoder.decode(chunk)
-        decoder.decode(b"", final=True)
-    except (OSError, UnicodeDecodeError):
-        return False
-    return True

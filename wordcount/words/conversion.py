@@ -4,7 +4,8 @@
                    ─▶ other ASCII ("end.", "don't"): the rule's ASCII step, inline
                    ─▶ anything else: the full rule (rule.py), once per distinct token,
                       remembered across units in this process
-                   ─▶ {word as UTF-8: n}
+                   ─▶ {word as UTF-8: n}, and what the rule met (TextFlags per text,
+                      WordCounts' flags for all the texts of a take)
 
 Counts stay keyed by the word's UTF-8 bytes: byte order is code point order, so ranking
 needs no decoding until the end.
@@ -13,7 +14,7 @@ needs no decoding until the end.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.words.rule import ASCII_WORD_PATTERN, has_unspaced_run, normalize, split_normalized
@@ -57,6 +58,53 @@ class WordCounts(NamedTuple):
     saw_invalid_utf8: bool
     # Some word was a run of a script written without spaces (rule.has_unspaced_run).
     saw_unspaced_script: bool = False
+
+
+class TextFlags(NamedTuple):
+    """What the rule met in one text (a file, a range of one, a stream): a counter's
+    last_text after end_text, so that the worker names the file without reading it again."""
+
+    # Some raw token was not valid UTF-8 and was read as cp1252 instead.
+    invalid_utf8: bool = False
+    # Some word was a run of a script written without spaces (rule.has_unspaced_run).
+    unspaced_script: bool = False
+
+    def combined_with(self, other: TextFlags) -> TextFlags:
+        """Met in either: the flags of two texts as one."""
+        return TextFlags(
+            self.invalid_utf8 or other.invalid_utf8, self.unspaced_script or other.unspaced_script
+        )
+
+
+NO_FLAGS = TextFlags()
+
+
+class FileCounted(NamedTuple):
+    """A small file that a counter's count_files counted, as a text of its own."""
+
+    size: int
+    # (st_size, st_mtime_ns, st_ino) of the file read, as fstat said while it was open:
+    # the engine compares it with the one planned (sources.identity).
+    identity: tuple[int, int, int]
+    # What the rule met in it (as a counter's last_text after end_text).
+    met: TextFlags
+
+
+def flags_of(
+    raw_tokens: Iterable[bytes],
+    convert: Callable[..., ConvertedToken],
+    *,
+    case_sensitive: bool,
+) -> TextFlags:
+    """What the rule (convert: converted_raw_token, or --segment icu's) meets in these raw
+    tokens; only those holding a byte >= 0x80 can be invalid or of an unspaced script."""
+    invalid_utf8 = unspaced_script = False
+    for raw in raw_tokens:
+        if not raw.isascii():
+            converted = convert(raw, case_sensitive=case_sensitive)
+            invalid_utf8 |= not converted.valid_utf8
+            unspaced_script |= converted.unspaced_script
+    return TextFlags(invalid_utf8, unspaced_script)
 
 
 class ConvertedToken(NamedTuple):

@@ -1,4 +1,4 @@
-"""The native counting kernel (_kernel.c), when it was built and is not turned off, and
+"""The native counting kernel (kernel/*.c), when it was built and is not turned off, and
 the pure-Python code that does the same without it.
 
     NativeTextCounter  the default rule's counter with its hot loop in C: raw tokens
@@ -22,10 +22,17 @@ from collections.abc import Iterable, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
-from wordcount.words.conversion import WordCounts, with_non_ascii_tokens
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    FileCounted,
+    TextFlags,
+    WordCounts,
+    with_non_ascii_tokens,
+)
 from wordcount.words.tokens import MAX_RUN_BYTES
 
 PURE_PYTHON_VARIABLE = "WORDCOUNT_PURE_PYTHON"
+
 
 if TYPE_CHECKING:
     from wordcount.words import _kernel
@@ -137,13 +144,22 @@ class NativeTextCounter:
         assert _SCANNER is not None, "the native kernel is not built, or turned off"
         self.case_sensitive = case_sensitive
         self._scanner = _SCANNER(case_sensitive=case_sensitive, max_run_bytes=max_run_bytes)
+        # The words of the raw tokens holding a byte >= 0x80, converted as each text ends
+        # (the scanner counts the others); what the rule met in them, in every text since
+        # take_counts, and in the last one ended.
+        self._non_ascii_words: dict[bytes, int] = {}
+        self._met = NO_FLAGS
+        self.last_text: TextFlags = NO_FLAGS
 
     def feed(self, chunk: bytes) -> None:
         self._scanner.feed(chunk)
 
     def end_text(self, following: Iterable[bytes] | None = None) -> int:
-        """End the text; return how many runs in it were too long to count."""
-        return self._scanner.end_text()
+        """End the text; return how many runs in it were too long to count, and set
+        last_text to what the rule met in it."""
+        skipped = self._scanner.end_text()
+        self.last_text = self._convert_non_ascii(self._scanner.take_raw())
+        return skipped
 
     def count_files(
         self,
@@ -151,21 +167,46 @@ class NativeTextCounter:
         max_bytes: int,
         *,
         binary_as_text: bool,
-        identities: list[tuple[int, int, int] | None] | None = None,
-    ) -> list[int | None] | None:
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
         """Count each small plain-text file of paths as a text of its own, in C: for each,
-        its size if counted, None if it is left to the caller, or -errno. None where the
-        kernel cannot read files (it can on Linux and macOS).
+        a FileCounted if counted, None if it is left to the caller, or -errno. None where
+        the kernel cannot read files (it can on Linux and macOS).
 
-        identities, if given, holds each file's (st_size, st_mtime_ns, st_ino) as it was
-        planned, or None: a file read that is no longer that one is left to the caller."""
+        A file that starts with one of special_first_bytes is left to the caller, whose
+        rules say what it is (the engine passes sources.content's); so is one that is not
+        valid UTF-8, or holds a NUL and not binary_as_text."""
         count_files = getattr(self._scanner, "count_files", None)
         if count_files is None:
             return None
-        statuses: list[int | None] = count_files(paths, max_bytes, binary_as_text, identities)
-        return statuses
+        outcomes = count_files(paths, max_bytes, binary_as_text, special_first_bytes)
+        return [
+            outcome
+            if outcome is None or isinstance(outcome, int)
+            else FileCounted(outcome[0], outcome[1], self._convert_non_ascii(outcome[2]))
+            for outcome in outcomes
+        ]
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
         words, non_ascii = self._scanner.take()
-        return with_non_ascii_tokens(words, non_ascii, case_sensitive=self.case_sensitive)
+        self._convert_non_ascii(non_ascii)  # of a text not ended, if any
+        if self._non_ascii_words:
+            assert _KERNEL is not None
+            _KERNEL.add_counts(words, self._non_ascii_words)
+        counts = WordCounts(words, self._met.invalid_utf8, self._met.unspaced_script)
+        self._non_ascii_words = {}
+        self._met = NO_FLAGS
+        return counts
+
+    def _convert_non_ascii(self, raw_counts: dict[bytes, int] | None) -> TextFlags:
+        """Add the words of these raw tokens (each holding a byte >= 0x80); what the rule
+        met in them."""
+        if not raw_counts:
+            return NO_FLAGS
+        converted = with_non_ascii_tokens(
+            self._non_ascii_words, raw_counts, case_sensitive=self.case_sensitive
+        )
+        met = TextFlags(converted.saw_invalid_utf8, converted.saw_unspaced_script)
+        self._met = self._met.combined_with(met)
+        return met

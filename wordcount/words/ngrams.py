@@ -15,7 +15,13 @@ from collections import Counter, deque
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from wordcount.words.conversion import WordCounts, converted_raw_token
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    FileCounted,
+    TextFlags,
+    WordCounts,
+    converted_raw_token,
+)
 from wordcount.words.segment import SegmentingCounter, segmented_raw_token
 from wordcount.words.tokens import TextCounter
 
@@ -57,6 +63,9 @@ class NgramCounter:
         self.counts: Counter[bytes] = Counter()
         self.saw_invalid_utf8 = False
         self.saw_unspaced_script = False
+        # What the rule met in the current text, and (once it ended) in the last one.
+        self._text_flags = NO_FLAGS
+        self.last_text: TextFlags = NO_FLAGS
         self._case_sensitive = case_sensitive
         self._stopwords = {word.encode() for word in options.stopwords}
         self._min_length = options.min_length
@@ -99,7 +108,19 @@ class NgramCounter:
             for word in needed:
                 self._add(word)
         self._window.clear()
+        self.last_text, self._text_flags = self._text_flags, NO_FLAGS
         return skipped
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
 
     def take_counts(self) -> WordCounts:
         """The n-grams of every text ended since the last call."""
@@ -117,11 +138,17 @@ class NgramCounter:
 
     def _words(self, tokens: list[bytes]) -> list[bytes]:
         words: list[bytes] = []
+        invalid_utf8 = unspaced_script = False
         for token in tokens:
             converted = self._convert(token, case_sensitive=self._case_sensitive)
-            self.saw_invalid_utf8 |= not converted.valid_utf8
-            self.saw_unspaced_script |= converted.unspaced_script
+            invalid_utf8 |= not converted.valid_utf8
+            unspaced_script |= converted.unspaced_script
             words.extend(converted.words)
+        if invalid_utf8 or unspaced_script:
+            met = TextFlags(invalid_utf8, unspaced_script)
+            self._text_flags = self._text_flags.combined_with(met)
+            self.saw_invalid_utf8 |= invalid_utf8
+            self.saw_unspaced_script |= unspaced_script
         if self._stopwords or self._min_length > 1:
             words = [word for word in words if self._kept(word)]
         return words

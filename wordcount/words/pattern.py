@@ -50,7 +50,7 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
-from wordcount.words.conversion import WordCounts, decode_cp1252
+from wordcount.words.conversion import NO_FLAGS, FileCounted, TextFlags, WordCounts, decode_cp1252
 from wordcount.words.rule import normalize
 from wordcount.words.tokens import MAX_RUN_BYTES
 
@@ -76,6 +76,9 @@ class PatternCounter:
             raise ValueError(problem)
         self.counts: Counter[bytes] = Counter()
         self.saw_invalid_utf8 = False
+        # Whether the current text held invalid UTF-8, and what the last one ended held.
+        self._text_invalid_utf8 = False
+        self.last_text: TextFlags = NO_FLAGS
         self._regex = re.compile(pattern)
         self._case_sensitive = case_sensitive
         self._skipped = 0
@@ -115,8 +118,21 @@ class PatternCounter:
         if self._line or self._long:
             self._end_line(self._line)
         self._line = b""
+        self.last_text = TextFlags(invalid_utf8=self._text_invalid_utf8)
+        self._text_invalid_utf8 = False
         skipped, self._skipped = self._skipped, 0
         return skipped
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
@@ -217,7 +233,8 @@ class PatternCounter:
         try:
             text = line.decode("utf-8")
         except UnicodeDecodeError:
-            text, self.saw_invalid_utf8 = decode_cp1252(line), True
+            text = decode_cp1252(line)
+            self.saw_invalid_utf8 = self._text_invalid_utf8 = True
         return normalize(text, case_sensitive=self._case_sensitive)
 
 

@@ -17,7 +17,7 @@ A run longer than MAX_RUN_BYTES (L) cannot be kept whole in bounded memory. Such
 cut at every place inside it where cutting is exact (_EXACT_CUT); each piece of at most L
 bytes is a raw token, and each longer piece is skipped and reported. Whether a place is
 an exact cut depends only on the bytes either side of it, so the result never depends on
-how the text arrives in chunks. The native kernel (native.py, _kernel.c) computes the
+how the text arrives in chunks. The native kernel (native.py, kernel/scanner.c) computes the
 same raw tokens; this module is its specification and its fallback.
 """
 
@@ -26,8 +26,17 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+from itertools import filterfalse
 
-from wordcount.words.conversion import WordCounts, word_counts
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    FileCounted,
+    TextFlags,
+    WordCounts,
+    converted_raw_token,
+    flags_of,
+    word_counts,
+)
 
 NOT_SAFE_TO_SPLIT_AT = b"'.:^`<=>"
 SAFE_SEPARATORS = bytes(
@@ -84,6 +93,10 @@ class TextCounter:
         self.max_run_bytes = max_run_bytes
         self.slice_bytes = slice_bytes
         self.raw_counts: Counter[bytes] = Counter()
+        # The distinct raw tokens of the current text that hold a byte >= 0x80: only they
+        # can hold what end_text reports in last_text.
+        self._text_non_ascii: set[bytes] = set()
+        self.last_text: TextFlags = NO_FLAGS
         self._skipped_runs = 0
         self._carry = b""
         # Inside a run longer than max_run_bytes: its open piece (None once that is longer
@@ -126,13 +139,18 @@ class TextCounter:
         self._carry = carry
 
     def end_text(self, following: Iterable[bytes] | None = None) -> int:
-        """End the text; return how many runs in it were too long to count. (following,
-        the rest of a file after a range, matters to n-grams only.)"""
+        """End the text; return how many runs in it were too long to count, and set
+        last_text to what the rule met in it. (following, the rest of a file after a
+        range, matters to n-grams only.)"""
         if self._long:
             self._long_end()
         elif self._carry:
             self._add_tokens([self._carry])
         self._carry = b""
+        self.last_text = flags_of(
+            self._text_non_ascii, converted_raw_token, case_sensitive=self.case_sensitive
+        )
+        self._text_non_ascii = set()
         skipped, self._skipped_runs = self._skipped_runs, 0
         return skipped
 
@@ -143,6 +161,18 @@ class TextCounter:
         self._piece = None
         self._tail = b""
         self._skipped_runs = 0
+        self._text_non_ascii = set()
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
@@ -153,6 +183,9 @@ class TextCounter:
     def _add_tokens(self, tokens: list[bytes]) -> None:
         """Complete raw tokens, in text order; counted here, kept in order by a subclass."""
         self.raw_counts.update(tokens)
+        # One pass over the joined bytes, in C, spares most slices the pass over tokens.
+        if not b"".join(tokens).isascii():
+            self._text_non_ascii.update(filterfalse(bytes.isascii, tokens))
 
     # The rare path: runs longer than max_run_bytes, cut at every exact place. Only the
     # open piece (at most max_run_bytes + 1 bytes, or nothing once it is too long) and the
