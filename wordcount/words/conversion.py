@@ -79,6 +79,22 @@ class TextFlags(NamedTuple):
 NO_FLAGS = TextFlags()
 
 
+class FilesOneByOne:
+    """For a counter with no path of its own for whole small files: the engine reads each
+    one and feeds it (a WordCounter's count_files says None)."""
+
+    def count_files(
+        self,
+        paths: list[str],
+        max_bytes: int,
+        *,
+        binary_as_text: bool,
+        special_first_bytes: bytes,
+    ) -> list[FileCounted | int | None] | None:
+        """None: this counter has no path of its own for whole small files."""
+        return None
+
+
 class FileCounted(NamedTuple):
     """A small file that a counter's count_files counted, as a text of its own."""
 

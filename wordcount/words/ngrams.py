@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from wordcount.words.conversion import (
     NO_FLAGS,
-    FileCounted,
+    FilesOneByOne,
     TextFlags,
     WordCounts,
     converted_raw_token,
@@ -52,7 +52,7 @@ class _OrderedSegmentTokens(_HandingTokensOn, SegmentingCounter):
     """SegmentingCounter's cutting (--segment icu)."""
 
 
-class NgramCounter:
+class NgramCounter(FilesOneByOne):
     """The n-grams of texts, each text a whole file or a range of one: feed its chunks,
     then call end_text; n-grams never join two texts."""
 
@@ -110,17 +110,6 @@ class NgramCounter:
         self._window.clear()
         self.last_text, self._text_flags = self._text_flags, NO_FLAGS
         return skipped
-
-    def count_files(
-        self,
-        paths: list[str],
-        max_bytes: int,
-        *,
-        binary_as_text: bool,
-        special_first_bytes: bytes,
-    ) -> list[FileCounted | int | None] | None:
-        """None: this counter has no path of its own for whole small files."""
-        return None
 
     def take_counts(self) -> WordCounts:
         """The n-grams of every text ended since the last call."""

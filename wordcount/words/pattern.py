@@ -50,7 +50,13 @@ import sys
 from collections import Counter
 from collections.abc import Iterable
 
-from wordcount.words.conversion import NO_FLAGS, FileCounted, TextFlags, WordCounts, decode_cp1252
+from wordcount.words.conversion import (
+    NO_FLAGS,
+    FilesOneByOne,
+    TextFlags,
+    WordCounts,
+    decode_cp1252,
+)
 from wordcount.words.rule import normalize
 from wordcount.words.tokens import MAX_RUN_BYTES
 
@@ -66,7 +72,7 @@ _WHITESPACE = re.compile(rb"\s")
 _SPACES = (b" ", b"\t", b"\x0b", b"\x0c")
 
 
-class PatternCounter:
+class PatternCounter(FilesOneByOne):
     """The words a pattern finds in texts, each a whole file or stream: feed its chunks,
     then call end_text."""
 
@@ -122,17 +128,6 @@ class PatternCounter:
         self._text_invalid_utf8 = False
         skipped, self._skipped = self._skipped, 0
         return skipped
-
-    def count_files(
-        self,
-        paths: list[str],
-        max_bytes: int,
-        *,
-        binary_as_text: bool,
-        special_first_bytes: bytes,
-    ) -> list[FileCounted | int | None] | None:
-        """None: this counter has no path of its own for whole small files."""
-        return None
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""

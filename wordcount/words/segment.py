@@ -30,7 +30,7 @@ from itertools import filterfalse
 from wordcount.words.conversion import (
     NO_FLAGS,
     ConvertedToken,
-    FileCounted,
+    FilesOneByOne,
     TextFlags,
     WordCounts,
     decode_cp1252,
@@ -151,7 +151,7 @@ def segmented_word_counts(
     return WordCounts(words, saw_invalid_utf8)
 
 
-class SegmentingCounter:
+class SegmentingCounter(FilesOneByOne):
     """WordCounter for --segment icu: texts arrive as byte chunks of any size.
 
     Each chunk's complete raw tokens are counted at once; the token that its end may cut
@@ -210,17 +210,6 @@ class SegmentingCounter:
         self._skipping = False
         self._skipped_runs = 0
         self._end_text_flags()
-
-    def count_files(
-        self,
-        paths: list[str],
-        max_bytes: int,
-        *,
-        binary_as_text: bool,
-        special_first_bytes: bytes,
-    ) -> list[FileCounted | int | None] | None:
-        """None: this counter has no path of its own for whole small files."""
-        return None
 
     def take_counts(self) -> WordCounts:
         converted = segmented_word_counts(self.raw_counts, case_sensitive=self.case_sensitive)

@@ -30,7 +30,7 @@ from itertools import filterfalse
 
 from wordcount.words.conversion import (
     NO_FLAGS,
-    FileCounted,
+    FilesOneByOne,
     TextFlags,
     WordCounts,
     converted_raw_token,
@@ -72,7 +72,7 @@ def first_safe_separator(data: bytes) -> int:
     return data.translate(_SEPARATORS_TO_SPACE).find(b" ")
 
 
-class TextCounter:
+class TextCounter(FilesOneByOne):
     """The default rule's counter: the words of texts that arrive as byte chunks of any size.
 
     Call `feed` with consecutive chunks of one text and `end_text` after its last chunk;
@@ -162,17 +162,6 @@ class TextCounter:
         self._tail = b""
         self._skipped_runs = 0
         self._text_non_ascii = set()
-
-    def count_files(
-        self,
-        paths: list[str],
-        max_bytes: int,
-        *,
-        binary_as_text: bool,
-        special_first_bytes: bytes,
-    ) -> list[FileCounted | int | None] | None:
-        """None: this counter has no path of its own for whole small files."""
-        return None
 
     def take_counts(self) -> WordCounts:
         """The words of every text ended since the last call."""
