@@ -278,8 +278,8 @@ def test_an_unreadable_input_raises_with_the_rest_counted(corpus: Path) -> None:
     ("options", "message"),
     [
         ({"pattern": "[a-z]+", "ngrams": 2}, "pattern and ngrams cannot be used together"),
-        ({"jobs": 0}, "jobs must be an int from 1"),
-        ({"ngrams": 101}, "ngrams must be an int from 1 to 100"),
+        ({"jobs": 0}, "jobs must be a whole number from 1"),
+        ({"ngrams": 101}, "ngrams must be a whole number from 1 to 100"),
         ({"encoding": "rot13"}, "unknown text encoding"),
         ({"pattern": "("}, "not a valid regex"),
         ({"start_method": "thread"}, "start_method must be one of"),
@@ -395,7 +395,8 @@ import wordcount
 def top_words(folder: Path) -> list[tuple[str, int]]:
     counts: wordcount.Counts = wordcount.count(folder, stopwords=["en"], jobs=1)
     total: int = counts.total_words
-    merged = counts + wordcount.load("saved.json")
+    counts.save(folder / "saved.json")
+    merged = counts + wordcount.load(folder / "saved.json")
     rows = merged.keywords(counts, top=5)
     scores: list[float] = [row.log_likelihood for row in rows]
     try:
@@ -420,3 +421,104 @@ def test_a_script_using_the_api_passes_mypy_strict(tmp_path: Path) -> None:
     # And mypy does see wordcount's types: a wrong one is an error.
     wrong = subprocess.run([*command, str(bad)], capture_output=True, text=True, check=False)
     assert "Incompatible types in assignment" in wrong.stdout
+
+
+def test_a_caller_changing_what_it_was_given_changes_no_count(corpus: Path) -> None:
+    counts = wordcount.count([corpus / "a.txt", corpus / "b.md"], jobs=1, by_file=True)
+    before = (dict(counts.counts), {p: dict(c) for p, c in counts.by_file.items()})
+    counts.file_entries()[0][1]["the"] += 100
+    counts.most_common().clear()
+    assert (dict(counts.counts), {p: dict(c) for p, c in counts.by_file.items()}) == before
+    with pytest.raises(TypeError):
+        counts.counts["the"] = 0  # type: ignore[index]
+
+
+def test_dash_reads_standard_input() -> None:
+    program = "import wordcount; print(wordcount.count('-', jobs=1).most_common(1))"
+    shown = subprocess.run(
+        [sys.executable, "-c", program], input=b"hi hi ho\n", capture_output=True, check=True
+    )
+    assert shown.stdout == b"[('hi', 2)]\n"
+    with pytest.raises(wordcount.OptionsError, match="binary stream"):
+        wordcount.count("-", stdin=io.StringIO("text"))  # type: ignore[arg-type]
+
+
+def test_every_error_pickles_whole() -> None:
+    import pickle
+
+    errors: list[wordcount.WordcountError] = [
+        wordcount.StopwordsUnusable("list.txt", "No such file"),
+        wordcount.SavedCountsUnusable("saved.json", "not JSON"),
+        wordcount.InputUnreadable("'a': gone", None),
+        wordcount.WorkerFailure("a worker died", ["a.txt"]),
+        wordcount.ClusterUnavailable("no dask", missing_extra=True),
+        wordcount.OutOfMemory("while merging"),
+    ]
+    for error in errors:
+        again = pickle.loads(pickle.dumps(error))
+        assert (type(again), str(again), vars(again)) == (type(error), str(error), vars(error))
+
+
+class _Three:
+    """A whole number as numpy's are: an __index__, no int."""
+
+    def __index__(self) -> int:
+        return 3
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: wordcount.count(SAMPLE_TEXTS, case_sensitive="no"), "case_sensitive must be"),
+        (lambda: wordcount.count(SAMPLE_TEXTS, ignore=None), "ignore must be True or False"),
+        (lambda: wordcount.count(SAMPLE_TEXTS, backend="bogus"), "backend must be one of"),
+        (lambda: wordcount.count(SAMPLE_TEXTS, min_length=True), "min_length must be a whole"),
+        (lambda: wordcount.count(b"sample_texts"), "paths must be a path"),
+        (lambda: wordcount.count(SAMPLE_TEXTS, stopwords=None), "stopwords must be a path"),
+        (lambda: wordcount.count(SAMPLE_TEXTS, pattern=rb"\w+"), "pattern must be a str"),
+        (lambda: wordcount.count(SAMPLE_TEXTS).keywords("b.txt"), "compare with a Counts"),
+        (lambda: wordcount.count(SAMPLE_TEXTS).most_common("2"), "n must be None or"),
+        (lambda: wordcount.load(0), "load takes a path"),
+    ],
+)
+def test_arguments_of_the_wrong_kind_raise_options_error(call: Any, message: str) -> None:
+    with pytest.raises(wordcount.OptionsError, match=re.escape(message)):
+        call()
+
+
+def test_whole_numbers_of_any_kind_are_taken() -> None:
+    assert wordcount.count(SAMPLE_TEXTS, min_length=_Three()).counts == (
+        wordcount.count(SAMPLE_TEXTS, min_length=3).counts
+    )
+    assert len(wordcount.count(SAMPLE_TEXTS).most_common(_Three())) == 3  # type: ignore[arg-type]
+
+
+def test_counts_with_and_without_each_file_s_counts_do_not_add(corpus: Path) -> None:
+    with pytest.raises(wordcount.IncompatibleCounts, match="by_file=True"):
+        wordcount.count(corpus / "a.txt", by_file=True) + wordcount.count(corpus / "b.md")
+
+
+def test_sum_adds_a_list_of_counts(corpus: Path) -> None:
+    parts = [wordcount.count(corpus / name, jobs=1) for name in ("a.txt", "b.md")]
+    both = wordcount.count([corpus / "a.txt", corpus / "b.md"], jobs=1)
+    assert sum(parts).counts == both.counts  # type: ignore[union-attr]
+
+
+def test_a_stop_word_list_read_as_cp1252_is_a_problem(tmp_path: Path) -> None:
+    stop = tmp_path / "stop.txt"
+    stop.write_bytes("caf\xe9\n".encode("cp1252"))
+    counts = wordcount.count(SAMPLE_TEXTS, stopwords=stop)
+    assert [(p.path, p.kind, p.is_error) for p in counts.problems] == [
+        (str(stop), wordcount.ProblemKind.CP1252, False)
+    ]
+    assert "café" not in counts.counts
+
+
+def test_stats_name_tokens_and_types() -> None:
+    stats = wordcount.count(SAMPLE_TEXTS, stopwords="en").stats()
+    shown = command_json([str(SAMPLE_TEXTS), "--stats", "--stopwords", "en"])["stats"]
+    assert (stats.tokens, stats.types) == (shown["tokens"], shown["types"])
+
+
+def test_the_lazy_names_are_listed() -> None:
+    assert {"count", "Counts", "load", "WordcountError"} <= set(dir(wordcount))

@@ -92,6 +92,11 @@ _LAZY = {
 }
 
 
+def __dir__() -> list[str]:
+    """The lazy names too, for a REPL's completion."""
+    return sorted({*globals(), *_LAZY, "__version__"})
+
+
 def __getattr__(name: str) -> Any:
     if name in _LAZY:
         return getattr(import_module(_LAZY[name]), name)

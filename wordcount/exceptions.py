@@ -1,5 +1,6 @@
 """Every error wordcount raises on purpose: one base class, WordcountError, and a subclass
-per kind, so that a caller can catch them all or just one.
+per kind, so that a caller can catch them all or just one. Each pickles whole, so that
+one raised in a caller's own worker process arrives as itself.
 
     WordcountError
     ├── OptionsError            options that are wrong, or cannot go together
@@ -43,6 +44,9 @@ class StopwordsUnusable(WordcountError):
         self.source = source
         self.reason = reason
 
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.source, self.reason)
+
 
 class SavedCountsUnusable(WordcountError):
     """A saved count that cannot be read, is incomplete, or was counted with other word
@@ -52,6 +56,9 @@ class SavedCountsUnusable(WordcountError):
         super().__init__(f"{path}: {reason}")
         self.path = path
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type, tuple[str, str]]:
+        return type(self), (self.path, self.reason)
 
 
 class IncompatibleCounts(WordcountError):
@@ -73,6 +80,9 @@ class InputError(WordcountError):
         super().__init__(message)
         self.counts = counts
 
+    def __reduce__(self) -> tuple[type, tuple[str, Any]]:
+        return type(self), (str(self), self.counts)
+
 
 class InputUnreadable(InputError):
     """An input could not be read: its words are not in the counts."""
@@ -90,6 +100,9 @@ class WorkerFailure(WordcountError):
         self.reason = reason
         self.unfinished_paths = unfinished_paths
 
+    def __reduce__(self) -> tuple[type, tuple[str, list[str]]]:
+        return type(self), (self.reason, self.unfinished_paths)
+
 
 class ClusterUnavailable(WordcountError):
     """Dask is not installed (missing_extra), or its scheduler cannot be reached in time."""
@@ -97,6 +110,14 @@ class ClusterUnavailable(WordcountError):
     def __init__(self, message: str, *, missing_extra: bool = False) -> None:
         super().__init__(message)
         self.missing_extra = missing_extra
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A keyword-only argument: rebuilt through a function that passes it by name.
+        return _cluster_unavailable, (str(self), self.missing_extra)
+
+
+def _cluster_unavailable(message: str, missing_extra: bool) -> ClusterUnavailable:
+    return ClusterUnavailable(message, missing_extra=missing_extra)
 
 
 class OutOfMemory(WordcountError, MemoryError):

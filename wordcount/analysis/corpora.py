@@ -46,7 +46,7 @@ def nothing_counted() -> CountResult:
 
 def added(left: CountResult, right: CountResult) -> CountResult:
     """Both results as one, neither changed: right's files after left's, its problems
-    after left's."""
+    after left's. Each file's counts are shared, not copied: nothing changes them."""
     counts = Counter(left.counts)
     counts.update(right.counts)
     return CountResult(

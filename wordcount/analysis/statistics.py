@@ -31,6 +31,16 @@ class Statistics(NamedTuple):
         return cls(totals, hapax_legomena=sum(1 for count in counts.values() if count == 1))
 
     @property
+    def tokens(self) -> int:
+        """Every word, as often as it occurs."""
+        return self.totals.total_words
+
+    @property
+    def types(self) -> int:
+        """The distinct words."""
+        return self.totals.unique_words
+
+    @property
     def type_token_ratio(self) -> float:
         totals = self.totals
         return totals.unique_words / totals.total_words if totals.total_words else 0.0

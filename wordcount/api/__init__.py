@@ -10,13 +10,15 @@ Nothing here prints or exits: what goes wrong is raised (wordcount.exceptions).
 
 from __future__ import annotations
 
+import sys
 from typing import BinaryIO, Literal
 
 from wordcount.api.counts import Counts, Keywords, load
-from wordcount.api.request import prepare
+from wordcount.api.request import CountRequest, prepare
 from wordcount.api.settings import SETTING_NAMES, OneOrMore, Settings
 from wordcount.engine.run import Progress
 from wordcount.exceptions import InputChanged, InputUnreadable, OptionsError, OutOfMemory
+from wordcount.sources.paths import STDIN_PATH
 from wordcount.sources.problems import ProblemKind
 
 __all__ = ["Counts", "Keywords", "count", "load"]
@@ -53,15 +55,15 @@ def count(
 ) -> Counts:
     """Count the words of paths exactly as the `wordcount` command does, in parallel.
 
-    paths: what PATH takes (files, directories, fsspec URLs, "-" for stdin). Every other
-    argument but the last three is the command's option of that name, with its default
-    (see wordcount.api.settings.Settings): stopwords="en", jobs=1, ignore=False for
-    --no-ignore. errors="raise" raises InputUnreadable or InputChanged when an input was
-    not counted exactly, with the Counts of the rest on the exception; "keep" returns
-    them, with the problems in Counts.problems, as the command prints them and exits 1
+    paths: what PATH takes: files, directories, fsspec URLs, "-" (standard input, or the
+    binary stream given as stdin). Each other argument but the last three is the
+    command's option of that name, with its default: help(wordcount.api.settings.Settings)
+    says what each does. errors="raise" raises InputUnreadable or InputChanged when an
+    input was not counted exactly, with the Counts of the rest on the exception; "keep"
+    returns them, the problems in Counts.problems, as the command prints them and exits 1
     or 7. progress(bytes done, bytes in all) is called as the files are read.
 
-    Raises OptionsError, StopwordsUnusable or SavedCountsUnusable before any input is
+    OptionsError, StopwordsUnusable or SavedCountsUnusable come before any input is
     read; WorkerFailure, ClusterUnavailable or OutOfMemory when counting fails.
     """
     if errors not in ("raise", "keep"):
@@ -71,15 +73,27 @@ def count(
     given = {name: value for name, value in locals().items() if name in SETTING_NAMES}
     request = prepare(paths, Settings(**given))
     try:
-        result = request.run(progress=progress, stdin=stdin)
+        result = request.run(progress=progress, stdin=_standard_input(request, stdin))
     except MemoryError as failure:
         if isinstance(failure, OutOfMemory):
             raise
         where = str(failure) or "too many distinct words for the memory available"
         raise OutOfMemory(where) from None
+    result = result.with_stopword_problems(request.stopwords_read_as_cp1252)
     if errors == "raise":
         _raise_for_problems(result)
     return result
+
+
+def _standard_input(request: CountRequest, stdin: BinaryIO | None) -> BinaryIO | None:
+    """What "-" reads: stdin if given, else this process's standard input, as bytes."""
+    if stdin is None and STDIN_PATH in request.paths:
+        stdin = getattr(sys.stdin, "buffer", None)
+        if stdin is None:  # Jupyter, pythonw: no standard input to read
+            raise OptionsError('"-" reads standard input, which this process has not: pass stdin=')
+    if stdin is not None and not isinstance(stdin.read(0), bytes):
+        raise OptionsError("stdin must be a binary stream (open(..., 'rb'), sys.stdin.buffer)")
+    return stdin
 
 
 def _raise_for_problems(result: Counts) -> None:

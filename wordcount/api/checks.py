@@ -9,6 +9,8 @@ with no end. Each bound is beyond any useful value.
 from __future__ import annotations
 
 import codecs
+import dataclasses
+import operator
 import sys
 
 from wordcount.api.settings import Settings
@@ -78,27 +80,54 @@ def canonical_encoding(name: str) -> str:
     return canonical
 
 
-def check_options(settings: Settings) -> str | None:
-    """OptionsError for the first value out of its range, or options that clash; returns
-    the encoding's canonical name."""
-    for name, low, high in (
-        ("jobs", 1, MAX_JOBS),
-        ("min_length", 1, MAX_MIN_LENGTH),
-        ("min_count", 1, MAX_MIN_COUNT),
-        ("ngrams", 1, MAX_NGRAMS),
-    ):
-        value = getattr(settings, name)
-        if value is not None and not (type(value) is int and low <= value <= high):
-            raise OptionsError(f"{name} must be an int from {low} to {high}, not {value!r}")
+# The settings that are yes or no: a string such as "no" is no bool, and would be true.
+_FLAGS = ("case_sensitive", "text", "hidden", "ignore", "by_file", "verbose")
+# The settings that name something, or None.
+_NAMES = ("pattern", "segment", "encoding", "start_method", "backend", "scheduler")
+BACKENDS = ("local", "dask")
+
+
+def check_options(settings: Settings) -> Settings:
+    """OptionsError for the first value of the wrong type or out of its range, or options
+    that clash; returns the settings with each number an int (numpy's too) and the
+    encoding's canonical name."""
+    for name in _FLAGS:
+        if type(getattr(settings, name)) is not bool:
+            raise OptionsError(f"{name} must be True or False, not {getattr(settings, name)!r}")
+    for name in _NAMES:
+        if not isinstance(getattr(settings, name), (str, type(None))):
+            raise OptionsError(f"{name} must be a str or None, not {getattr(settings, name)!r}")
+    min_length = _checked_number("min_length", settings.min_length, 1, MAX_MIN_LENGTH)
+    min_count = _checked_number("min_count", settings.min_count, 1, MAX_MIN_COUNT)
+    ngrams = _checked_number("ngrams", settings.ngrams, 1, MAX_NGRAMS)
+    jobs = None if settings.jobs is None else _checked_number("jobs", settings.jobs, 1, MAX_JOBS)
+    settings = dataclasses.replace(
+        settings, jobs=jobs, min_length=min_length, min_count=min_count, ngrams=ngrams
+    )
     timeout = settings.timeout
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT_SECONDS):
         raise OptionsError(f"timeout must be over 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
     _check_word_rule(settings.pattern, settings.ngrams, settings.segment)
-    start_method = settings.start_method
-    if start_method is not None and start_method not in START_METHODS:
-        choices = ", ".join(START_METHODS)
-        raise OptionsError(f"start_method must be one of {choices}, not {start_method!r}")
-    return None if settings.encoding is None else canonical_encoding(settings.encoding)
+    for name, value, choices in (
+        ("start_method", settings.start_method, START_METHODS),
+        ("backend", settings.backend, BACKENDS),
+    ):
+        if value is not None and value not in choices:
+            raise OptionsError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    if settings.encoding is None:
+        return settings
+    return dataclasses.replace(settings, encoding=canonical_encoding(settings.encoding))
+
+
+def _checked_number(name: str, value: object, low: int, high: int) -> int:
+    """A whole number from low to high: an int of numpy's is one, a bool is not."""
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        number = low - 1
+    if isinstance(value, bool) or not low <= number <= high:
+        raise OptionsError(f"{name} must be a whole number from {low} to {high}, not {value!r}")
+    return number
 
 
 def _check_word_rule(pattern: str | None, ngrams: int, segment: str | None) -> None:

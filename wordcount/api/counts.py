@@ -12,6 +12,8 @@ counts of the same options add up exactly, whatever each leaves out.
 
 from __future__ import annotations
 
+import operator
+import os
 from collections import Counter
 from collections.abc import Mapping
 from types import MappingProxyType
@@ -26,7 +28,8 @@ from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.engine.merge import CountResult
 from wordcount.exceptions import IncompatibleCounts, OptionsError
 from wordcount.formats.words import json_lines
-from wordcount.sources.problems import InputProblem
+from wordcount.sources.content import CP1252_MESSAGE
+from wordcount.sources.problems import InputProblem, ProblemKind
 
 if TYPE_CHECKING:
     # Not a dependency: where it is not installed, the DataFrame is Any to a type checker.
@@ -61,6 +64,23 @@ class Counts:
         self._word_options = word_options
         self._kept_by_file = kept_by_file
         self._selected: Counter[str] | None = None
+
+    def with_stopword_problems(self, sources: tuple[str, ...]) -> Counts:
+        """These counts, their problems led by a warning for each stop-word list some of
+        whose words were not valid UTF-8 (read as cp1252), as the command warns first."""
+        if not sources:
+            return self
+        warnings = [
+            InputProblem(-1, source, f"stop words: {CP1252_MESSAGE}", ProblemKind.CP1252)
+            for source in sources
+        ]
+        result = self._result._replace(problems=[*warnings, *self._result.problems])
+        return Counts(
+            result,
+            selection=self._selection,
+            word_options=self._word_options,
+            kept_by_file=self._kept_by_file,
+        )
 
     def __repr__(self) -> str:
         return (
@@ -149,8 +169,8 @@ class Counts:
         counted twice in the totals. Needs by_file=True."""
         if not self._kept_by_file:
             raise OptionsError("each file's counts are kept only when counted with by_file=True")
-        if self._selection.keeps_everything:
-            return list(self._result.by_file)
+        if self._selection.keeps_everything:  # copies: the caller may change them
+            return [(path, Counter(counts)) for path, counts in self._result.by_file]
         selected = self._selected_counts()
         return [(path, kept_in_file(counts, selected)) for path, counts in self._result.by_file]
 
@@ -158,8 +178,9 @@ class Counts:
         """The n most frequent words as (word, count), count descending, then word by code
         point, as the command orders them; None: every word. ties: also every further word
         whose count equals the nth's (--ties)."""
-        if n is not None and n < 1:
-            return []
+        n = _count_or_none("n", n)
+        if n == 0:
+            return []  # as Counter.most_common(0); None is every word (the command's -n 0)
         rank = ranked_with_ties if ties else ranked
         return rank(self._selected_counts(), top=n or 0)
 
@@ -179,6 +200,9 @@ class Counts:
         options, by log-likelihood and log ratio (see analysis/keywords.py). This count's
         stop words and minimum length apply to both, its minimum count to its own words.
         NothingToCompare if either holds no words."""
+        if not isinstance(reference, Counts):
+            raise OptionsError(f"keywords compare with a Counts, not {type(reference).__name__}")
+        top = _count_or_none("top", top)
         self._check_same_words(reference, "compared with")
         comparison = compare(
             self._result.counts,
@@ -198,6 +222,11 @@ class Counts:
         if not isinstance(other, Counts):
             return NotImplemented
         self._check_same_words(other, "added to")
+        if self._kept_by_file != other._kept_by_file:
+            raise IncompatibleCounts(
+                "one count keeps each file's counts and the other does not: count both "
+                "with by_file=True, or both without"
+            )
         if other._selection.keeps_everything:
             selection = self._selection
         elif self._selection.keeps_everything or self._selection == other._selection:
@@ -215,7 +244,13 @@ class Counts:
             kept_by_file=self._kept_by_file and other._kept_by_file,
         )
 
-    def save(self, path: str) -> None:
+    def __radd__(self, other: object) -> Counts:
+        """0 + counts is counts, so that sum() adds a list of them."""
+        if isinstance(other, int) and not isinstance(other, bool) and other == 0:
+            return self
+        return NotImplemented
+
+    def save(self, path: str | os.PathLike[str]) -> None:
         """Write the saved-count JSON that `wordcount -f json -n 0` writes (with each
         file's counts when counted with by_file=True), which wordcount.load and the
         command's --counts read back. A count that leaves words out is saved too, marked
@@ -223,7 +258,7 @@ class Counts:
         by_file = ranges = None
         if self._kept_by_file:
             entries = self.file_entries()
-            by_file = [(path, ranked(counts, top=0)) for path, counts in entries]
+            by_file = [(name, ranked(counts, top=0)) for name, counts in entries]
             ranges = file_ranges(counts for _, counts in entries)
         lines = json_lines(
             self.most_common(),
@@ -258,11 +293,13 @@ class Counts:
             )
 
 
-def load(path: str) -> Counts:
+def load(path: str | os.PathLike[str]) -> Counts:
     """A saved count (`wordcount -f json -n 0`, or Counts.save) as Counts, with the word
     options it was counted with, and each file's counts where it holds them (--by-file).
     SavedCountsUnusable says why one cannot be used."""
-    saved, word_options = load_saved_counts(path, word_options=None, by_file=None)
+    if not isinstance(path, (str, os.PathLike)):  # open() would take a file descriptor
+        raise OptionsError(f"load takes a path, not {type(path).__name__}")
+    saved, word_options = load_saved_counts(os.fspath(path), word_options=None, by_file=None)
     result = CountResult(
         counts=saved.counts,
         files=saved.files,
@@ -278,3 +315,16 @@ def load(path: str) -> Counts:
         word_options=word_options,
         kept_by_file=saved.by_file is not None,
     )
+
+
+def _count_or_none(name: str, value: object) -> int | None:
+    """A number of rows: None, or a whole number of at least 0 (not a bool)."""
+    if value is None:
+        return None
+    try:
+        number = operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        number = -1
+    if isinstance(value, bool) or number < 0:
+        raise OptionsError(f"{name} must be None or a whole number of rows, not {value!r}")
+    return number

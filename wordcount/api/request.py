@@ -97,10 +97,12 @@ class CountRequest:
 def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
     """The count these settings ask for, checked, with its stop words and saved counts
     read: OptionsError, StopwordsUnusable or SavedCountsUnusable before any input is."""
-    encoding = check_options(settings)
+    path_list = strings(paths)
+    settings = check_options(settings)
+    encoding = settings.encoding
     cluster = _cluster(settings)
     loaded = load_stopwords(
-        strings(settings.stopwords),
+        strings(settings.stopwords, "stopwords"),
         case_sensitive=settings.case_sensitive,
         encoding=encoding,
         pattern=settings.pattern,
@@ -115,12 +117,12 @@ def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
         min_length=settings.min_length,
     )
     return CountRequest(
-        paths=strings(paths),
+        paths=path_list,
         options=_count_options(settings, loaded.words, encoding),
         walk=WalkOptions(
             hidden=settings.hidden,
-            include=strings(settings.include),
-            exclude=strings(settings.exclude),
+            include=strings(settings.include, "include"),
+            exclude=strings(settings.exclude, "exclude"),
             ignore_files=settings.ignore,
         ),
         # With n-grams, stop words and short words left the word sequence in the workers,
@@ -176,5 +178,5 @@ def _load_saved(
     """Each saved count, read and checked against these word options."""
     return tuple(
         load_saved_counts(path, word_options=word_options, by_file=by_file)[0]
-        for path in strings(paths)
+        for path in strings(paths, "counts")
     )

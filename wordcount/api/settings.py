@@ -9,6 +9,8 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
+from wordcount.exceptions import OptionsError
+
 PathArgument = str | os.PathLike[str]
 # One path or name, or several: a str is one, not its characters.
 OneOrMore = PathArgument | Iterable[PathArgument]
@@ -16,6 +18,18 @@ OneOrMore = PathArgument | Iterable[PathArgument]
 
 @dataclass(frozen=True)
 class Settings:
+    """Every option of a count, with the command's default (each field's comment, in
+    wordcount/api/settings.py, says what it does):
+
+    jobs=None (-j: worker processes; 1 is the serial baseline), stopwords=() ("en", "de",
+    "fr", "es" or a file, or several), min_length=1, min_count=1, ngrams=1,
+    case_sensitive=False, pattern=None (a regex), segment=None ("icu"), encoding=None,
+    text=False (count binary-looking files), hidden=False, ignore=True (False is
+    --no-ignore), include=() and exclude=() (globs), by_file=False, counts=() (saved
+    counts to add), start_method=None, backend=None ("local" or "dask"), scheduler=None,
+    scheduler_file=None, timeout=10.0, verbose=False (Dask's own logs).
+    """
+
     # -j: worker processes; None: the CPUs this process may use; 1: the serial baseline,
     # counted in this process.
     jobs: int | None = None
@@ -61,8 +75,17 @@ class Settings:
 SETTING_NAMES = frozenset(field.name for field in fields(Settings))
 
 
-def strings(values: OneOrMore) -> tuple[str, ...]:
-    """One path or name, or several, as strings: a str is one, not its characters."""
+def strings(values: OneOrMore, name: str = "paths") -> tuple[str, ...]:
+    """One path or name, or several, as strings: a str is one, not its characters.
+    OptionsError for anything else (bytes, None, a number)."""
     if isinstance(values, (str, os.PathLike)):
-        return (os.fspath(values),)
-    return tuple(os.fspath(value) for value in values)
+        values = [values]
+    elif isinstance(values, (bytes, bytearray)) or not isinstance(values, Iterable):
+        raise OptionsError(f"{name} must be a path or a list of them, not {values!r}")
+    found = []
+    for value in values:
+        text = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+        if not isinstance(text, str):
+            raise OptionsError(f"{name} must be str or os.PathLike paths, not {value!r}")
+        found.append(text)
+    return tuple(found)
