@@ -259,3 +259,10 @@ def test_a_hand_edited_saved_count_that_lies_is_one_line(
     result = invoke(["--counts", str(path), *args])
     assert (result.exit_code, result.stdout) == (ExitStatus.USAGE_ERROR, "")
     assert reason in result.stderr
+
+
+def test_a_total_that_its_words_do_not_add_up_to_is_named(tmp_path: Path) -> None:
+    bad = _not_saved_counts(tmp_path)["bad-total.json"]
+    result = invoke(["--counts", str(bad), "-"], stdin=b"a")
+    # "a b b": the words add up to 3, the document says 4.
+    assert "its words add up to 3, not its total of 4" in result.stderr

@@ -149,10 +149,15 @@ def load_saved_counts(
         try:
             counts = _counts(document.get("top"))
             total_words, unique_words, files = _totals(document)
-            if len(counts) != unique_words or sum(counts.values()) != total_words:
+            if len(counts) != unique_words:
                 raise ValueError(
                     f"it holds {len(counts):,} of its {unique_words:,} words; "
                     "save every word, with -n 0"
+                )
+            if sum(counts.values()) != total_words:
+                raise ValueError(
+                    f"its words add up to {sum(counts.values()):,}, not its total of "
+                    f"{total_words:,}"
                 )
             wants_files = by_file or (by_file is None and "by_file" in document)
             saved_by_file = _by_file(document, counts) if wants_files else None
