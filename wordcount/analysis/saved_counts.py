@@ -147,23 +147,27 @@ def load_saved_counts(
                 "words out of it); save every word, with -n 0 and none of them"
             )
         try:
-            counts = _counts(document.get("top"))
-            total_words, unique_words, files = _totals(document)
-            if len(counts) != unique_words:
-                raise ValueError(
-                    f"it holds {len(counts):,} of its {unique_words:,} words; "
-                    "save every word, with -n 0"
-                )
-            if sum(counts.values()) != total_words:
-                raise ValueError(
-                    f"its words add up to {sum(counts.values()):,}, not its total of "
-                    f"{total_words:,}"
-                )
+            counts, files = _complete_counts(document)
             wants_files = by_file or (by_file is None and "by_file" in document)
             saved_by_file = _by_file(document, counts) if wants_files else None
         except ValueError as problem:
             raise unusable(f"not a complete saved count ({problem})") from None
     return SavedCounts(counts, files, saved_by_file), saved_options
+
+
+def _complete_counts(document: dict[str, Any]) -> tuple[Counter[str], int]:
+    """The words and the files of a saved count, which must add up to its totals."""
+    counts = _counts(document.get("top"))
+    total_words, unique_words, files = _totals(document)
+    if len(counts) != unique_words:
+        raise ValueError(
+            f"it holds {len(counts):,} of its {unique_words:,} words; save every word, with -n 0"
+        )
+    if sum(counts.values()) != total_words:
+        raise ValueError(
+            f"its words add up to {sum(counts.values()):,}, not its total of {total_words:,}"
+        )
+    return counts, files
 
 
 def _totals(document: dict[str, Any]) -> tuple[int, int, int]:
