@@ -123,6 +123,11 @@ def _cluster_unavailable(message: str, missing_extra: bool) -> ClusterUnavailabl
 class OutOfMemory(WordcountError, MemoryError):
     """Memory ran out while counting; the message says where, when it is known."""
 
+    def __reduce__(self) -> tuple[type, tuple[Any, ...]]:
+        # Said, not inherited: MemoryError.__new__ refuses to make a subclass, which is
+        # what a pickler that rebuilds exceptions by their __new__ (tblib's) would ask.
+        return type(self), self.args
+
 
 class Terminated(KeyboardInterrupt):
     """SIGTERM or SIGHUP: stop as for Ctrl-C, and exit with 128 + the signal number."""
