@@ -20,18 +20,23 @@ $(BIN)/python:
 # command's script (copied, even by an editable install) change.
 INSTALLED := pyproject.toml $(wildcard wordcount/words/kernel/*.[ch]) scripts/wordcount
 
+# Editable installs put the repository on sys.path (setuptools' compat mode) rather than
+# a finder of setuptools' own, which every run would import (importlib.util, pathlib,
+# urllib: 5 ms of a 1 KB count's 60), as no installed wheel does.
+EDITABLE := --config-settings editable_mode=compat
+
 # The distribution was called wordcount before it took its PyPI name: a venv made then has
 # both, each owning bin/wordcount, until the old one goes.
 UNINSTALL_OLD_NAME := $(PIP) uninstall -y wordcount 2>/dev/null || true; rm -rf src/wordcount.egg-info
 
 $(VENV)/.installed-run: $(INSTALLED) | $(BIN)/python
 	$(UNINSTALL_OLD_NAME)
-	$(PIP) install -e .
+	$(PIP) install $(EDITABLE) -e .
 	touch $@
 
 $(VENV)/.installed-dev: $(INSTALLED) | $(BIN)/python
 	$(UNINSTALL_OLD_NAME)
-	$(PIP) install -e '.[test,lint,dask,fsspec,icu,pandas]'
+	$(PIP) install $(EDITABLE) -e '.[test,lint,dask,fsspec,icu,pandas]'
 	touch $@ $(VENV)/.installed-run
 
 run: $(VENV)/.installed-run

@@ -9,7 +9,6 @@ with no end. Each bound is beyond any useful value.
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import operator
 import sys
 
@@ -101,8 +100,8 @@ def check_options(settings: Settings) -> Settings:
     min_count = _checked_number("min_count", settings.min_count, 1, MAX_MIN_COUNT)
     ngrams = _checked_number("ngrams", settings.ngrams, 1, MAX_NGRAMS)
     jobs = None if settings.jobs is None else _checked_number("jobs", settings.jobs, 1, MAX_JOBS)
-    settings = dataclasses.replace(
-        settings, jobs=jobs, min_length=min_length, min_count=min_count, ngrams=ngrams
+    settings = settings._replace(
+        jobs=jobs, min_length=min_length, min_count=min_count, ngrams=ngrams
     )
     timeout = settings.timeout
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT_SECONDS):
@@ -116,7 +115,7 @@ def check_options(settings: Settings) -> Settings:
             raise OptionsError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     if settings.encoding is None:
         return settings
-    return dataclasses.replace(settings, encoding=canonical_encoding(settings.encoding))
+    return settings._replace(encoding=canonical_encoding(settings.encoding))
 
 
 def _checked_number(name: str, value: object, low: int, high: int) -> int:

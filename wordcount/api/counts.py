@@ -20,7 +20,6 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from wordcount.analysis.corpora import added
-from wordcount.analysis.keywords import Keyword, compare
 from wordcount.analysis.ranking import Row, ranked, ranked_with_ties
 from wordcount.analysis.saved_counts import WordOptions, describe, header, load_saved_counts
 from wordcount.analysis.selection import Selection, file_ranges, kept_in_file
@@ -35,8 +34,10 @@ if TYPE_CHECKING:
     # Not a dependency: where it is not installed, the DataFrame is Any to a type checker.
     import pandas  # type: ignore[import-untyped, import-not-found, unused-ignore]
 
+    from wordcount.analysis.keywords import Keyword
 
-class Keywords(list[Keyword]):
+
+class Keywords(list["Keyword"]):
     """Keyword rows, overused first (signed log-likelihood descending, then word), with the
     two corpora's totals of the words compared."""
 
@@ -204,6 +205,9 @@ class Counts:
             raise OptionsError(f"keywords compare with a Counts, not {type(reference).__name__}")
         top = _count_or_none("top", top)
         self._check_same_words(reference, "compared with")
+        # Here: keywords (and the dataclasses they are) cost every other count start-up time.
+        from wordcount.analysis.keywords import compare
+
         comparison = compare(
             self._result.counts,
             reference._result.counts,

@@ -13,12 +13,10 @@ input is read, and a stop-word list's warning before the counting starts.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import BinaryIO
+from typing import BinaryIO, NamedTuple
 
 from wordcount.analysis.corpora import nothing_counted, with_saved_counts
 from wordcount.analysis.saved_counts import (
@@ -41,8 +39,7 @@ from wordcount.sources.paths import WalkOptions
 from wordcount.words.ngrams import NgramOptions
 
 
-@dataclass(frozen=True)
-class CountRequest:
+class CountRequest(NamedTuple):
     """Everything a count needs, checked: run() counts it."""
 
     paths: tuple[str, ...]
@@ -71,7 +68,7 @@ class CountRequest:
         """Another corpus counted as this one is (a keyword reference): the same options,
         other PATHs and saved counts."""
         saved = _load_saved(counts, self.word_options, by_file=self.options.by_file)
-        return dataclasses.replace(self, paths=strings(paths), saved=saved)
+        return self._replace(paths=strings(paths), saved=saved)
 
     def workers(self) -> int:
         """The jobs asked for; by default, the CPUs this process may use."""

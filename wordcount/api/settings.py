@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from typing import NamedTuple
 
 from wordcount.exceptions import OptionsError
 
@@ -16,8 +16,7 @@ PathArgument = str | os.PathLike[str]
 OneOrMore = PathArgument | Iterable[PathArgument]
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """Every option of a count, with the command's default (each field's comment, in
     wordcount/api/settings.py, says what it does):
 
@@ -72,7 +71,7 @@ class Settings:
     verbose: bool = False
 
 
-SETTING_NAMES = frozenset(field.name for field in fields(Settings))
+SETTING_NAMES = frozenset(Settings._fields)
 
 
 def strings(values: OneOrMore, name: str = "paths") -> tuple[str, ...]:

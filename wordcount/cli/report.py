@@ -23,7 +23,6 @@ from wordcount.cli.ending import Finished
 from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
 from wordcount.cli.output import stdout_holds_any_text, write_data
-from wordcount.formats import keywords as keyword_formats
 from wordcount.formats.words import (
     csv_by_file_lines,
     csv_lines,
@@ -135,6 +134,10 @@ def write_keywords(
     elapsed: float,
 ) -> Finished:
     """The keywords of target against reference (Counts.keywords), in output_format."""
+    # Here: the keyword formats (and the dataclasses of their rows) would cost every other
+    # run start-up time.
+    from wordcount.formats import keywords as keyword_formats
+
     keywords = target.keywords(reference, top=output.top, ties=output.ties)
     lines: Iterable[str]
     if output_format == "table":
