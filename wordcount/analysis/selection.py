@@ -14,6 +14,17 @@ from collections.abc import Iterable
 from typing import NamedTuple
 
 
+class Stopwords(NamedTuple):
+    """Stop words as read (analysis/stopwords.py), each normalized as the words counted."""
+
+    words: frozenset[str]
+    # The files some of whose words were not valid UTF-8, and were read as cp1252.
+    read_as_cp1252: tuple[str, ...] = ()
+
+
+NO_STOPWORDS = Stopwords(frozenset())
+
+
 class Selection(NamedTuple):
     stopwords: frozenset[str] = frozenset()
     min_length: int = 1

@@ -14,8 +14,8 @@ So a stop word matches exactly the words it stands for, however the list was sav
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
 
+from wordcount.analysis.selection import Stopwords
 from wordcount.exceptions import StopwordsUnusable
 from wordcount.sources.content import (
     READ_CHUNK_BYTES,
@@ -29,12 +29,6 @@ from wordcount.words.counter import WordCounter, counter_for
 
 # Lists shipped as package data; the names are ISO 639-1 codes.
 BUILTIN_STOPWORDS = ("de", "en", "es", "fr")
-
-
-class Stopwords(NamedTuple):
-    words: frozenset[str]
-    # The files some of whose words were not valid UTF-8, and were read as cp1252.
-    read_as_cp1252: tuple[str, ...] = ()
 
 
 def load_stopwords(

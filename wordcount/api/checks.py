@@ -15,7 +15,6 @@ import sys
 from wordcount.api.settings import Settings
 from wordcount.engine.run import START_METHODS
 from wordcount.exceptions import OptionsError
-from wordcount.words.pattern import check_pattern
 from wordcount.words.segment import ICU_EXTRA_HINT, SEGMENTERS, icu_version
 from wordcount.words.tokens import MAX_RUN_BYTES
 
@@ -133,9 +132,12 @@ def _check_word_rule(pattern: str | None, ngrams: int, segment: str | None) -> N
     conflict = word_rule_conflict(pattern=pattern, ngrams=ngrams, segment=segment)
     if conflict is not None:
         raise OptionsError(f"{conflict[0]} and {conflict[1]} cannot be used together")
-    problem = None if pattern is None else check_pattern(pattern)
-    if problem is not None:
-        raise OptionsError(f"pattern: {problem}")
+    if pattern is not None:
+        from wordcount.words.pattern import check_pattern  # only a --pattern run needs it
+
+        problem = check_pattern(pattern)
+        if problem is not None:
+            raise OptionsError(f"pattern: {problem}")
     if segment is not None and segment not in SEGMENTERS:
         raise OptionsError(f"segment must be one of {', '.join(SEGMENTERS)}, not {segment!r}")
     if segment == "icu" and icu_version() is None:

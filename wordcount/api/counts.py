@@ -19,7 +19,6 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from wordcount.analysis.corpora import added
 from wordcount.analysis.ranking import Row, ranked, ranked_with_ties
 from wordcount.analysis.saved_counts import WordOptions, describe, header, load_saved_counts
 from wordcount.analysis.selection import Selection, file_ranges, kept_in_file
@@ -240,6 +239,8 @@ class Counts:
                 "the two counts leave out different words (stop words, min_length or "
                 "min_count): count both with the same, or add counts of every word"
             )
+        from wordcount.analysis.corpora import added  # here: only a sum needs it
+
         merged = added(self._result, other._result)
         return Counts(
             merged,

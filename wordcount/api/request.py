@@ -16,27 +16,27 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable
-from typing import BinaryIO, NamedTuple
+from typing import TYPE_CHECKING, BinaryIO, NamedTuple
 
-from wordcount.analysis.corpora import nothing_counted, with_saved_counts
 from wordcount.analysis.saved_counts import (
     SavedCounts,
     WordOptions,
     load_saved_counts,
     word_options_record,
 )
-from wordcount.analysis.selection import Selection
-from wordcount.analysis.stopwords import load_stopwords
+from wordcount.analysis.selection import NO_STOPWORDS, Selection, Stopwords
 from wordcount.api.checks import check_options
 from wordcount.api.counts import Counts
 from wordcount.api.settings import OneOrMore, Settings, strings
-from wordcount.engine.cluster import ClusterOptions, resolve_cluster
 from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import Progress, available_cpus, count_inputs
 from wordcount.exceptions import OptionsError
 from wordcount.sources.paths import WalkOptions
 from wordcount.words.ngrams import NgramOptions
+
+if TYPE_CHECKING:
+    from wordcount.engine.cluster import ClusterOptions
 
 
 class CountRequest(NamedTuple):
@@ -74,15 +74,21 @@ class CountRequest(NamedTuple):
         """The jobs asked for; by default, the CPUs this process may use."""
         return self.jobs or available_cpus()
 
+    def _count(self, progress: Progress | None, stdin: BinaryIO | None) -> CountResult:
+        return self.count_paths()(
+            paths=self.paths, jobs=self.workers(), stdin=stdin, progress=progress
+        )
+
     def run(self, *, progress: Progress | None = None, stdin: BinaryIO | None = None) -> Counts:
         """Count the PATHs and add the saved counts. progress(bytes done, bytes in all), if
         given, is called as the files are read (see engine.run.count_inputs)."""
-        result = nothing_counted()
-        if self.paths:
-            result = self.count_paths()(
-                paths=self.paths, jobs=self.workers(), stdin=stdin, progress=progress
-            )
-        result = with_saved_counts(result, self.saved)
+        if not self.saved:
+            result = self._count(progress, stdin) if self.paths else _nothing_counted()
+        else:
+            from wordcount.analysis.corpora import with_saved_counts  # only --counts needs it
+
+            counted = self._count(progress, stdin) if self.paths else _nothing_counted()
+            result = with_saved_counts(counted, self.saved)
         return Counts(
             result,
             selection=self.selection,
@@ -98,24 +104,18 @@ def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
     settings = check_options(settings)
     encoding = settings.encoding
     cluster = _cluster(settings)
-    loaded = load_stopwords(
-        strings(settings.stopwords, "stopwords"),
-        case_sensitive=settings.case_sensitive,
-        encoding=encoding,
-        pattern=settings.pattern,
-        segment=settings.segment,
-    )
+    stopwords = _stopwords(settings)
     word_options = word_options_record(
         case_sensitive=settings.case_sensitive,
         pattern=settings.pattern,
         segment=settings.segment,
         ngrams=settings.ngrams,
-        stopwords=loaded.words,
+        stopwords=stopwords.words,
         min_length=settings.min_length,
     )
     return CountRequest(
         paths=path_list,
-        options=_count_options(settings, loaded.words, encoding),
+        options=_count_options(settings, stopwords.words, encoding),
         walk=WalkOptions(
             hidden=settings.hidden,
             include=strings(settings.include, "include"),
@@ -127,15 +127,37 @@ def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
         selection=(
             Selection(min_count=settings.min_count)
             if settings.ngrams > 1
-            else Selection(loaded.words, settings.min_length, settings.min_count)
+            else Selection(stopwords.words, settings.min_length, settings.min_count)
         ),
         word_options=word_options,
         saved=_load_saved(settings.counts, word_options, by_file=settings.by_file),
         jobs=settings.jobs,
         start_method=settings.start_method,
         cluster=cluster,
-        stopwords_read_as_cp1252=loaded.read_as_cp1252,
+        stopwords_read_as_cp1252=stopwords.read_as_cp1252,
     )
+
+
+def _stopwords(settings: Settings) -> Stopwords:
+    """The stop words, read and normalized as the inputs' words are."""
+    sources = strings(settings.stopwords, "stopwords")
+    if not sources:
+        return NO_STOPWORDS
+    from wordcount.analysis.stopwords import load_stopwords  # here: only lists need it
+
+    return load_stopwords(
+        sources,
+        case_sensitive=settings.case_sensitive,
+        encoding=settings.encoding,
+        pattern=settings.pattern,
+        segment=settings.segment,
+    )
+
+
+def _nothing_counted() -> CountResult:
+    from wordcount.analysis.corpora import nothing_counted  # only saved counts alone need it
+
+    return nothing_counted()
 
 
 def _count_options(
@@ -156,6 +178,10 @@ def _count_options(
 
 
 def _cluster(settings: Settings) -> ClusterOptions | None:
+    if settings.backend in (None, "local") and not (settings.scheduler or settings.scheduler_file):
+        return None  # the local pool: Dask's settings are not even imported
+    from wordcount.engine.cluster import resolve_cluster
+
     try:
         return resolve_cluster(
             backend=settings.backend,

@@ -11,8 +11,6 @@ from typing import TYPE_CHECKING
 
 import click
 
-from wordcount.analysis.stopwords import BUILTIN_STOPWORDS
-
 if TYPE_CHECKING:
     from click.shell_completion import CompletionItem
 
@@ -32,6 +30,8 @@ def complete_stopwords(
     """The built-in lists whose names start with what was typed, and files. (bash offers
     files only where no list's name matches: `--stopwords ./` for a file.)"""
     from click.shell_completion import CompletionItem
+
+    from wordcount.analysis.stopwords import BUILTIN_STOPWORDS
 
     names = [name for name in BUILTIN_STOPWORDS if name.startswith(incomplete)]
     return [

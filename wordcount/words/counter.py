@@ -23,7 +23,6 @@ from typing import Protocol
 from wordcount.words.conversion import FileCounted, TextFlags, WordCounts
 from wordcount.words.native import NATIVE, NativeTextCounter
 from wordcount.words.ngrams import NgramCounter, NgramOptions
-from wordcount.words.pattern import PatternCounter
 from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
 from wordcount.words.tokens import TextCounter
 
@@ -67,6 +66,9 @@ def counter_for(
 ) -> Callable[[], WordCounter]:
     """What makes a new counter of the kind these options ask for."""
     if pattern is not None:
+        # Here: only a --pattern run pays for importing its counter.
+        from wordcount.words.pattern import PatternCounter
+
         return lambda: PatternCounter(pattern, case_sensitive=case_sensitive)
     if ngrams is not None:
         return lambda: NgramCounter(ngrams, case_sensitive=case_sensitive, segment=segment)
