@@ -82,13 +82,11 @@ class CountRequest(NamedTuple):
     def run(self, *, progress: Progress | None = None, stdin: BinaryIO | None = None) -> Counts:
         """Count the PATHs and add the saved counts. progress(bytes done, bytes in all), if
         given, is called as the files are read (see engine.run.count_inputs)."""
-        if not self.saved:
-            result = self._count(progress, stdin) if self.paths else _nothing_counted()
-        else:
+        result = self._count(progress, stdin) if self.paths else _nothing_counted()
+        if self.saved:
             from wordcount.analysis.corpora import with_saved_counts  # only --counts needs it
 
-            counted = self._count(progress, stdin) if self.paths else _nothing_counted()
-            result = with_saved_counts(counted, self.saved)
+            result = with_saved_counts(result, self.saved)
         return Counts(
             result,
             selection=self.selection,
