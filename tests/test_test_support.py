@@ -42,6 +42,7 @@ def test_no_file_of_the_installed_package_names_a_test_variable() -> None:
 
 
 # Four seconds or so: pip makes a build environment and compiles the kernel.
+@pytest.mark.slow
 @pytest.mark.skipif(
     not (ROOT / "wordcount").is_dir(), reason="needs the source tree (make test-pythons has none)"
 )
