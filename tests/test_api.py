@@ -521,3 +521,21 @@ def test_stats_name_tokens_and_types() -> None:
 
 def test_the_lazy_names_are_listed() -> None:
     assert {"count", "Counts", "load", "WordcountError"} <= set(dir(wordcount))
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn", "forkserver"])
+def test_segment_and_start_method_are_the_command_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, start_method: str
+) -> None:
+    from wordcount.words.segment import icu_version
+
+    if icu_version() is None:
+        pytest.skip("needs the icu extra")
+    text = tmp_path / "thai.txt"
+    text.write_text("สวัสดีครับ ผมชื่อสมชาย ทำงานที่กรุงเทพ hello world\n" * 40_000, encoding="utf-8")
+    monkeypatch.setattr(engine_run, "pool_threshold", lambda jobs: 1 << 10)
+    expected = command_json([str(text), "--segment", "icu"])
+    counts = wordcount.count(text, jobs=2, segment="icu", start_method=start_method)
+    assert api_rows(counts) == expected["top"]
+    assert len(counts.counted_by - {os.getpid()}) >= 1, "workers counted"
+    assert expected != command_json([str(text)])
