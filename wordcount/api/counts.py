@@ -74,13 +74,7 @@ class Counts:
             InputProblem(-1, source, f"stop words: {CP1252_MESSAGE}", ProblemKind.CP1252)
             for source in sources
         ]
-        result = self._result._replace(problems=[*warnings, *self._result.problems])
-        return Counts(
-            result,
-            selection=self._selection,
-            word_options=self._word_options,
-            kept_by_file=self._kept_by_file,
-        )
+        return self._with(self._result._replace(problems=[*warnings, *self._result.problems]))
 
     def __repr__(self) -> str:
         return (
@@ -241,13 +235,7 @@ class Counts:
             )
         from wordcount.analysis.corpora import added  # here: only a sum needs it
 
-        merged = added(self._result, other._result)
-        return Counts(
-            merged,
-            selection=selection,
-            word_options=self._word_options,
-            kept_by_file=self._kept_by_file and other._kept_by_file,
-        )
+        return self._with(added(self._result, other._result), selection)
 
     def __radd__(self, other: object) -> Counts:
         """0 + counts is counts, so that sum() adds a list of them."""
@@ -284,6 +272,15 @@ class Counts:
             raise ImportError("Counts.to_pandas needs pandas: pip install pandas") from None
         rows = self.most_common()
         return pandas.DataFrame(rows, columns=["word", "count"])
+
+    def _with(self, result: CountResult, selection: Selection | None = None) -> Counts:
+        """Another Counts of the same words and options: this result, this selection."""
+        return Counts(
+            result,
+            selection=self._selection if selection is None else selection,
+            word_options=self._word_options,
+            kept_by_file=self._kept_by_file,
+        )
 
     def _selected_counts(self) -> Counter[str]:
         if self._selected is None:
