@@ -95,10 +95,10 @@ def check_options(settings: Settings) -> Settings:
     for name in _NAMES:
         if not isinstance(getattr(settings, name), (str, type(None))):
             raise OptionsError(f"{name} must be a str or None, not {getattr(settings, name)!r}")
-    min_length = _checked_number("min_length", settings.min_length, 1, MAX_MIN_LENGTH)
-    min_count = _checked_number("min_count", settings.min_count, 1, MAX_MIN_COUNT)
-    ngrams = _checked_number("ngrams", settings.ngrams, 1, MAX_NGRAMS)
-    jobs = None if settings.jobs is None else _checked_number("jobs", settings.jobs, 1, MAX_JOBS)
+    min_length = checked_number("min_length", settings.min_length, 1, MAX_MIN_LENGTH)
+    min_count = checked_number("min_count", settings.min_count, 1, MAX_MIN_COUNT)
+    ngrams = checked_number("ngrams", settings.ngrams, 1, MAX_NGRAMS)
+    jobs = None if settings.jobs is None else checked_number("jobs", settings.jobs, 1, MAX_JOBS)
     settings = settings._replace(
         jobs=jobs, min_length=min_length, min_count=min_count, ngrams=ngrams
     )
@@ -117,7 +117,7 @@ def check_options(settings: Settings) -> Settings:
     return settings._replace(encoding=canonical_encoding(settings.encoding))
 
 
-def _checked_number(name: str, value: object, low: int, high: int) -> int:
+def checked_number(name: str, value: object, low: int, high: int) -> int:
     """A whole number from low to high: an int of numpy's is one, a bool is not."""
     try:
         number = operator.index(value)  # type: ignore[arg-type]

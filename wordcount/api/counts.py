@@ -12,7 +12,6 @@ counts of the same options add up exactly, whatever each leaves out.
 
 from __future__ import annotations
 
-import operator
 import os
 from collections import Counter
 from collections.abc import Mapping
@@ -23,6 +22,7 @@ from wordcount.analysis.ranking import Row, ranked, ranked_with_ties
 from wordcount.analysis.saved_counts import WordOptions, describe, header, load_saved_counts
 from wordcount.analysis.selection import Selection, file_ranges, kept_in_file
 from wordcount.analysis.statistics import Statistics, Totals
+from wordcount.api.checks import MAX_TOP, checked_number
 from wordcount.engine.merge import CountResult
 from wordcount.exceptions import IncompatibleCounts, OptionsError
 from wordcount.formats.words import json_lines
@@ -320,13 +320,13 @@ def load(path: str | os.PathLike[str]) -> Counts:
 
 
 def _count_or_none(name: str, value: object) -> int | None:
-    """A number of rows: None, or a whole number of at least 0 (not a bool)."""
+    """A number of rows: None, or a whole number from 0 (the rule of every number a count
+    takes, checks.checked_number)."""
     if value is None:
         return None
     try:
-        number = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        number = -1
-    if isinstance(value, bool) or number < 0:
-        raise OptionsError(f"{name} must be None or a whole number of rows, not {value!r}")
-    return number
+        return checked_number(name, value, 0, MAX_TOP)
+    except OptionsError:
+        raise OptionsError(
+            f"{name} must be None or a whole number of rows, not {value!r}"
+        ) from None

@@ -161,6 +161,8 @@ def _check_combinations(
     conflict = word_rule_conflict(pattern=words.pattern, ngrams=words.ngrams, segment=words.segment)
     if conflict is not None:
         raise click.UsageError(f"--{conflict[0]} and --{conflict[1]} cannot be used together")
+    # The API refuses it too (OptionsError), but only after these checks and as a usage
+    # error of click's; the command says it first, in one line, as it always has.
     if words.segment == "icu" and icu_version() is None:
         from wordcount.words.segment import ICU_EXTRA_HINT
 
