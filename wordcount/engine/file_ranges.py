@@ -20,6 +20,7 @@ from wordcount.sources.content import (
     UndecodableContent,
     detected_message,
     open_content,
+    planned_plain,
 )
 from wordcount.sources.identity import CHANGED_MESSAGE, changed_since_planned, descriptor_identity
 from wordcount.sources.opening import open_input
@@ -81,7 +82,13 @@ def count_range(
     options = texts.options
     account = texts.account
     try:
-        if file_range.starts_file:
+        if file_range.starts_file and file_range.end is not None:
+            # The first of several: the planner judged the file plain text.
+            texts.count_text(
+                planned_plain(chunks), file_range, apart=options.by_file, following=following
+            )
+            account.add_file()
+        elif file_range.starts_file:
             content = open_content(
                 chunks, encoding=options.encoding, binary_as_text=options.binary_as_text
             )

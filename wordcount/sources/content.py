@@ -153,6 +153,15 @@ def open_content(
     return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed)
 
 
+def planned_plain(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """The first of several ranges of a file the planner judged plain text, from the
+    file's first SNIFF_BYTES: judged again from the range alone, a range shorter than that
+    could be taken for another kind (its NUL, or the bytes that rule a legacy encoding
+    out, may lie beyond it). Only a leading UTF-8 BOM is removed."""
+    head, rest = take_head(chunks, len(UTF8_BOM))
+    return chain([head.removeprefix(UTF8_BOM)], rest)
+
+
 def plain_text(whole: bytes, *, encoding: str | None, binary_as_text: bool) -> bytes | None:
     """A whole file, already read, as open_content would hand it on if it is plain text;
     None if it is not (compressed, encoded or binary)."""
