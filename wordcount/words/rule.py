@@ -18,6 +18,10 @@ import functools
 import re
 import unicodedata
 
+# Which rule this is: a count saved under another version holds other words, so it is
+# refused (analysis.saved_counts). Raised whenever any input would give other words.
+RULE_VERSION = 2
+
 BOM = "\ufeff"
 APOSTROPHE = "'"
 # Persian and the Indic scripts write these inside words (می‌خواهم, क्‍ष).
