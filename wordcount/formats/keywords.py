@@ -19,6 +19,11 @@ def figure(value: float) -> str:
     return "0.000" if text == "-0.000" else text
 
 
+def unsigned_zero(value: float) -> float:
+    """The score, but 0.0 for -0.0, which json would write as -0.0: a zero has no sign."""
+    return value + 0.0  # -0.0 + 0.0 is 0.0; every other value is itself
+
+
 def tsv_lines(rows: Iterable[Keyword]) -> Iterator[str]:
     """word<TAB>count<TAB>reference_count<TAB>log_likelihood<TAB>log_ratio, no header."""
     for row in rows:
@@ -41,7 +46,8 @@ def csv_lines(rows: Iterable[Keyword]) -> Iterator[str]:
 def json_lines(
     rows: Iterable[Keyword], target: Totals, reference: Totals, *, ascii_only: bool
 ) -> Iterator[str]:
-    """{"target": totals, "reference": totals, "keywords": [...]}, the scores unrounded."""
+    """{"target": totals, "reference": totals, "keywords": [...]}, the scores unrounded
+    (a zero never -0.0)."""
     import json
 
     document = {
@@ -67,6 +73,6 @@ def _keyword_object(row: Keyword) -> dict[str, object]:
         "word": row.word,
         "count": row.count,
         "reference_count": row.reference_count,
-        "log_likelihood": row.log_likelihood,
-        "log_ratio": row.log_ratio,
+        "log_likelihood": unsigned_zero(row.log_likelihood),
+        "log_ratio": unsigned_zero(row.log_ratio),
     }
