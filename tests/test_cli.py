@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +33,7 @@ from wordcount.engine.benchmark import run_benchmark
 from wordcount.engine.merge import CountResult
 from wordcount.engine.run import count_inputs
 from wordcount.words import conversion, native
+from wordcount.words.rule import RULE_VERSION
 from wordcount.words.segment import icu_version
 
 SAMPLE_TEXTS = Path(__file__).parent.parent / "sample_texts"
@@ -77,9 +79,11 @@ def test_json_document_shape(write_file: WriteFile) -> None:
     assert json.loads(result.output) == {
         # What makes it a saved count (--counts): see test_saved_counts.py.
         "format": "wordcount-counts",
-        "version": 1,
+        "version": 2,
         "word_options": {"case_sensitive": False, "pattern": None, "segment": None, "ngrams": 1},
         "every_word": True,
+        "wordcount_version": version("wordcount-parallel"),
+        "rule_version": RULE_VERSION,
         "total_words": 5,
         "unique_words": 3,
         "files": 2,

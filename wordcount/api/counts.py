@@ -145,7 +145,8 @@ class Counts:
 
     @property
     def every_word(self) -> bool:
-        """No stop word, minimum length or minimum count left any word out."""
+        """No stop word, minimum length or minimum count left any word out (a saved
+        document holds every word only if, besides, no -n cut its list short)."""
         return self._selection.keeps_everything
 
     @property

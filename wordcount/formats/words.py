@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping
+from operator import itemgetter
 
 from wordcount.analysis.ranking import Row
 from wordcount.analysis.statistics import Statistics, Totals
@@ -56,7 +57,9 @@ def json_lines(
 ) -> Iterator[str]:
     """The JSON document, as json.dumps(indent=2) writes it; ascii_only writes every
     character beyond ASCII as a \\uXXXX escape, for a stream that cannot hold it
-    (PYTHONIOENCODING=ascii), so that the document stays valid JSON.
+    (PYTHONIOENCODING=ascii), so that the document stays valid JSON. header (a saved
+    count's, saved_counts.header): its every_word is written false where the lists do not
+    hold every word of the totals (-n cut them), since such a document is no saved count.
 
     The word lists, which may hold millions of rows (a saved count), are written row by
     row with json's C string encoder: json.dumps with indent runs its pure-Python encoder,
@@ -66,6 +69,10 @@ def json_lines(
     from json.encoder import encode_basestring, encode_basestring_ascii
 
     encode = encode_basestring_ascii if ascii_only else encode_basestring
+    rows = list(rows)
+    by_file = None if by_file is None else list(by_file)
+    if header is not None and header.get("every_word") and not _every_word(rows, totals, by_file):
+        header = {**header, "every_word": False}  # -n left words out: a report, no saved count
     lists: list[tuple[Iterable[Row], Counter[str] | None, str]] = [(rows, ranges, "  ")]
     # header: what makes the document a saved count (saved_counts.header), first.
     document: dict[str, object] = {
@@ -92,6 +99,19 @@ def json_lines(
         yield from _json_rows(list_rows, list_ranges, indent, encode)
     yield escape_del_and_c1(skeleton[-1])
     yield "\n"
+
+
+def _every_word(
+    rows: list[Row], totals: Totals, by_file: list[tuple[str, list[Row]]] | None
+) -> bool:
+    """Whether the word lists hold every word of the totals: the top list each distinct
+    word, and each file's list all of that file's (so together the total of words)."""
+    if len(rows) != totals.unique_words:
+        return False
+    if by_file is None:
+        return True
+    listed = sum(sum(map(itemgetter(1), file_rows)) for _, file_rows in by_file)
+    return listed == totals.total_words
 
 
 # Stands for a word list in the document until the list is written in its place.
