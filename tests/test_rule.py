@@ -180,7 +180,7 @@ MIXED_TEXT = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=examples(500), deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(text=MIXED_TEXT, case_sensitive=st.booleans())
 def test_normalize_is_step_2_as_stated(text: str, case_sensitive: bool) -> None:
     assert normalize(text, case_sensitive=case_sensitive) == _plainly_normalized(
