@@ -99,6 +99,8 @@ PIECES = [
     *(b"\xe2\x80", b"\xed\xa0\x80", b"don't", b"Don\xe2\x80\x99t", b"rock'n'roll", b"a'"),
     *(b"a''b", b"a.b", b"A:B", b"a^b", b"a`b", b"a<b", b"3.14", b"end.", b".\xce\x91"),
     *(b"\xce\xa3.", b"\xe2\x80\x9cQuoted\xe2\x80\x9d", b"x" * 17, b"caf\xc3\xa9"),
+    *("´".encode(), "ʼ".encode(), "don´t".encode(), "Donʼt".encode(), b"\xc2", b"\xca"),
+    *("İ".encode(), "ำ".encode(), "ㅋ".encode(), "❤️".encode(), "\u0301".encode()),
 ]
 PIECE = st.one_of(st.sampled_from(PIECES), st.binary(max_size=8))
 LONG_RUN = st.builds(
@@ -264,6 +266,14 @@ def test_what_the_scanner_returns_by_hand() -> None:
     }  # fmt: skip
     assert raw == {b"caf\xc3\xa9": 1}
     assert skipped == 0
+
+
+def test_the_apostrophes_as_written_join_ascii_words_in_the_scanner() -> None:
+    # ʼ (CA BC) and ´ (C2 B4) are the rule's apostrophe; a lead byte cut off at the end of
+    # a token (x\xc2, y\xca) is not one, and that token is left raw.
+    words, raw, _ = _scanned("don´t Donʼt ´tis ´´ it´ x".encode() + b"\xc2 y\xca")
+    assert words == {b"don't": 2, b"tis": 1, b"it": 1}
+    assert raw == {b"x\xc2": 1, b"y\xca": 1}
 
 
 def test_arguments_are_checked() -> None:

@@ -44,6 +44,21 @@ SPACED_EXAMPLES = [
     ),
 ]
 
+# Rule 3: ICU sees the text as written, so its Thai dictionary finds ทำงาน (to work) and
+# สำหรับ (for) whole, written with SARA AM (U+0E33) as Thai text writes them; each word is
+# then normalized by the rule (ﬁnd is find; ⑴, "(1)" under NFKC, is the number 1).
+RULE_3_EXAMPLES = [
+    (
+        "\u0e17\u0e33\u0e07\u0e32\u0e19 \u0e2a\u0e33\u0e2b\u0e23\u0e31\u0e1a",
+        ["\u0e17\u0e33\u0e07\u0e32\u0e19", "\u0e2a\u0e33\u0e2b\u0e23\u0e31\u0e1a"],
+    ),
+    (
+        "\u314b\u314b\u314b \u0130stanbul \u2764\ufe0fspy don\u00b4t don\u02bct",
+        ["\u314b\u314b\u314b", "istanbul", "spy", "don't", "don't"],
+    ),
+    ("\ufb01nd \u2474", ["find", "1"]),
+]
+
 # Unspaced scripts: words a reader of each language finds in the sentence.
 UNSPACED_SENTENCES = [
     ("今天我们去公园散步。", ["我们", "公园"]),
@@ -61,7 +76,7 @@ def _words(args: list[str], text: str) -> list[str]:
     return [entry["word"] for entry in top for _ in range(entry["count"])]
 
 
-@pytest.mark.parametrize(("text", "words"), ISSUE_EXAMPLES + SPACED_EXAMPLES)
+@pytest.mark.parametrize(("text", "words"), ISSUE_EXAMPLES + SPACED_EXAMPLES + RULE_3_EXAMPLES)
 def test_examples_give_their_words(text: str, words: list[str]) -> None:
     assert Counter(_words([], text)) == Counter(words)
     assert reference_segment_words(text) == words
@@ -138,6 +153,17 @@ ALPHABET = (
     "\t",
     "\n",
     "\r",
+    # What rule 3 changed: ICU sees these as written, the rule normalizes its words.
+    "\u0e33",
+    "\u0eb3",
+    "\u314b",
+    "\u314f",
+    "\u1100",
+    "\u0130",
+    "\u00b4",
+    "\u02bc",
+    "\u2474",
+    "\u2764",
 )
 
 

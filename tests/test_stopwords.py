@@ -78,6 +78,14 @@ def test_invalid_utf8_words_are_read_as_cp1252_as_in_the_inputs(write_file: Writ
     assert (quiet.stdout, quiet.stderr) == (ONLY_DOG, "")
 
 
+def test_a_list_holds_words_as_the_rule_writes_them(write_file: WriteFile) -> None:
+    # Rule 3: don´t (acute accent) and don’t are don't; İSTANBUL and Istanbul are istanbul.
+    stopwords = write_file("stop.txt", "Don\u00b4t\n\u0130STANBUL\n")
+    text = write_file("t.txt", "don\u2019t Istanbul don't dog\n")
+    result = invoke([str(text), "-n", "0", "--stopwords", str(stopwords)])
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "dog\t1\n", "")
+
+
 def test_case_sensitive_keeps_the_lists_capitals(write_file: WriteFile) -> None:
     stopwords = write_file("stop.txt", b"\xff\xfe" + "The\n".encode("utf-16-le"))
     text = write_file("t.txt", "The the")

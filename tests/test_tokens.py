@@ -25,7 +25,7 @@ from wordcount.words.counter import WordCounter
 from wordcount.words.native import NATIVE, NativeTextCounter
 from wordcount.words.ngrams import NgramCounter, NgramOptions
 from wordcount.words.pattern import PatternCounter
-from wordcount.words.rule import has_unspaced_run, reference_words
+from wordcount.words.rule import APOSTROPHES_AS_WRITTEN, has_unspaced_run, reference_words
 from wordcount.words.segment import NativeSegmentingCounter, SegmentingCounter
 from wordcount.words.tokens import SAFE_SEPARATORS, TextCounter
 
@@ -72,23 +72,31 @@ class ChunkedStream(io.RawIOBase):
 
 
 def test_quotes_read_as_ascii_are_what_the_rule_makes_of_them() -> None:
-    """The shortcut for quoted ASCII words holds only for characters NFKC leaves alone,
-    that are not letters, marks or digits, and that no other character composes with."""
+    """The shortcut for quoted ASCII words holds for the apostrophes, which the rule writes
+    as ' before anything else, and for characters NFKC leaves alone, that are not letters,
+    marks or digits, and that no other character composes with."""
     composed_from = set()
     for code_point in range(0x110000):
         decomposition = unicodedata.decomposition(chr(code_point))
         if decomposition and not decomposition.startswith("<"):  # canonical: may compose
             composed_from.update(int(part, 16) for part in decomposition.split())
     for quote, replacement in QUOTES_AS_ASCII.items():
+        if chr(quote) in APOSTROPHES_AS_WRITTEN:
+            assert replacement == "'"
+            continue
         assert unicodedata.normalize("NFKC", chr(quote)) == chr(quote)
         assert unicodedata.category(chr(quote))[0] not in "LMN"
         assert quote not in composed_from
-        assert replacement == ("'" if quote == 0x2019 else " ")
+        assert replacement == " "
+    assert {ord(apostrophe) for apostrophe in APOSTROPHES_AS_WRITTEN} <= set(QUOTES_AS_ASCII)
     for token in [
         "\u2018Well",
         "MARMALADE\u2019",
         "\u201cOh\u201d",
         "don\u2019t",
+        "don\u02bct",
+        "don\u00b4t",
+        "\u00b4\u00b4a\u00b4\u02bc",
         "a\u2014b\u2013c",
     ]:
         words, valid = words_of_raw_token(token.encode())
@@ -159,6 +167,27 @@ TRICKY = [
     "\u0627\u0644\u0639\u0631\u0628\u064a\u0629",
     "\u4e2d\u6587",
     "x" * 40,
+    # Rule 3: the apostrophes as written, the characters NFKC keeps, İ, and marks where
+    # no word has started (after an emoji, a separator, a joiner).
+    "don\u00b4t",
+    "\u02bc",
+    "\u00b4",
+    "\u0149",
+    "\u0e17\u0e33",
+    "\u0e33",
+    "\u0eb3",
+    "\u0e4d",
+    "\u314b\u314b",
+    "\u3131\u314f",
+    "\u1100",
+    "\u1161",
+    "\u0130",
+    "I\u0307",
+    "\u2764\ufe0fspy",
+    "\ufe0f",
+    "\u200d",
+    "\u200c",
+    "\u0301a",
 ]
 # Any text a UTF-8 file can hold: every code point but the surrogates.
 ANY_CHARACTER = st.characters(exclude_categories=["Cs"])

@@ -3,8 +3,8 @@
     a file's bytes ─▶ sources.content.open_content: gzip/bzip2/xz, a byte-order mark or
                       --encoding, a NUL in the first 64 KiB (binary: refused)
                    ─▶ # comments dropped, up to each line end
-                   ─▶ the counter the inputs' words go through (words.counter): NFKC,
-                      lowercasing, the apostrophe, cp1252 for an invalid UTF-8 token;
+                   ─▶ the counter the inputs' words go through (words.counter): the
+                      apostrophes, NFKC, lowercasing, cp1252 for an invalid UTF-8 token;
                       with --pattern, that pattern's matches, as the words counted are
                    ─▶ its distinct words
 

@@ -115,10 +115,11 @@ def main(
 ) -> None:
     """Count word frequencies in PATHs, in parallel, exactly.
 
-    A word is a run of Unicode letters, marks and numbers, after NFKC normalization and
-    lowercasing; a single apostrophe inside a word (don't, rock'n'roll) is kept. PATH "-",
-    or no PATH while standard input is a pipe, reads standard input. Directories are walked;
-    gzip, bzip2 and xz files are read through; binary files are skipped.
+    A word is a run of Unicode letters, marks and numbers that starts at a letter or
+    number, after NFKC normalization and lowercasing; a single apostrophe inside a word
+    (don't, rock'n'roll) is kept. PATH "-", or no PATH while standard input is a pipe,
+    reads standard input. Directories are walked; gzip, bzip2 and xz files are read
+    through; binary files are skipped.
     """
     handle_termination_signals()
     _escape_what_the_output_encoding_cannot_hold()

@@ -213,7 +213,8 @@ word_group = _group(
         click.option(
             "--segment",
             type=click.Choice(SEGMENTERS),
-            help="Find words with ICU's word break iterator (after NFKC and lowercasing): "
+            help="Find words with ICU's word break iterator (in the text as written, each "
+            "word then normalized as the default rule's): "
             "dictionaries for Chinese, Japanese, Thai, Lao, Khmer and Burmese, which have no "
             "spaces between words, UAX #29 elsewhere. Needs the extra: pip install "
             "'wordcount-parallel[icu]'.",

@@ -17,20 +17,31 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
-from wordcount.words.rule import ASCII_WORD_PATTERN, has_unspaced_run, normalize, split_normalized
+from wordcount.words.rule import (
+    APOSTROPHE,
+    APOSTROPHES_AS_WRITTEN,
+    ASCII_WORD_PATTERN,
+    has_unspaced_run,
+    normalize,
+    split_normalized,
+)
 
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
-# bytes (NFKC leaves ASCII alone, and there is no curly apostrophe or sigma to care about),
+# bytes (NFKC leaves ASCII alone, and there is no other apostrophe or sigma to care about),
 # and without an apostrophe, to the runs of letters and digits.
 _ASCII_WORD = re.compile(ASCII_WORD_PATTERN.encode("ascii"))
 _NOT_ALNUM = bytes(byte for byte in range(128) if not chr(byte).isalnum())
 _NOT_ALNUM_TO_SPACE = bytes.maketrans(_NOT_ALNUM, b" " * len(_NOT_ALNUM))
-# Quotes and dashes that English text puts next to ASCII words. In a token whose other
-# characters are ASCII the rule reads them as the ASCII below: NFKC leaves all of them
-# alone, none is a letter, and with no Greek sigma in such a token the case-ignorable
-# curly quotes change nothing; U+2019 is the rule's apostrophe.
+# Quotes and dashes that English text puts next to ASCII words, and the apostrophes as
+# written. In a token whose other characters are ASCII the rule reads them as the ASCII
+# below: the apostrophes become its ' before anything else; NFKC leaves the others alone,
+# none is a letter, and with no Greek sigma in such a token the case-ignorable curly
+# quotes change nothing.
 QUOTES_AS_ASCII = str.maketrans(
-    {"\u2018": " ", "\u2019": "'", "\u201c": " ", "\u201d": " ", "\u2013": " ", "\u2014": " "}
+    {
+        **dict.fromkeys(APOSTROPHES_AS_WRITTEN, APOSTROPHE),
+        **dict.fromkeys(("\u2018", "\u201c", "\u201d", "\u2013", "\u2014"), " "),
+    }
 )
 
 # Distinct raw tokens seen recently, with their words as UTF-8: real text repeats its
@@ -164,7 +175,7 @@ def _converted(raw: bytes, case_sensitive: bool) -> ConvertedToken:
     else:
         valid = True
         ascii_text = text.translate(QUOTES_AS_ASCII)
-        if ascii_text.isascii():  # "‘Well", "don’t": quotes around ASCII words
+        if ascii_text.isascii():  # "‘Well", "don’t", "don´t": quotes around ASCII words
             return ConvertedToken(
                 tuple(ascii_words(ascii_text.encode(), case_sensitive=case_sensitive))
             )

@@ -2,7 +2,8 @@ r"""--pattern REGEX: a word is whatever the regex matches, instead of the defaul
 
     chunks ─▶ lines (a line over 1 MiB is matched in pieces, see below)
            ─▶ UTF-8, or cp1252 for a line (or piece) that is not valid UTF-8
-           ─▶ NFKC, lowercase (not with --case-sensitive), ’ as '  (steps 1-2 of the rule)
+           ─▶ the apostrophes as ', NFKC, lowercase (not with --case-sensitive): the
+              rule's step 2 (rule.normalize)
            ─▶ re.finditer ─▶ {word: count}
 
 A regex may match across any separator, so files are never cut into ranges with a

@@ -1,11 +1,18 @@
 """The default word rule, stated once.
 
     bytes ─▶ UTF-8 text (a leading BOM is not text)
-          ─▶ NFKC ─▶ str.lower() ─▶ U+2019 ’ written as '
-          ─▶ words: maximal runs of letters, marks and numbers (categories L*, M*, N*),
-             where a single apostrophe, ZWJ (U+200D) or ZWNJ (U+200C) between two such
-             characters stays inside the word; a run with no letter and no number
-             (marks alone, such as a variation selector after an emoji) is no word
+          ─▶ ’ (U+2019), ʼ (U+02BC) and ´ (U+00B4) written as '
+             ─▶ NFKC, but for Thai ำ (U+0E33), Lao ຳ (U+0EB3) and the Hangul
+                compatibility jamo (U+3131-U+318E), which stay as written
+             ─▶ str.lower(), with İ (U+0130) as i  (not with --case-sensitive)
+          ─▶ words: a word starts at a letter or number (categories L*, N*) and runs on
+             through letters, marks and numbers (L*, M*, N*), where a single apostrophe,
+             ZWJ (U+200D) or ZWNJ (U+200C) between two such characters stays inside it;
+             marks where no word has started (a variation selector after an emoji, a
+             mark after a space) belong to what came before, and are in no word
+
+Step 2 (the three lines in the middle) is `normalize`, which every rule applies
+(--segment icu and --pattern too), so that each reads the text alike.
 
 `reference_words` applies the rule to a whole text one character at a time. It is slow
 and deliberately plain, because it is the specification: the fast path in `tokens.py`
@@ -20,15 +27,26 @@ import unicodedata
 
 # Which rule this is: a count saved under another version holds other words, so it is
 # refused (analysis.saved_counts). Raised whenever any input would give other words.
-RULE_VERSION = 2
+RULE_VERSION = 3
 
 BOM = "\ufeff"
 APOSTROPHE = "'"
+# Written for the apostrophe in real text: the curly one (U+2019), the modifier letter
+# (U+02BC, Ukrainian and Belarusian orthography), and the acute accent (U+00B4), which
+# NFKC would make a space and a combining acute, cutting don´t in two.
+APOSTROPHES_AS_WRITTEN = ("\u2019", "\u02bc", "\u00b4")
 # Persian and the Indic scripts write these inside words (می‌خواهم, क्‍ष).
 ZERO_WIDTH_JOINER = "\u200d"
 ZERO_WIDTH_NON_JOINER = "\u200c"
 JOINERS = frozenset((APOSTROPHE, ZERO_WIDTH_JOINER, ZERO_WIDTH_NON_JOINER))
-RIGHT_SINGLE_QUOTATION_MARK = "\u2019"
+# NFKC would write Thai ำ and Lao ຳ as two characters (ํ + า, ໍ + າ), a spelling no text
+# uses, and the Hangul compatibility jamo (ㅋ, what Korean text writes alone) as the
+# conjoining jamo that only spell syllables. All are starters that nothing composes with,
+# so leaving them out of NFKC changes nothing around them.
+_KEPT_AS_WRITTEN = re.compile("([\u0e33\u0eb3\u3131-\u318e])")
+# str.lower() makes İ an i and a combining dot above (U+0307), a word apart from the same
+# word written with i; Turkish and Azeri, which write İ, lowercase it to i.
+CAPITAL_I_WITH_DOT = "\u0130"
 
 # Step 3 for text that is all ASCII, lowercased (the default) or not (--case-sensitive).
 # tokens.py compiles the same pattern for bytes, so the rule has this one definition.
@@ -57,22 +75,47 @@ def _unspaced_run() -> re.Pattern[str]:
     return re.compile(_UNSPACED_RUN)
 
 
-# Matched against a string of character classes ("w" word, "'" joiner, " " other),
-# so that the exact Unicode categories decide, not re's own idea of \w.
-_CLASSIFIED_WORD = re.compile(r"w+(?:'w+)*")
+# Matched against a string of character classes ("w" letter or number, "m" mark, "'"
+# joiner, " " other), so that the exact Unicode categories decide, not re's own idea of \w.
+_CLASSIFIED_WORD = re.compile(r"w[wm]*(?:'[wm]+)*")
+_CLASS_OF_CATEGORY = {"L": "w", "N": "w", "M": "m"}
 
 
 def normalize(text: str, *, case_sensitive: bool = False) -> str:
-    """Step 2 of the rule: NFKC, then lowercase (not with --case-sensitive), then the
-    curly apostrophe as ASCII."""
-    text = unicodedata.normalize("NFKC", text)
+    """Step 2 of the rule: the apostrophes as ', NFKC but for the characters kept as
+    written, then lowercase (not with --case-sensitive) with İ as i."""
+    text = with_ascii_apostrophes(text)
+    text = compatibility_form(text)
     if not case_sensitive:
-        text = text.lower()
-    return text.replace(RIGHT_SINGLE_QUOTATION_MARK, APOSTROPHE)
+        text = lowercase(text)
+    return text
+
+
+def with_ascii_apostrophes(text: str) -> str:
+    for apostrophe in APOSTROPHES_AS_WRITTEN:
+        text = text.replace(apostrophe, APOSTROPHE)
+    return text
+
+
+def compatibility_form(text: str) -> str:
+    """NFKC, but for the characters kept as written: NFKC applied to the text between them."""
+    if unicodedata.is_normalized("NFKC", text):  # so it holds none of them: NFKC changes each
+        return text
+    pieces = _KEPT_AS_WRITTEN.split(text)  # the characters kept at the odd places
+    pieces[::2] = [unicodedata.normalize("NFKC", piece) for piece in pieces[::2]]
+    return "".join(pieces)
+
+
+def lowercase(text: str) -> str:
+    return text.replace(CAPITAL_I_WITH_DOT, "i").lower()
 
 
 def is_word_char(char: str) -> bool:
     return unicodedata.category(char)[0] in "LMN"
+
+
+def starts_word(char: str) -> bool:
+    return unicodedata.category(char)[0] in "LN"
 
 
 def holds_letter_or_number(text: str) -> bool:
@@ -87,19 +130,19 @@ def reference_words(text: str, *, case_sensitive: bool = False) -> list[str]:
     start: int | None = None
     last = len(text) - 1
     for index, char in enumerate(text):
-        if is_word_char(char):
-            if start is None:
+        if start is None:
+            if starts_word(char):
                 start = index
-        elif (
-            char in JOINERS and start is not None and index < last and is_word_char(text[index + 1])
+        elif is_word_char(char) or (
+            char in JOINERS and index < last and is_word_char(text[index + 1])
         ):
             continue
-        elif start is not None:
+        else:
             words.append(text[start:index])
             start = None
     if start is not None:
         words.append(text[start:])
-    return [word for word in words if holds_letter_or_number(word)]
+    return words
 
 
 def split_normalized(text: str) -> list[str]:
@@ -109,7 +152,7 @@ def split_normalized(text: str) -> list[str]:
     if text.isalnum():  # letters and numbers only (str.isalnum is exactly L* and N*)
         return [text]
     classes = "".join(
-        "w" if is_word_char(char) else ("'" if char in JOINERS else " ") for char in text
+        "'" if char in JOINERS else _CLASS_OF_CATEGORY.get(unicodedata.category(char)[0], " ")
+        for char in text
     )
-    words = (text[match.start() : match.end()] for match in _CLASSIFIED_WORD.finditer(classes))
-    return [word for word in words if holds_letter_or_number(word)]
+    return [text[match.start() : match.end()] for match in _CLASSIFIED_WORD.finditer(classes)]

@@ -5,14 +5,22 @@ spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Burmese) and UAX #29 
               (by the kernel's Scanner.count_split, or bytes.split and Counter)
     {raw token: n} ─▶ all ASCII: UAX #29's rules for ASCII, in one regex, inline
                    ─▶ others, once per distinct token: decoded (cp1252 where not UTF-8),
-                      steps 1-2 of the rule (NFKC, lowercase), ICU's word segments
+                      the rule's apostrophes as ', ICU's word segments of the text so
+                      written, each then normalized by the rule (NFKC but for the
+                      characters it keeps as written, lowercase); a segment that NFKC
+                      changed (ﬁ, ⑴, ㏂) is segmented again as it now reads
                    ─▶ the segments that hold a letter or a number ─▶ {word as UTF-8: n}
 
+ICU sees the text as written, so that its dictionaries meet the spellings they hold (NFKC
+would write Thai ำ as two characters, and ICU would cut สำหรับ and ทำงาน wrongly). Only
+the apostrophes are written as the rule writes them first, so that don´t is one word, as
+don’t is. Each segment is lowercased alone: a capital sigma at a segment's end is final.
+
 ICU puts a word boundary on both sides of ASCII whitespace, and none of its rules, nor its
-dictionaries, looks across one; NFKC and lowercasing do not either. So the words of each
-distinct raw token, segmented alone, are exactly the words of the whole text segmented at
-once, and ICU (about 9 MB/s) runs once per distinct token instead of over every byte.
-tests/test_segment.py holds this to segmenting whole texts.
+dictionaries, looks across one; the rule's normalization does not either. So the words of
+each distinct raw token, segmented alone, are exactly the words of the whole text
+segmented at once, and ICU (about 9 MB/s) runs once per distinct token instead of over
+every byte. tests/test_segment.py holds this to segmenting whole texts.
 
 A run of more than MAX_RUN_BYTES without ASCII whitespace is skipped and reported, as the
 default rule skips a run it cannot cut: ICU leaves no place inside such a run where
@@ -37,7 +45,12 @@ from wordcount.words.conversion import (
     remembered,
 )
 from wordcount.words.native import SCANNER
-from wordcount.words.rule import holds_letter_or_number, normalize
+from wordcount.words.rule import (
+    compatibility_form,
+    holds_letter_or_number,
+    lowercase,
+    with_ascii_apostrophes,
+)
 from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
 
 SEGMENTERS = ("icu",)
@@ -64,17 +77,27 @@ def _word_breaker() -> Callable[[str, str], Iterable[str]]:
     return WordBreaker
 
 
-def segment_words(text: str) -> list[str]:
-    """ICU's word segments of normalized text that hold a letter or a number."""
-    if not text:
-        return []
-    return [segment for segment in _word_breaker()(text, "") if holds_letter_or_number(segment)]
+def segment_words(text: str, *, case_sensitive: bool = False) -> list[str]:
+    """The words of text as written under --segment icu: ICU's word segments, each
+    normalized by the rule, that hold a letter or a number."""
+    words: list[str] = []
+    for segment in _segments(with_ascii_apostrophes(text)):
+        compatible = compatibility_form(segment)
+        pieces = [compatible] if compatible == segment else _segments(compatible)
+        for piece in pieces:
+            if holds_letter_or_number(piece):
+                words.append(piece if case_sensitive else lowercase(piece))
+    return words
+
+
+def _segments(text: str) -> list[str]:
+    return list(_word_breaker()(text, "")) if text else []
 
 
 def reference_segment_words(text: str, *, case_sensitive: bool = False) -> list[str]:
     """All words of a whole text under --segment icu, segmenting it at once: the
     specification that the per-token path must match."""
-    return segment_words(normalize(text.removeprefix("\ufeff"), case_sensitive=case_sensitive))
+    return segment_words(text.removeprefix("\ufeff"), case_sensitive=case_sensitive)
 
 
 def forget_segmented_tokens() -> None:
@@ -98,13 +121,13 @@ def ascii_segment_words(raw: bytes) -> list[bytes]:
 
 
 def _segmented(raw: bytes, case_sensitive: bool) -> ConvertedToken:
-    if raw.isascii():  # NFKC leaves ASCII alone
+    if raw.isascii():  # the rule's normalization leaves ASCII alone but for its case
         return ConvertedToken(tuple(ascii_segment_words(raw if case_sensitive else raw.lower())))
     try:
         text, valid = raw.decode("utf-8"), True
     except UnicodeDecodeError:
         text, valid = decode_cp1252(raw), False
-    words = segment_words(normalize(text, case_sensitive=case_sensitive))
+    words = segment_words(text, case_sensitive=case_sensitive)
     return ConvertedToken(tuple(word.encode() for word in words), valid)
 
 

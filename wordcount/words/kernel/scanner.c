@@ -103,11 +103,12 @@ count_ascii_token(Scanner *s, const unsigned char *p, size_t len)
 }
 
 /* The quotes and dashes that English text puts next to ASCII words, in UTF-8: E2 80 then
- * 98 ‘, 99 ’, 9C “, 9D ”, 93 – or 94 —.  In a raw token whose other bytes are ASCII the
- * rule reads ’ as its apostrophe and the others as separators, exactly as
- * conversion.QUOTES_AS_ASCII does (tests/test_tokens.py derives that from the Unicode
- * database), so such a token is split into words here rather than in Python.  A longer
- * token, or one with any other byte >= 0x80, goes to the raw table. */
+ * 98 ‘, 99 ’, 9C “, 9D ”, 93 – or 94 —; and the other apostrophes as written, CA BC ʼ
+ * and C2 B4 ´.  In a raw token whose other bytes are ASCII the rule reads ’ ʼ ´ as its
+ * apostrophe and the others as separators, exactly as conversion.QUOTES_AS_ASCII does
+ * (tests/test_tokens.py derives that from the Unicode database), so such a token is
+ * split into words here rather than in Python.  A longer token, or one with any other
+ * byte >= 0x80, goes to the raw table. */
 #define QUOTED_TOKEN_MAX 256
 
 static NOINLINE int
@@ -122,6 +123,12 @@ count_non_ascii_token(Scanner *s, const unsigned char *p, size_t len)
         if (b < 0x80) {
             ascii[n++] = b;
             i++;
+            continue;
+        }
+        if (i + 1 < len &&
+            ((b == 0xCA && p[i + 1] == 0xBC) || (b == 0xC2 && p[i + 1] == 0xB4))) {
+            ascii[n++] = '\'';
+            i += 2;
             continue;
         }
         if (b != 0xE2 || i + 2 >= len || p[i + 1] != 0x80)
