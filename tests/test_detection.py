@@ -124,7 +124,7 @@ def test_legacy_text_after_80_kb_of_ascii_is_detected_alike_in_parallel(
 ) -> None:
     """Only the first 64 KiB was judged, and that was ASCII: the Russian after it came out
     as cp1252 mojibake (and a file over a unit was cut into ranges). The planner and the
-    worker judge the same first MiB now, and the file is read whole, by one worker."""
+    worker judge the same first 256 KiB now, and the file is read whole, by one worker."""
     ascii_part = "The quick brown fox jumps over the lazy dog.\n" * 1800  # 81,000 bytes
     legacy = write_file("late.txt", (ascii_part + (RUSSIAN + "\n") * 700).encode("cp1251"))
     other = write_file("other.txt", (POLISH + "\n") * 700)

@@ -3,7 +3,7 @@
     raw chunks ─▶ gzip, bzip2 or xz magic bytes? ─▶ decompressed chunks
                ─▶ UTF-16/32 byte-order mark, or --encoding? ─▶ decoded, as UTF-8 chunks
                ─▶ a NUL in the first 64 KiB? binary: skipped unless --text
-               ─▶ not UTF-8 in its first MiB (all of a smaller file)? judged by
+               ─▶ not UTF-8 in its first 256 KiB (all of a smaller file)? judged by
                   sources.detection: a legacy encoding ─▶ decoded whole in it, as UTF-8
                   chunks; undecided ─▶ plain, read whole, with a warning that says so
                ─▶ UTF-8 chunks for tokens.TextCounter, a leading UTF-8 BOM removed

@@ -1,6 +1,6 @@
 """Which legacy encoding a file that is not UTF-8 is in, if it can be told for sure.
 
-    the sample: all of a small file, the first 1 MiB of a big one
+    the sample: all of a file up to 256 KiB, the first 256 KiB of a bigger one
     ─▶ valid UTF-8 (a character cut at the sample's end allowed)? ─▶ UTF-8
     ─▶ more valid multi-byte UTF-8 than invalid bytes? ─▶ UTF-8 with stray bytes, read
        per token as before
@@ -8,10 +8,13 @@
        error; those that decode it alike are one reading
     ─▶ each reading scored by the plausibility of its words (sources.plausibility),
        on the lines that hold bytes outside ASCII
-    ─▶ one reading clearly best? ─▶ it (a Western one: read per token as cp1252, which
-       is the same)
+    ─▶ one reading clearly best, and plausible? ─▶ it (a Western one: read per token as
+       cp1252, which is the same)
+    ─▶ a Korean and a Chinese reading about as good: by the length of the runs of
+       characters (Korean puts spaces between words)
     ─▶ several about as good, and enough text: charset-normalizer's best guess among
-       them, if it is confident and in a language its encoding is for ─▶ it
+       them, if in a language its encoding is for ─▶ it; failing that, the first of
+       several that score exactly alike in encodings of one family (cp1250, ISO-8859-2)
     ─▶ otherwise undecided: read per token as cp1252, with a warning that names the
        candidates and --encoding
 
@@ -30,6 +33,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import re
 from typing import NamedTuple
 
 from wordcount.sources.plausibility import plausibility
@@ -43,6 +47,8 @@ _CENTRAL_EUROPEAN = frozenset(
     {"Polish", "Czech", "Slovak", "Hungarian", "Croatian", "Slovene", "Romanian"}
 )
 _JAPANESE = frozenset({"Japanese", "Japanese—", "Japanese——"})
+_CHINESE = frozenset({"Chinese"})
+_KOREAN = frozenset({"Korean"})
 _NON_LATIN = {
     **dict.fromkeys(
         ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic", "cp855", "kz1048"),
@@ -57,9 +63,9 @@ _NON_LATIN = {
         _JAPANESE,
     ),
     **dict.fromkeys(
-        ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), frozenset({"Chinese"})
+        ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), _CHINESE
     ),
-    **dict.fromkeys(("euc_kr", "cp949"), frozenset({"Korean"})),
+    **dict.fromkeys(("euc_kr", "cp949"), _KOREAN),
 }
 _LATIN = {
     **dict.fromkeys(("cp1250", "iso8859_2"), _CENTRAL_EUROPEAN),
@@ -73,12 +79,14 @@ ALLOWED_ENCODINGS: dict[str, frozenset[str]] = {
 # a reading that cp1252 gives is read per token, as cp1252, whatever else gives it too.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 # The sample: a file up to this size is judged whole, a bigger one by its first this many
-# bytes (the planner reads them too). Far more text than any detector needs, and read in
-# a few milliseconds.
-SAMPLE_BYTES = 1 << 20
+# bytes (the planner reads them too). Four times what was judged before (so that a long
+# English preface does not hide the Russian after it), and far more text than the scores
+# need; a worker reads it before counting a byte, so more would hold back its progress.
+SAMPLE_BYTES = 256 << 10
 # The readings are scored on at most this much of the sample's lines that hold bytes
-# outside ASCII: enough words to judge by, and a few milliseconds a reading.
-_SCORED_BYTES = 64 << 10
+# outside ASCII: a few thousand words to judge by, and 10 ms or so a reading (a file
+# may have twenty), which the planner and the worker each spend once.
+_SCORED_BYTES = 16 << 10
 # Readings scored within this of the best are as good as the best: a word or two in a
 # hundred is what a foreign name or a typo costs the right one.
 _MARGIN = 0.02
@@ -88,6 +96,9 @@ _PLAUSIBLE = 0.8
 # Below this many bytes outside ASCII, charset-normalizer's letter statistics are not
 # asked, and a file the scores cannot decide is "too short" to tell (a few sentences).
 _STATISTICS_BYTES = 256
+# Korean words are this many characters long or less on average (every Korean page of
+# the corpus: at most 3.3), Chinese clauses more (every Chinese one: at least 3.9).
+_KOREAN_MAX_MEAN_RUN = 3.6
 # The candidates a warning names, at most.
 _NAMED_CANDIDATES = 4
 
@@ -142,8 +153,13 @@ def _mostly_utf8(sample: bytes) -> bool:
 @functools.lru_cache(maxsize=8)
 def _detect(sample: bytes, whole: bool) -> Detection:
     readings: dict[str, list[str]] = {}
+    # A single-byte encoding reads the sample as it reads each of its distinct bytes: it
+    # decodes them all, and two read it alike if they read those alike. (No multi-byte
+    # reading is ever the same text: it reads some pair of bytes as one character.)
+    distinct = bytes(sorted(set(sample)))
     for encoding in (*_WESTERN, *ALLOWED_ENCODINGS):
-        text = _decoded(sample, encoding, final=whole)
+        single_byte = _single_byte(encoding)
+        text = _decoded(distinct if single_byte else sample, encoding, final=whole)
         if text is not None:
             readings.setdefault(text, []).append(encoding)
     scored_part = _lines_outside_ascii(sample)
@@ -160,6 +176,7 @@ def _detect(sample: bytes, whole: bool) -> Detection:
     contenders = [names for score, names in scored if score >= best - _MARGIN]
     non_ascii = len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
     if best >= _PLAUSIBLE:
+        contenders = _korean_or_chinese(scored_part, contenders) or contenders
         if len(contenders) > 1 and non_ascii >= _STATISTICS_BYTES:
             picked = _charset_normalizer_pick(scored_part, contenders)
             contenders = contenders if picked is None else [picked]
@@ -174,16 +191,37 @@ def _detect(sample: bytes, whole: bool) -> Detection:
     return Detection(None, candidates, short=non_ascii < _STATISTICS_BYTES)
 
 
+def _korean_or_chinese(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
+    """Of a Korean and a Chinese reading that score alike (Korean's common syllables and
+    Chinese's common characters sit on the same byte pairs), the one that the runs of
+    characters outside ASCII fit: Korean puts a space between words, Chinese none inside
+    a clause."""
+    families = [ALLOWED_ENCODINGS.get(reading[0]) for reading in contenders]
+    korean = [r for r, f in zip(contenders, families, strict=True) if f == _KOREAN]
+    chinese = [r for r, f in zip(contenders, families, strict=True) if f == _CHINESE]
+    if not korean or not chinese or len(korean) + len(chinese) < len(contenders):
+        return None
+    runs = re.findall(rb"[\x80-\xff]+", data)
+    mean_characters = sum(map(len, runs)) / len(runs) / 2  # two bytes each, in both
+    return [korean[0]] if mean_characters <= _KOREAN_MAX_MEAN_RUN else [chinese[0]]
+
+
 def _one_family_tied(scored: list[tuple[float, list[str]]]) -> list[list[str]] | None:
     """The first reading, if those that score exactly as well are in encodings for the
-    same languages (cp1250 and ISO-8859-2 for Hungarian that holds none of the letters
-    where they differ): then what differs is punctuation, and the first is as good."""
+    same languages: cp1250 and ISO-8859-2 read a Hungarian page alike but for a dash or a
+    quotation mark, which no score tells apart, and which parts no words differently."""
     best = scored[0][0]
     tied = [names for score, names in scored if score == best]
     families = {ALLOWED_ENCODINGS.get(names[0]) for names in tied}
     if len(families) == 1 and None not in families:
         return [tied[0]]
     return None
+
+
+@functools.lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """Whether the encoding reads each byte as one character."""
+    return len(bytes(range(0x80, 0x100)).decode(encoding, "replace")) == 0x80
 
 
 def _decoded(data: bytes, encoding: str, *, final: bool) -> str | None:

@@ -8,6 +8,7 @@
         ─▶ a character of Chinese, Japanese or Korean is implausible if it is not among
            the common ones of the language that explains most of them (kana and common
            kanji for Japanese, hangul for Korean, the first level of GB2312 or Big5)
+        ─▶ so is a word that breaks Thai spelling, or a mark on a letter of another script
         ─▶ a control character, a private-use one, U+FFFD or an odd symbol is implausible
     ─▶ plausibility: the share of the characters outside ASCII that are plausible, 0 to 1
 
@@ -90,12 +91,11 @@ _MARKS = (
     "\u0300-\u036f\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
 )
 _WORD = re.compile(rf"(?:[^\W\d_]|[{_MARKS}])+")
+# The same for text with none of those marks, seven times as fast.
+_WORD_WITHOUT_MARKS = re.compile(r"[^\W\d_]+")
+_MARK = re.compile(f"[{_MARKS}]")
 # Marks that go on a letter of any script, and are of none.
 _ANY_SCRIPT = "COMBINING"
-# A character outside ASCII between two letters; a symbol or a control character there
-# (not punctuation, which Chinese writes between letters) is no language's: "€вл€ет" is
-# Russian in cp1251 read as Mac Cyrillic.
-_INSIDE_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])")
 # Scripts told apart by the first word of a character's Unicode name.
 _CJK_SCRIPTS = frozenset(
     {"CJK", "HIRAGANA", "KATAKANA", "KATAKANA-HIRAGANA", "HANGUL", "HALFWIDTH", "FULLWIDTH"}
@@ -116,16 +116,27 @@ _RARE_THAI = frozenset("ฃฅฆฌฎฏฐฑฒณฬฮฯ๚๛")
 def plausibility(text: str) -> float:
     """The share of the characters outside ASCII in text that a language would write; 1.0
     for text with none."""
-    words = Counter(word for word in _WORD.findall(text) if not word.isascii())
-    others = Counter(char for char in text if char > "\x7f" and not char.isalpha())
+    word_pattern = _WORD if _MARK.search(text) else _WORD_WITHOUT_MARKS
+    words = Counter(word for word in word_pattern.findall(text) if not word.isascii())
+    others = Counter(
+        {char: n for char, n in Counter(text).items() if char > "\x7f" and not char.isalpha()}
+    )
     rare_thai = sum(n * sum(char in _RARE_THAI for char in w) for w, n in words.items())
     total = sum(len(word) * n for word, n in words.items()) + sum(others.values())
     if total == 0:
         return 1.0
     bad = _bad_in_words(words) + sum(n for char, n in others.items() if _odd_symbol(char))
-    inside = Counter(_INSIDE_WORD.findall(text))
-    bad += rare_thai + sum(n for char, n in inside.items() if unicodedata.category(char)[0] in "SC")
-    return 1.0 - bad / total
+    return 1.0 - (bad + rare_thai + _symbols_inside_words(text, others)) / total
+
+
+def _symbols_inside_words(text: str, others: Counter[str]) -> int:
+    """Symbols and control characters between two letters: no language's, while Chinese
+    writes punctuation there. "€вл€ет" is Russian in cp1251 read as Mac Cyrillic."""
+    symbols = [char for char in others if unicodedata.category(char)[0] in "SC"]
+    if not symbols:
+        return 0
+    between_letters = r"[^\W\d_][{}](?=[^\W\d_])".format("".join(map(re.escape, symbols)))
+    return len(re.findall(between_letters, text))
 
 
 def _bad_in_words(words: Counter[str]) -> int:
@@ -212,32 +223,34 @@ def _bad_cjk(chars: Counter[str]) -> int:
     if not chars:
         return 0
     total = sum(chars.values())
-    common_sets = _common_cjk()
+    common = _common_cjk()
+    languages = list(common)
     # Japanese is never written without kana: without them, another code page's bytes
     # that fall on common kanji are not Japanese.
     kana = sum(n for char, n in chars.items() if "\u3041" <= char <= "\u30ff")
     if kana < _MIN_KANA_SHARE * total:
-        common_sets = tuple(common for common in common_sets if common is not common_sets[2])
-    best = max(sum(n for char, n in chars.items() if char in common) for common in common_sets)
+        languages.remove("Japanese")
+    best = max(
+        sum(n for char, n in chars.items() if char in common[language]) for language in languages
+    )
     return total - best
 
 
 @functools.lru_cache(maxsize=1)
-def _common_cjk() -> tuple[frozenset[str], ...]:
-    """The common characters of Simplified and Traditional Chinese, Japanese and Korean:
-    the first level of GB2312 (3,755 characters), of Big5 (5,401), of JIS X 0208 (2,965
-    kanji) with the kana, and KS X 1001's 2,350 hangul (Korean text
-    is written in hangul; its hanja are rare). Each standard put its common characters
-    first, by frequency of use."""
+def _common_cjk() -> dict[str, frozenset[str]]:
+    """The common characters of each language: the first level of GB2312 (3,755
+    characters) and of Big5 (5,401), JIS X 0208's first level of kanji (2,965) and the
+    kana, KS X 1001's 2,350 hangul (Korean is written in hangul; its hanja are rare).
+    Each standard's first level holds the characters most used."""
     trail = range(0xA1, 0xFF)
     big5_trail = [*range(0x40, 0x7F), *trail]
     kana = {chr(code) for code in range(0x3041, 0x3100)}
-    return (
-        _decoded("gb2312", range(0xB0, 0xD8), trail),
-        _decoded("big5", range(0xA4, 0xC7), big5_trail),
-        _decoded("euc_jp", range(0xB0, 0xD0), trail) | kana,
-        _decoded("euc_kr", range(0xB0, 0xC9), trail),
-    )
+    return {
+        "Simplified Chinese": _decoded("gb2312", range(0xB0, 0xD8), trail),
+        "Traditional Chinese": _decoded("big5", range(0xA4, 0xC7), big5_trail),
+        "Japanese": _decoded("euc_jp", range(0xB0, 0xD0), trail) | kana,
+        "Korean": _decoded("euc_kr", range(0xB0, 0xC9), trail),
+    }
 
 
 def _decoded(codec: str, leads: range | list[int], trails: range | list[int]) -> frozenset[str]:
