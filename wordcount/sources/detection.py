@@ -62,9 +62,7 @@ _NON_LATIN = {
         ("shift_jis", "cp932", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004"),
         _JAPANESE,
     ),
-    **dict.fromkeys(
-        ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), _CHINESE
-    ),
+    **dict.fromkeys(("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), _CHINESE),
     **dict.fromkeys(("euc_kr", "cp949"), _KOREAN),
 }
 _LATIN = {
@@ -87,6 +85,11 @@ SAMPLE_BYTES = 256 << 10
 # outside ASCII: a few thousand words to judge by, and 10 ms or so a reading (a file
 # may have twenty), which the planner and the worker each spend once.
 _SCORED_BYTES = 16 << 10
+# Each reading is first scored on this much of those lines, and scored on the rest only
+# if it comes within _GLANCE_SLACK of the best there: a wrong reading is seldom within a
+# quarter of the right one on a page's worth of text.
+_GLANCE_BYTES = 2 << 10
+_GLANCE_SLACK = 0.25
 # Readings scored within this of the best are as good as the best: a word or two in a
 # hundred is what a foreign name or a typo costs the right one.
 _MARGIN = 0.02
@@ -163,13 +166,7 @@ def _detect(sample: bytes, whole: bool) -> Detection:
         if text is not None:
             readings.setdefault(text, []).append(encoding)
     scored_part = _lines_outside_ascii(sample)
-    scored = sorted(
-        (
-            (plausibility(_decoded(scored_part, names[0], final=False) or ""), names)
-            for names in readings.values()
-        ),
-        key=lambda item: -item[0],
-    )
+    scored = _scored(list(readings.values()), scored_part)
     if not scored:  # nothing decodes it all (latin_1 always does): as before
         return Detection()
     best = scored[0][0]
@@ -189,6 +186,25 @@ def _detect(sample: bytes, whole: bool) -> Detection:
         return Detection()
     candidates = tuple(names[0] for names in contenders)[:_NAMED_CANDIDATES]
     return Detection(None, candidates, short=non_ascii < _STATISTICS_BYTES)
+
+
+def _scored(readings: list[list[str]], part: bytes) -> list[tuple[float, list[str]]]:
+    """Each reading with its plausibility on part, best first. Most of the twenty or so
+    readings of a file are nonsense from its first lines: those far behind the best on
+    the first _GLANCE_BYTES are not scored on the rest."""
+    scored = [(_plausibility(part[:_GLANCE_BYTES], names), names) for names in readings]
+    if len(part) > _GLANCE_BYTES and scored:
+        best = max(score for score, _ in scored)
+        scored = [
+            (_plausibility(part, names), names)
+            for score, names in scored
+            if score >= best - _GLANCE_SLACK
+        ]
+    return sorted(scored, key=lambda item: -item[0])
+
+
+def _plausibility(part: bytes, reading: list[str]) -> float:
+    return plausibility(_decoded(part, reading[0], final=False) or "")
 
 
 def _korean_or_chinese(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
