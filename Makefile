@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-slow test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
+.PHONY: run test test-slow encoding-corpus encoding-score test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
 
 # The native kernel is built wherever a C compiler and the Python headers are; there the
 # tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
@@ -49,6 +49,15 @@ test: $(VENV)/.installed-dev
 
 test-slow: $(VENV)/.installed-dev
 	WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $(BIN)/python -m pytest -m slow
+
+# The labelled corpus of legacy-encoded files (chardet 5.2.0's test files, from PyPI,
+# checked by sha256) into build/encoding-corpus/; the tests fetch it themselves when it is
+# not there. encoding-score prints how each encoding fares (tests/encoding_corpus.py).
+encoding-corpus: $(VENV)/.installed-dev
+	$(BIN)/python -c "from tests.encoding_corpus import fetch; print(fetch())"
+
+encoding-score: $(VENV)/.installed-dev
+	$(BIN)/python -m tests.encoding_corpus
 
 # The fallback: the token, engine and command-line tests again without the native kernel.
 test-pure: $(VENV)/.installed-dev

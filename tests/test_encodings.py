@@ -1,4 +1,4 @@
-"""Files in a legacy encoding, detected by charset-normalizer (sources/detection.py): a
+"""Files in a legacy encoding, judged by sources/detection.py: a
 non-Western one is read whole in it and counts as the same text in UTF-8 does; Western
 text and UTF-8 with stray bytes keep the per-token cp1252 reading."""
 

@@ -324,6 +324,6 @@ def test_the_default_rule_says_which_text_held_an_unspaced_script(
     for text in ["\u6211\u559c\u6b22\u5b66\u4e60 \u4e2d\u6587", "na\u00efve caf\u00e9", "plain"]:
         counter.feed(text.encode())
         counter.end_text()
-        met.append(counter.last_text.unspaced_script)
-    assert met == [True, False, False]
-    assert counter.take_counts().saw_unspaced_script  # and all the texts together
+        met.append(counter.last_text.unspaced_scripts)
+    assert met == [frozenset({"Han"}), frozenset(), frozenset()]
+    assert counter.take_counts().saw_unspaced_scripts == {"Han"}  # all the texts together

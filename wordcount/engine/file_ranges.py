@@ -93,11 +93,15 @@ def count_range(
                 chunks, encoding=options.encoding, binary_as_text=options.binary_as_text
             )
             apart = content.transformed or options.by_file
+            problems_before = len(account.result.problems)
             texts.count_text(content.chunks, file_range, apart=apart, following=following)
             account.add_file()
             if content.detected is not None:
                 message = detected_message(content.detected)
                 account.report(file_range, message, ProblemKind.DETECTED)
+            if content.undecided is not None:
+                # Its one line says what the per-token reading's would, and more.
+                account.replace_warning(problems_before, ProblemKind.CP1252, content.undecided)
         else:  # the planner judged the file plain text
             texts.count_text(chunks, file_range, apart=options.by_file, following=following)
     except OSError as error:

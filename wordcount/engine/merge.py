@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from typing import NamedTuple
 
+from wordcount.engine.text_warnings import one_unspaced_hint_per_file
 from wordcount.sources.problems import InputProblem, ProblemKind, in_input_order
 from wordcount.words.native import Tally, add_counts, pack_counts
 from wordcount.words.tokens import MAX_RUN_BYTES
@@ -154,7 +155,7 @@ class Merge:
             counts=self._counts.take_decoded(),
             files=self._files,
             bytes_read=self._bytes_read,
-            problems=in_input_order([*self._problems, *long_words]),
+            problems=in_input_order(one_unspaced_hint_per_file([*self._problems, *long_words])),
             hidden_skipped=hidden_skipped,
             by_file=by_file,
             counted_by=frozenset(self._counted_by),

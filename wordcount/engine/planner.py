@@ -12,7 +12,8 @@ from typing import BinaryIO, NamedTuple
 
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.units import WorkUnit
-from wordcount.sources.content import BINARY_MESSAGE, SNIFF_BYTES, HeadKind, classify_head
+from wordcount.sources.content import BINARY_MESSAGE, HeadKind, classify_head
+from wordcount.sources.detection import SAMPLE_BYTES
 from wordcount.sources.identity import FileIdentity
 from wordcount.sources.opening import open_input
 from wordcount.sources.paths import InputFile
@@ -132,7 +133,8 @@ def _split_file(
     NUL bytes that show it is binary.
     """
     with open_input(path) as file:
-        head = file.read(SNIFF_BYTES)
+        # What the worker judges too (sources.content): the detector's sample.
+        head = file.read(SAMPLE_BYTES)
         kind = classify_head(head, encoding=options.encoding, binary_as_text=options.binary_as_text)
         if kind is HeadKind.BINARY:
             return None

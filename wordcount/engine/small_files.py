@@ -25,7 +25,7 @@ from wordcount.words.conversion import FileCounted
 # A whole file smaller than this is read in one call and counted straight from memory
 # (see sources.opening.read_small_file). Above 128 KiB glibc's malloc maps fresh pages
 # for each buffer read into, which made a 2 KB file cost 16 us instead of 4.5 us;
-# 64 KiB is also what content.classify_head looks at.
+# 64 KiB is also where content.classify_head looks for a NUL.
 SMALL_FILE_BYTES = 64 << 10
 
 # The kernel counts small files this many at a time: each batch holds its paths encoded

@@ -39,6 +39,15 @@ class UnitAccount:
             InputProblem(file_range.input_index, file_range.path, message, kind)
         )
 
+    def replace_warning(self, count: int, kind: ProblemKind, message: str) -> None:
+        """The warnings of kind reported after the first count of problems say message
+        instead (a text read per token, of a file whose encoding could not be told)."""
+        problems = self.result.problems
+        problems[count:] = [
+            problem._replace(message=message) if problem.kind is kind else problem
+            for problem in problems[count:]
+        ]
+
     def problems_since(self, count: int) -> list[InputProblem]:
         """The problems reported after the first count of them."""
         return self.result.problems[count:]

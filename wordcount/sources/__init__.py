@@ -4,6 +4,7 @@
     opening.py   a local path or an fsspec URL, opened for reading
     content.py   a file's first bytes judged: compressed, encoded, binary or plain text
     detection.py which legacy encoding a file that is not UTF-8 is in, when it can tell
+    plausibility.py how much a text, as an encoding decodes it, looks like real writing
     identity.py  a file's identity when found, and whether a worker read that same file
     ranges.py    FileRange: bytes [start, end) of one file, and reading them in chunks
     problems.py  what went wrong with which input

@@ -3,15 +3,16 @@
     raw chunks ─▶ gzip, bzip2 or xz magic bytes? ─▶ decompressed chunks
                ─▶ UTF-16/32 byte-order mark, or --encoding? ─▶ decoded, as UTF-8 chunks
                ─▶ a NUL in the first 64 KiB? binary: skipped unless --text
-               ─▶ not UTF-8, and a legacy encoding detected (sources.detection)?
-                  ─▶ decoded whole in it, as UTF-8 chunks
+               ─▶ not UTF-8 in its first 256 KiB (all of a smaller file)? judged by
+                  sources.detection: a legacy encoding ─▶ decoded whole in it, as UTF-8
+                  chunks; undecided ─▶ plain, read whole, with a warning that says so
                ─▶ UTF-8 chunks for tokens.TextCounter, a leading UTF-8 BOM removed
 
 Content that was decompressed or decoded here can still fail part-way (a truncated gzip
 file, a lone UTF-16 surrogate), so the caller counts it apart and keeps the counts only
-if the whole file went through. A file decoded as detected is one text of one worker, as
-a file with a byte-order mark is. Plain bytes go straight to the fast path, where a token
-that is not valid UTF-8 is read as cp1252.
+if the whole file went through. A file decoded as detected, or undecided, is one text of
+one worker, as a file with a byte-order mark is. Plain bytes go straight to the fast
+path, where a token that is not valid UTF-8 is read as cp1252.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from itertools import chain
 from typing import NamedTuple
 
-from wordcount.sources.detection import detect_encoding
+from wordcount.sources.detection import SAMPLE_BYTES, Detection, detect_encoding, undecided_message
 
 # The issue's definition of binary looks this far; it also covers every magic number and
 # byte-order mark, and is small next to a unit.
@@ -82,6 +83,7 @@ class HeadKind(enum.Enum):
     COMPRESSED = "compressed"
     ENCODED = "encoded"  # a byte-order mark or --encoding: decoded whole, never cut
     DETECTED = "detected"  # not UTF-8, in a legacy encoding detected: decoded whole too
+    UNDECIDED = "undecided"  # not UTF-8, its encoding unclear: plain, but read whole
     BINARY = "binary"
 
 
@@ -102,15 +104,20 @@ def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) ->
     has_nul = head.find(b"\x00", 0, SNIFF_BYTES) >= 0
     if has_nul and not binary_as_text:
         return HeadKind.BINARY
-    # Only the first SNIFF_BYTES count, so that the planner, which reads no more, and the
+    # Only the first SAMPLE_BYTES count, so that the planner, which reads no more, and the
     # worker judge a file alike. Text with a NUL (--text) is left as it always was.
-    if not has_nul and not head.isascii() and _detected(head) is not None:
-        return HeadKind.DETECTED
+    if not has_nul and not head.isascii():
+        detection = _detected(head)
+        if detection.encoding is not None:
+            return HeadKind.DETECTED
+        if detection.candidates:
+            return HeadKind.UNDECIDED
     return HeadKind.PLAIN
 
 
-def _detected(head: bytes) -> str | None:
-    return detect_encoding(head[:SNIFF_BYTES])
+def _detected(head: bytes) -> Detection:
+    """head: at least the first SAMPLE_BYTES of a file, or all of it."""
+    return detect_encoding(head[:SAMPLE_BYTES], whole=len(head) < SAMPLE_BYTES)
 
 
 class Content(NamedTuple):
@@ -119,18 +126,20 @@ class Content(NamedTuple):
     transformed: bool
     # The legacy encoding detected and decoded from (see sources.detection), or None.
     detected: str | None = None
+    # Not UTF-8, and its encoding could not be told: the warning that says so, or None.
+    undecided: str | None = None
 
 
 def open_content(
     raw_chunks: Iterable[bytes], *, encoding: str | None, binary_as_text: bool
 ) -> Content:
     """Look at the first bytes of a whole file or stream; raise BinaryContent to skip it."""
-    head, chunks = take_head(iter(raw_chunks), SNIFF_BYTES)
+    head, chunks = take_head(iter(raw_chunks), SAMPLE_BYTES)
     kind = classify_head(head, encoding=encoding, binary_as_text=binary_as_text)
     transformed = False
     if kind is HeadKind.COMPRESSED:
         chunks = _decompressed(chain([head], chunks), head)
-        head, chunks = take_head(chunks, SNIFF_BYTES)
+        head, chunks = take_head(chunks, SAMPLE_BYTES)
         kind = classify_head(head, encoding=encoding, binary_as_text=binary_as_text)
         transformed = True
     if kind is HeadKind.BINARY:
@@ -142,7 +151,7 @@ def open_content(
             raise BinaryContent
         return Content(decoder.utf8_chunks(first_text, chunks), transformed=True)
     if kind is HeadKind.DETECTED:
-        encoding_found = _detected(head)
+        encoding_found = _detected(head).encoding
         assert encoding_found is not None
         # A guess, so a byte it cannot decode further on is replaced, not fatal.
         decoder = _TextDecoder(head, encoding_found, errors="replace")
@@ -150,12 +159,13 @@ def open_content(
         return Content(
             decoder.utf8_chunks(first_text, chunks), transformed=True, detected=encoding_found
         )
-    return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed)
+    undecided = undecided_message(_detected(head)) if kind is HeadKind.UNDECIDED else None
+    return Content(chain([head.removeprefix(UTF8_BOM)], chunks), transformed, None, undecided)
 
 
 def planned_plain(chunks: Iterator[bytes]) -> Iterator[bytes]:
     """The first of several ranges of a file the planner judged plain text, from the
-    file's first SNIFF_BYTES: judged again from the range alone, a range shorter than that
+    file's first SAMPLE_BYTES: judged again from the range alone, a range shorter than that
     could be taken for another kind (its NUL, or the bytes that rule a legacy encoding
     out, may lie beyond it). Only a leading UTF-8 BOM is removed."""
     head, rest = take_head(chunks, len(UTF8_BOM))

@@ -1,40 +1,54 @@
-"""Which legacy encoding a file that is not UTF-8 is in, if a detector can tell for sure.
+"""Which legacy encoding a file that is not UTF-8 is in, if it can be told for sure.
 
-    first 64 KiB ─▶ valid UTF-8 (a character cut at the end allowed)? ─▶ None: UTF-8
-                 ─▶ more valid multi-byte UTF-8 than invalid bytes? ─▶ None: UTF-8 with
-                    stray bytes, read per token as today
-                 ─▶ charset-normalizer's best guess among the encodings below and the
-                    Western ones; confident, non-Western, in a language it is for? ─▶ it
-                 ─▶ otherwise None: the invalid tokens are read as cp1252, as before
+    the sample: all of a file up to 256 KiB, the first 256 KiB of a bigger one
+    ─▶ valid UTF-8 (a character cut at the sample's end allowed)? ─▶ UTF-8
+    ─▶ more valid multi-byte UTF-8 than invalid bytes? ─▶ UTF-8 with stray bytes, read
+       per token as before
+    ─▶ each encoding below and each Western one that decodes the whole sample without an
+       error; those that decode it alike are one reading
+    ─▶ each reading scored by the plausibility of its words (sources.plausibility),
+       on the lines that hold bytes outside ASCII
+    ─▶ one reading clearly best, and plausible? ─▶ it (a Western one: read per token as
+       cp1252, which is the same)
+    ─▶ a Korean and a Chinese reading about as good: by the length of the runs of
+       characters (Korean puts spaces between words)
+    ─▶ several about as good, and enough text: charset-normalizer's best guess among
+       them, if in a language its encoding is for ─▶ it; failing that, the first of
+       several that score exactly alike in encodings of one family (cp1250, ISO-8859-2)
+    ─▶ otherwise undecided: read per token as cp1252, with a warning that names the
+       candidates and --encoding
 
-Only a non-Western guess is ever taken. Western text (Latin-1, cp1252) keeps the per-token
-cp1252 reading, which gets it right byte for byte, so a wrong guess there could only do
-harm: charset-normalizer often names cp1250 for short German or Spanish text, and cp1257
-for French. The guard: the guess must be confident (little "chaos"), the language found
-in the decoded text must be one the encoding is made for, and a Latin-script encoding must
-read the sample differently from cp1252 (German in cp1250 reads the same: it stays cp1252).
+A wrong code page gives words that mix the letters of several languages, letters of
+several scripts, cases in no order, or rare Chinese characters; that is scored here.
+Which of the Cyrillic code pages is right, each giving Cyrillic letters, it cannot tell,
+and charset-normalizer's letter statistics can. charset-normalizer alone, in turn, named
+Hungarian "Swedish", Czech in ISO-8859-2 cp1250, and short Chinese Thai.
 
 charset-normalizer takes tens of milliseconds to import, so it is imported only when a
-file needs it; the answer for a sample is remembered, since the planner and then the
+file needs it; the verdict for a sample is remembered, since the planner and then the
 worker judge the same first bytes.
 """
 
 from __future__ import annotations
 
+import codecs
 import functools
+import re
+from typing import NamedTuple
+
+from wordcount.sources.plausibility import plausibility
 
 # The encodings a file may be read in whole, each with the languages (as charset-normalizer
 # names them) it is made for. Only these: each is in wide use for text that cp1252 cannot
-# hold, and each is told apart from cp1252 by its script or, for the Latin ones, by the
-# letters it has where cp1252 has others. Left out: the Western ones (cp1252, Latin-1/9,
-# Mac Roman, the DOS code pages 437/850), which the per-token reading covers; cp1258
-# (Vietnamese), whose combining marks make poor guesses; and the 7-bit ISO-2022 and HZ
-# encodings, whose files are valid UTF-8 and so never reach the detector.
+# hold. Left out: cp1258 (Vietnamese), whose combining marks make poor guesses, and the
+# 7-bit ISO-2022 and HZ encodings, whose files are valid UTF-8 and so never reach here.
 _CYRILLIC = frozenset({"Russian", "Ukrainian", "Bulgarian", "Serbian", "Kazakh"})
 _CENTRAL_EUROPEAN = frozenset(
     {"Polish", "Czech", "Slovak", "Hungarian", "Croatian", "Slovene", "Romanian"}
 )
 _JAPANESE = frozenset({"Japanese", "Japanese—", "Japanese——"})
+_CHINESE = frozenset({"Chinese"})
+_KOREAN = frozenset({"Korean"})
 _NON_LATIN = {
     **dict.fromkeys(
         ("cp1251", "koi8_r", "koi8_u", "cp866", "iso8859_5", "mac_cyrillic", "cp855", "kz1048"),
@@ -48,46 +62,85 @@ _NON_LATIN = {
         ("shift_jis", "cp932", "shift_jis_2004", "shift_jisx0213", "euc_jp", "euc_jis_2004"),
         _JAPANESE,
     ),
-    **dict.fromkeys(
-        ("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), frozenset({"Chinese"})
-    ),
-    **dict.fromkeys(("euc_kr", "cp949"), frozenset({"Korean"})),
+    **dict.fromkeys(("gb18030", "gbk", "gb2312", "big5", "big5hkscs", "cp950"), _CHINESE),
+    **dict.fromkeys(("euc_kr", "cp949"), _KOREAN),
 }
-# Latin-script encodings: also guarded by reading differently from cp1252.
 _LATIN = {
     **dict.fromkeys(("cp1250", "iso8859_2"), _CENTRAL_EUROPEAN),
-    **dict.fromkeys(("cp1257", "iso8859_13"), frozenset({"Lithuanian", "Estonian"})),
+    **dict.fromkeys(("cp1257", "iso8859_13"), frozenset({"Lithuanian", "Estonian", "Latvian"})),
     **dict.fromkeys(("cp1254", "iso8859_9"), frozenset({"Turkish"})),
 }
 ALLOWED_ENCODINGS: dict[str, frozenset[str]] = {
     name: frozenset(languages) for name, languages in {**_NON_LATIN, **_LATIN}.items()
 }
-# The Western encodings compete with the others, so that Western text is named Western.
+# The Western encodings compete with the others, so that Western text is named Western;
+# a reading that cp1252 gives is read per token, as cp1252, whatever else gives it too.
 _WESTERN = ("cp1252", "latin_1", "iso8859_15")
-# At most this much "chaos" (charset-normalizer's measure of how messy the decoded text
-# looks, 0 to 1; it drops guesses above 0.2 itself).
-_MAX_CHAOS = 0.1
-# At least this many bytes outside ASCII (a short sentence of Cyrillic letters in cp1251).
-_MIN_NON_ASCII = 32
+# The sample: a file up to this size is judged whole, a bigger one by its first this many
+# bytes (the planner reads them too). Four times what was judged before (so that a long
+# English preface does not hide the Russian after it), and far more text than the scores
+# need; a worker reads it before counting a byte, so more would hold back its progress.
+SAMPLE_BYTES = 256 << 10
+# The readings are scored on at most this much of the sample's lines that hold bytes
+# outside ASCII: a few thousand words to judge by, and 10 ms or so a reading (a file
+# may have twenty), which the planner and the worker each spend once.
+_SCORED_BYTES = 16 << 10
+# Each reading is first scored on this much of those lines, and scored on the rest only
+# if it comes within _GLANCE_SLACK of the best there: a wrong reading is seldom within a
+# quarter of the right one on a page's worth of text.
+_GLANCE_BYTES = 2 << 10
+_GLANCE_SLACK = 0.25
+# Readings scored within this of the best are as good as the best: a word or two in a
+# hundred is what a foreign name or a typo costs the right one.
+_MARGIN = 0.02
+# A reading scored below this is no language's text (a table of rare characters, say):
+# the file is undecided, however its readings compare.
+_PLAUSIBLE = 0.8
+# Below this many bytes outside ASCII, charset-normalizer's letter statistics are not
+# asked, and a file the scores cannot decide is "too short" to tell (a few sentences).
+_STATISTICS_BYTES = 256
+# Korean words are this many characters long or less on average (every Korean page of
+# the corpus: at most 3.3), Chinese clauses more (every Chinese one: at least 3.9).
+_KOREAN_MAX_MEAN_RUN = 3.6
+# The candidates a warning names, at most.
+_NAMED_CANDIDATES = 4
 
 
-def detect_encoding(sample: bytes) -> str | None:
-    """The legacy encoding to read the whole file in, or None to read it as today."""
-    if _valid_utf8_but_the_end(sample) or _mostly_utf8(sample):
-        return None
-    # Too few letters outside ASCII to judge a language by: a stray byte or two.
-    if len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore")) < _MIN_NON_ASCII:
-        return None
-    return _detect(sample)
+class Detection(NamedTuple):
+    """encoding: read the whole file in it; None with no candidates: UTF-8, or Western
+    (read per token as cp1252); None with candidates: it cannot tell which of them."""
+
+    encoding: str | None = None
+    candidates: tuple[str, ...] = ()
+    # Undecided because the sample holds little text outside ASCII.
+    short: bool = False
 
 
-def _valid_utf8_but_the_end(sample: bytes) -> bool:
+def undecided_message(detection: Detection) -> str:
+    """The warning for a file whose encoding could not be told: it says why, names the
+    candidates, and how to read it exactly."""
+    why = "too short to tell its encoding" if detection.short else "its encoding is unclear"
+    named = " ".join(f"{name}?" for name in detection.candidates)
+    return (
+        f"not valid UTF-8 and {why} ({named}); its invalid words were read as cp1252; "
+        "--encoding NAME reads it exactly"
+    )
+
+
+def detect_encoding(sample: bytes, *, whole: bool) -> Detection:
+    """How to read a file whose first bytes (all of them if whole) are sample."""
+    if _valid_utf8(sample, whole=whole) or _mostly_utf8(sample):
+        return Detection()
+    return _detect(sample, whole)
+
+
+def _valid_utf8(sample: bytes, *, whole: bool) -> bool:
     """Valid UTF-8, but for a multi-byte character that the sample's end may have cut."""
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError as error:
-        if error.end < len(sample) or error.reason != "unexpected end of data":
-            return False
+        cut = error.end == len(sample) and error.reason == "unexpected end of data"
+        return cut and not whole
     return True
 
 
@@ -101,54 +154,124 @@ def _mostly_utf8(sample: bytes) -> bool:
 
 
 @functools.lru_cache(maxsize=8)
-def _detect(sample: bytes) -> str | None:
-    # The detector drops an encoding that fails to decode any byte, so a multi-byte
-    # character cut at the sample's end must not be left there: the sample ends at its
-    # last byte below 0x30 (a space, a line end, most punctuation), which no encoding
-    # above ever uses inside a multi-byte character (GB18030's four-byte ones hold digits,
-    # 0x30 to 0x39); text with none of them near its end (Japanese, say, without its
-    # punctuation) is tried without each of its last few bytes, as a character may have
-    # had up to four.
-    for end in range(len(sample), max(0, len(sample) - 4096), -1):
-        if sample[end - 1] < 0x30:
-            return _guess(sample[:end])
-    for cut in range(4):
-        found = _guess(sample[: len(sample) - cut])
-        if found is not None:
-            return found
+def _detect(sample: bytes, whole: bool) -> Detection:
+    readings: dict[str, list[str]] = {}
+    # A single-byte encoding reads the sample as it reads each of its distinct bytes: it
+    # decodes them all, and two read it alike if they read those alike. (No multi-byte
+    # reading is ever the same text: it reads some pair of bytes as one character.)
+    distinct = bytes(sorted(set(sample)))
+    for encoding in (*_WESTERN, *ALLOWED_ENCODINGS):
+        single_byte = _single_byte(encoding)
+        text = _decoded(distinct if single_byte else sample, encoding, final=whole)
+        if text is not None:
+            readings.setdefault(text, []).append(encoding)
+    scored_part = _lines_outside_ascii(sample)
+    scored = _scored(list(readings.values()), scored_part)
+    if not scored:  # nothing decodes it all (latin_1 always does): as before
+        return Detection()
+    best = scored[0][0]
+    contenders = [names for score, names in scored if score >= best - _MARGIN]
+    non_ascii = len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
+    if best >= _PLAUSIBLE:
+        contenders = _korean_or_chinese(scored_part, contenders) or contenders
+        if len(contenders) > 1 and non_ascii >= _STATISTICS_BYTES:
+            picked = _charset_normalizer_pick(scored_part, contenders)
+            contenders = contenders if picked is None else [picked]
+        if len(contenders) > 1:
+            contenders = _one_family_tied(scored) or contenders
+        if len(contenders) == 1:
+            names = contenders[0]
+            return Detection() if "cp1252" in names else Detection(names[0])
+    if all("cp1252" in names for names in contenders):
+        return Detection()
+    candidates = tuple(names[0] for names in contenders)[:_NAMED_CANDIDATES]
+    return Detection(None, candidates, short=non_ascii < _STATISTICS_BYTES)
+
+
+def _scored(readings: list[list[str]], part: bytes) -> list[tuple[float, list[str]]]:
+    """Each reading with its plausibility on part, best first. Most of the twenty or so
+    readings of a file are nonsense from its first lines: those far behind the best on
+    the first _GLANCE_BYTES are not scored on the rest."""
+    scored = [(_plausibility(part[:_GLANCE_BYTES], names), names) for names in readings]
+    if len(part) > _GLANCE_BYTES and scored:
+        best = max(score for score, _ in scored)
+        scored = [
+            (_plausibility(part, names), names)
+            for score, names in scored
+            if score >= best - _GLANCE_SLACK
+        ]
+    return sorted(scored, key=lambda item: -item[0])
+
+
+def _plausibility(part: bytes, reading: list[str]) -> float:
+    return plausibility(_decoded(part, reading[0], final=False) or "")
+
+
+def _korean_or_chinese(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
+    """Of a Korean and a Chinese reading that score alike (Korean's common syllables and
+    Chinese's common characters sit on the same byte pairs), the one that the runs of
+    characters outside ASCII fit: Korean puts a space between words, Chinese none inside
+    a clause."""
+    families = [ALLOWED_ENCODINGS.get(reading[0]) for reading in contenders]
+    korean = [r for r, f in zip(contenders, families, strict=True) if f == _KOREAN]
+    chinese = [r for r, f in zip(contenders, families, strict=True) if f == _CHINESE]
+    if not korean or not chinese or len(korean) + len(chinese) < len(contenders):
+        return None
+    runs = re.findall(rb"[\x80-\xff]+", data)
+    mean_characters = sum(map(len, runs)) / len(runs) / 2  # two bytes each, in both
+    return [korean[0]] if mean_characters <= _KOREAN_MAX_MEAN_RUN else [chinese[0]]
+
+
+def _one_family_tied(scored: list[tuple[float, list[str]]]) -> list[list[str]] | None:
+    """The first reading, if those that score exactly as well are in encodings for the
+    same languages: cp1250 and ISO-8859-2 read a Hungarian page alike but for a dash or a
+    quotation mark, which no score tells apart, and which parts no words differently."""
+    best = scored[0][0]
+    tied = [names for score, names in scored if score == best]
+    families = {ALLOWED_ENCODINGS.get(names[0]) for names in tied}
+    if len(families) == 1 and None not in families:
+        return [tied[0]]
     return None
 
 
-def _guess(sample: bytes) -> str | None:
+@functools.lru_cache(maxsize=64)
+def _single_byte(encoding: str) -> bool:
+    """Whether the encoding reads each byte as one character."""
+    return len(bytes(range(0x80, 0x100)).decode(encoding, "replace")) == 0x80
+
+
+def _decoded(data: bytes, encoding: str, *, final: bool) -> str | None:
+    """data decoded strictly (but for a character cut at its end unless final), or None."""
+    try:
+        return codecs.getincrementaldecoder(encoding)().decode(data, final)
+    except UnicodeDecodeError:
+        return None
+
+
+def _lines_outside_ascii(sample: bytes) -> bytes:
+    """The sample's lines that hold a byte outside ASCII, up to _SCORED_BYTES of them: no
+    encoding here has a line feed inside a character, so each line decodes alone."""
+    lines = []
+    size = 0
+    for line in sample.split(b"\n"):
+        if not line.isascii():
+            lines.append(line)
+            size += len(line) + 1
+            if size >= _SCORED_BYTES:
+                break
+    return b"\n".join(lines)[:_SCORED_BYTES]
+
+
+def _charset_normalizer_pick(data: bytes, contenders: list[list[str]]) -> list[str] | None:
+    """The reading charset-normalizer likes best among the contenders, if it is sure."""
     import charset_normalizer  # slow to import, and rarely needed
 
-    matches = charset_normalizer.from_bytes(sample, cp_isolation=[*ALLOWED_ENCODINGS, *_WESTERN])
-    # The best guess that passes every guard; a Western one first means none.
-    for match in matches:
-        if match.encoding not in ALLOWED_ENCODINGS:
-            return None
-        if _passes_guards(sample, match.encoding, match.chaos, match.language):
-            return str(match.encoding)
+    names = [name for reading in contenders for name in reading]
+    for match in charset_normalizer.from_bytes(data, cp_isolation=names):
+        # Its chaos is not weighed: the contenders all read as text, and what tells them
+        # apart is the language its letter frequencies find.
+        languages = ALLOWED_ENCODINGS.get(match.encoding)
+        if languages is not None and match.language not in languages:
+            continue
+        return next(reading for reading in contenders if match.encoding in reading)
     return None
-
-
-def _passes_guards(sample: bytes, encoding: str, chaos: float, language: str) -> bool:
-    if chaos > _MAX_CHAOS or language not in ALLOWED_ENCODINGS[encoding]:
-        return False
-    if encoding in _LATIN and _reads_as_cp1252(sample, encoding):
-        return False
-    # Single-byte Cyrillic read as Shift_JIS comes out as half-width katakana, which real
-    # Japanese text hardly uses: a short KOI8-R sentence was taken for shift_jis_2004.
-    return not (
-        ALLOWED_ENCODINGS[encoding] is _JAPANESE and _mostly_halfwidth_kana(sample, encoding)
-    )
-
-
-def _mostly_halfwidth_kana(sample: bytes, encoding: str) -> bool:
-    beyond_ascii = [char for char in sample.decode(encoding, "replace") if char > "\x7f"]
-    halfwidth = sum("\uff61" <= char <= "\uff9f" for char in beyond_ascii)
-    return 2 * halfwidth > len(beyond_ascii)
-
-
-def _reads_as_cp1252(sample: bytes, encoding: str) -> bool:
-    return sample.decode(encoding, "replace") == sample.decode("cp1252", "replace")

@@ -21,9 +21,9 @@ from wordcount.words.rule import (
     APOSTROPHE,
     APOSTROPHES_AS_WRITTEN,
     ASCII_WORD_PATTERN,
-    has_unspaced_run,
     normalize,
     split_normalized,
+    unspaced_scripts,
 )
 
 # For a raw token that is all ASCII the rule reduces to its ASCII step on the lowercased
@@ -67,8 +67,8 @@ class WordCounts(NamedTuple):
     counts: dict[bytes, int]
     # Some raw token was not valid UTF-8 and was read as cp1252 instead.
     saw_invalid_utf8: bool
-    # Some word was a run of a script written without spaces (rule.has_unspaced_run).
-    saw_unspaced_script: bool = False
+    # The scripts written without spaces that some word was a run of (rule.unspaced_scripts).
+    saw_unspaced_scripts: frozenset[str] = frozenset()
 
 
 class TextFlags(NamedTuple):
@@ -77,13 +77,13 @@ class TextFlags(NamedTuple):
 
     # Some raw token was not valid UTF-8 and was read as cp1252 instead.
     invalid_utf8: bool = False
-    # Some word was a run of a script written without spaces (rule.has_unspaced_run).
-    unspaced_script: bool = False
+    # The scripts written without spaces that some word was a run of (rule.unspaced_scripts).
+    unspaced_scripts: frozenset[str] = frozenset()
 
     def combined_with(self, other: TextFlags) -> TextFlags:
         """Met in either: the flags of two texts as one."""
         return TextFlags(
-            self.invalid_utf8 or other.invalid_utf8, self.unspaced_script or other.unspaced_script
+            self.invalid_utf8 or other.invalid_utf8, self.unspaced_scripts | other.unspaced_scripts
         )
 
 
@@ -125,13 +125,14 @@ def flags_of(
 ) -> TextFlags:
     """What the rule (convert: converted_raw_token, or --segment icu's) meets in these raw
     tokens; only those holding a byte >= 0x80 can be invalid or of an unspaced script."""
-    invalid_utf8 = unspaced_script = False
+    invalid_utf8 = False
+    scripts: frozenset[str] = frozenset()
     for raw in raw_tokens:
         if not raw.isascii():
             converted = convert(raw, case_sensitive=case_sensitive)
             invalid_utf8 |= not converted.valid_utf8
-            unspaced_script |= converted.unspaced_script
-    return TextFlags(invalid_utf8, unspaced_script)
+            scripts |= converted.unspaced_scripts
+    return TextFlags(invalid_utf8, scripts)
 
 
 class ConvertedToken(NamedTuple):
@@ -139,7 +140,7 @@ class ConvertedToken(NamedTuple):
 
     words: tuple[bytes, ...]
     valid_utf8: bool = True
-    unspaced_script: bool = False
+    unspaced_scripts: frozenset[str] = frozenset()
 
 
 def forget_converted_tokens() -> None:
@@ -180,8 +181,8 @@ def _converted(raw: bytes, case_sensitive: bool) -> ConvertedToken:
                 tuple(ascii_words(ascii_text.encode(), case_sensitive=case_sensitive))
             )
     words = words_of_text(text, case_sensitive=case_sensitive)
-    unspaced = any(has_unspaced_run(word) for word in words)
-    return ConvertedToken(tuple(word.encode() for word in words), valid, unspaced)
+    scripts = frozenset().union(*(unspaced_scripts(word) for word in words))
+    return ConvertedToken(tuple(word.encode() for word in words), valid, scripts)
 
 
 def converted_raw_token(raw: bytes, *, case_sensitive: bool = False) -> ConvertedToken:
@@ -242,11 +243,12 @@ def with_non_ascii_tokens(
 ) -> WordCounts:
     """words, with the words of raw tokens that hold non-ASCII bytes added in place."""
     get = words.get
-    saw_invalid_utf8 = saw_unspaced_script = False
+    saw_invalid_utf8 = False
+    saw_unspaced_scripts: frozenset[str] = frozenset()
     for raw, count in raw_counts.items():
         converted = converted_raw_token(raw, case_sensitive=case_sensitive)
         saw_invalid_utf8 |= not converted.valid_utf8
-        saw_unspaced_script |= converted.unspaced_script
+        saw_unspaced_scripts |= converted.unspaced_scripts
         for word in converted.words:
             words[word] = get(word, 0) + count
-    return WordCounts(words, saw_invalid_utf8, saw_unspaced_script)
+    return WordCounts(words, saw_invalid_utf8, saw_unspaced_scripts)

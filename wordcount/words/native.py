@@ -194,7 +194,7 @@ class NativeTextCounter:
         if self._non_ascii_words:
             assert _KERNEL is not None
             _KERNEL.add_counts(words, self._non_ascii_words)
-        counts = WordCounts(words, self._met.invalid_utf8, self._met.unspaced_script)
+        counts = WordCounts(words, self._met.invalid_utf8, self._met.unspaced_scripts)
         self._non_ascii_words = {}
         self._met = NO_FLAGS
         return counts
@@ -207,6 +207,6 @@ class NativeTextCounter:
         converted = with_non_ascii_tokens(
             self._non_ascii_words, raw_counts, case_sensitive=self.case_sensitive
         )
-        met = TextFlags(converted.saw_invalid_utf8, converted.saw_unspaced_script)
+        met = TextFlags(converted.saw_invalid_utf8, converted.saw_unspaced_scripts)
         self._met = self._met.combined_with(met)
         return met

@@ -62,7 +62,7 @@ class NgramCounter(FilesOneByOne):
         self.size = options.size
         self.counts: Counter[bytes] = Counter()
         self.saw_invalid_utf8 = False
-        self.saw_unspaced_script = False
+        self.saw_unspaced_scripts: frozenset[str] = frozenset()
         # What the rule met in the current text, and (once it ended) in the last one.
         self._text_flags = NO_FLAGS
         self.last_text: TextFlags = NO_FLAGS
@@ -113,9 +113,10 @@ class NgramCounter(FilesOneByOne):
 
     def take_counts(self) -> WordCounts:
         """The n-grams of every text ended since the last call."""
-        counts = WordCounts(self.counts, self.saw_invalid_utf8, self.saw_unspaced_script)
+        counts = WordCounts(self.counts, self.saw_invalid_utf8, self.saw_unspaced_scripts)
         self.counts = Counter()
-        self.saw_invalid_utf8 = self.saw_unspaced_script = False
+        self.saw_invalid_utf8 = False
+        self.saw_unspaced_scripts = frozenset()
         return counts
 
     def _add(self, word: bytes) -> None:
@@ -127,17 +128,18 @@ class NgramCounter(FilesOneByOne):
 
     def _words(self, tokens: list[bytes]) -> list[bytes]:
         words: list[bytes] = []
-        invalid_utf8 = unspaced_script = False
+        invalid_utf8 = False
+        scripts: frozenset[str] = frozenset()
         for token in tokens:
             converted = self._convert(token, case_sensitive=self._case_sensitive)
             invalid_utf8 |= not converted.valid_utf8
-            unspaced_script |= converted.unspaced_script
+            scripts |= converted.unspaced_scripts
             words.extend(converted.words)
-        if invalid_utf8 or unspaced_script:
-            met = TextFlags(invalid_utf8, unspaced_script)
+        if invalid_utf8 or scripts:
+            met = TextFlags(invalid_utf8, scripts)
             self._text_flags = self._text_flags.combined_with(met)
             self.saw_invalid_utf8 |= invalid_utf8
-            self.saw_unspaced_script |= unspaced_script
+            self.saw_unspaced_scripts |= scripts
         if self._stopwords or self._min_length > 1:
             words = [word for word in words if self._kept(word)]
         return words

@@ -55,13 +55,17 @@ _ASCII_WORD = re.compile(ASCII_WORD_PATTERN)
 # Scripts written without spaces between words (Han, Hiragana, Katakana, Thai, Lao, Khmer,
 # Myanmar). Step 3 takes a whole clause of them for one word, so a word holding four or
 # more of their letters in a row, which in these scripts is almost always a phrase, earns
-# the file a hint to use --segment icu.
-_UNSPACED_RUN = (
-    "[\u0e01-\u0e7f\u0e80-\u0eff\u1000-\u109f\u1780-\u17ff\u19e0-\u19ff"
-    "\u3005-\u3007\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\u3400-\u4dbf"
-    "\u4e00-\u9fff\ua9e0-\ua9ff\uaa60-\uaa7f\uf900-\ufaff\uff66-\uff9f"
-    "\U00020000-\U0003ffff]{4}"
+# the file a hint to use --segment icu, naming the script.
+_UNSPACED_SCRIPT_RANGES = (
+    ("Thai", "\u0e01-\u0e7f"),
+    ("Lao", "\u0e80-\u0eff"),
+    ("Burmese", "\u1000-\u109f\ua9e0-\ua9ff\uaa60-\uaa7f"),
+    ("Khmer", "\u1780-\u17ff\u19e0-\u19ff"),
+    ("Japanese", "\u3041-\u309f\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"),
+    ("Han", "\u3005-\u3007\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff"),
 )
+_UNSPACED_CHARS = "[" + "".join(ranges for _, ranges in _UNSPACED_SCRIPT_RANGES) + "]"
+_UNSPACED_RUN = _UNSPACED_CHARS + "{4}"
 
 
 def has_unspaced_run(text: str) -> bool:
@@ -70,9 +74,32 @@ def has_unspaced_run(text: str) -> bool:
     return _unspaced_run().search(text) is not None
 
 
+def unspaced_scripts(text: str) -> frozenset[str]:
+    """The scripts of the runs that has_unspaced_run finds in text: each run is named by
+    its first script in _UNSPACED_SCRIPT_RANGES' order but Han, so that a run of kanji
+    and kana is Japanese, and Han is named only for runs of Han alone (Chinese, or hanja
+    in Korean text)."""
+    if not has_unspaced_run(text):
+        return frozenset()
+    found = set()
+    for run in _whole_unspaced_run().finditer(text):
+        found.add(next(name for name, chars in _script_sets() if chars.search(run.group())))
+    return frozenset(found)
+
+
 @functools.cache
 def _unspaced_run() -> re.Pattern[str]:
     return re.compile(_UNSPACED_RUN)
+
+
+@functools.cache
+def _whole_unspaced_run() -> re.Pattern[str]:
+    return re.compile(_UNSPACED_CHARS + "{4,}")
+
+
+@functools.cache
+def _script_sets() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((name, re.compile(f"[{chars}]")) for name, chars in _UNSPACED_SCRIPT_RANGES)
 
 
 # Matched against a string of character classes ("w" letter or number, "m" mark, "'"
