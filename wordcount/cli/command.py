@@ -17,11 +17,11 @@ from collections.abc import Iterator
 import click
 
 from wordcount import DISTRIBUTION
-from wordcount.api.checks import word_rule_conflict
+from wordcount.api.checks import stdin_conflict, word_rule_conflict
 from wordcount.api.request import CountRequest, prepare
 from wordcount.api.settings import Settings
 from wordcount.cli.completion import complete_paths
-from wordcount.cli.ending import OneLineUsageError, exit_status_for
+from wordcount.cli.ending import ExitStatus, OneLineUsageError, exit_status_for
 from wordcount.cli.file_lists import paths_and_list, paths_or_stdin
 from wordcount.cli.help import SectionedCommand
 from wordcount.cli.messages import quote_path, warning
@@ -100,9 +100,7 @@ counts may be wrong), 129 hangup, 130 interrupted, 141 output pipe closed early,
     callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
     help="Show the version, the counting engine and the ICU version, and exit.",
 )
-@click.pass_context
 def main(
-    ctx: click.Context,
     paths: tuple[str, ...],
     output: OutputChoices,
     words: WordChoices,
@@ -112,7 +110,7 @@ def main(
     cluster: ClusterChoices,
     benchmark: BenchmarkChoices,
     corpora: CorpusChoices,
-) -> None:
+) -> ExitStatus:
     """Count word frequencies in PATHs, in parallel, exactly.
 
     A word is a run of Unicode letters, marks and numbers, after NFKC normalization and
@@ -130,7 +128,7 @@ def main(
         paths = paths_and_list(paths, inputs.files_from, null=inputs.null)
     if paths or listed or not corpora.counts:  # saved counts alone read no standard input
         paths = paths_or_stdin(paths, listed=listed)
-    _check_combinations(paths, words, benchmark, corpora, output)
+    _check_combinations(paths, words, selection, benchmark, corpora, output)
     target = _request(paths, words, selection, inputs, parallel, cluster, corpora)
     if not output.quiet:
         for source in target.stopwords_read_as_cp1252:
@@ -147,12 +145,13 @@ def main(
         or ("table" if output.output_file in (None, "-") and stdout_is_a_terminal() else "tsv"),
         benchmark=benchmark,
     )
-    ctx.exit(exit_status_for(execute(run)))
+    return exit_status_for(execute(run))
 
 
 def _check_combinations(
     paths: tuple[str, ...],
     words: WordChoices,
+    selection: SelectionChoices,
     benchmark: BenchmarkChoices,
     corpora: CorpusChoices,
     output: OutputChoices,
@@ -178,8 +177,34 @@ def _check_combinations(
             raise click.UsageError("--by-file and --against cannot be used together")
         if output.stats:
             raise click.UsageError("--stats and --against cannot be used together")
-        if STDIN_PATH in corpora.against and STDIN_PATH in paths:
-            raise click.UsageError("standard input can be read only once: not by --against too")
+    _check_stdin_read_once(paths, selection, corpora)
+
+
+def _check_stdin_read_once(
+    paths: tuple[str, ...], selection: SelectionChoices, corpora: CorpusChoices
+) -> None:
+    """Standard input ("-", /dev/stdin, /proc/self/fd/0) is read once, by one option; a
+    --files-from list from it has been checked as it was read (file_lists.py)."""
+    for option, saved in (
+        ("--counts", corpora.counts),
+        ("--against-counts", corpora.against_counts),
+    ):
+        if STDIN_PATH in saved:
+            raise click.UsageError(
+                f"{option} reads saved counts from files, not '-' (for standard input "
+                "give /dev/stdin; for a file named -, ./-)"
+            )
+    conflict = stdin_conflict(
+        [
+            ("PATH -", paths),
+            ("--stopwords", selection.stopwords),
+            ("--counts", corpora.counts),
+            ("--against", corpora.against),
+            ("--against-counts", corpora.against_counts),
+        ]
+    )
+    if conflict is not None:
+        raise click.UsageError(conflict)
 
 
 def _request(

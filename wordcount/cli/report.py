@@ -20,9 +20,8 @@ from wordcount.analysis.saved_counts import header
 from wordcount.analysis.selection import file_ranges
 from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.ending import Finished
-from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
-from wordcount.cli.output import stdout_holds_any_text, write_data
+from wordcount.cli.output import stdout_holds_any_text, write_data, write_side_data
 from wordcount.formats.words import (
     csv_by_file_lines,
     csv_lines,
@@ -72,8 +71,7 @@ def write_report(
     if not write_data(lines):
         return Finished(broken_pipe=True)
     if statistics is not None and output_format in ("tsv", "csv"):
-        for name, value in statistics.rows():
-            note(f"{name}\t{value}")
+        write_side_data(f"{name}\t{value}\n" for name, value in statistics.rows())
     return Finished(input_errors=counts.has_errors, inputs_changed=counts.has_changed_inputs)
 
 

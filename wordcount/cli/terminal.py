@@ -31,7 +31,7 @@ from rich.table import Table
 from rich.text import Text
 
 from wordcount.analysis.ranking import Row
-from wordcount.analysis.statistics import Statistics, Totals
+from wordcount.analysis.statistics import Statistics, Totals, ratio_text
 from wordcount.cli.messages import escape_controls, quote_path
 from wordcount.cli.output import writes_to_a_file
 
@@ -258,7 +258,7 @@ def render_statistics(statistics: Statistics) -> FittedTable:
     figures = [
         ("tokens", f"{totals.total_words:,}"),
         ("types", f"{totals.unique_words:,}"),
-        ("type token ratio", f"{statistics.type_token_ratio:.4f}"),
+        ("type token ratio", ratio_text(statistics.type_token_ratio)),
         ("hapax legomena", f"{statistics.hapax_legomena:,}"),
         ("tokens per file", f"{statistics.tokens_per_file:,.1f}"),
     ]
