@@ -89,8 +89,8 @@ def test_every_width_shows_the_per_file_view_whole() -> None:
 
 def test_the_stats_panel_fits_every_width_with_thousands_separators() -> None:
     panel = render_statistics(Statistics(Totals(1_234_567, 23_456, 3), hapax_legomena=12_345))
-    # 23,456 / 1,234,567 = 0.01900; 1,234,567 / 3 = 411,522.33
-    figures = ["1,234,567", "23,456", "0.0190", "12,345", "411,522.3"]
+    # 23,456 / 1,234,567 = 0.0189994 (6 significant digits); 1,234,567 / 3 = 411,522.33
+    figures = ["1,234,567", "23,456", "0.0189994", "12,345", "411,522.3"]
     for width in range(1, 121):
         check_whole(draw(panel, width), width, figures)
     lines = [line.split() for line in draw(panel, 80).splitlines()]

@@ -54,25 +54,31 @@ from wordcount.words.segment import icu_version
 
 EXAMPLES = """\b
 Examples:
-  wordcount book.txt                     the 10 most frequent words
-  wordcount a.txt b.txt --top 20         the top 20 over both files
-  wordcount ~/texts --include '*.txt'    every .txt file under ~/texts
-  wordcount *.txt -n 0 -f csv > all.csv  every word, as CSV
-  cat notes.txt | wordcount -            count standard input
-  wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
-  wordcount big.txt -j 1                 the serial baseline, no worker processes
-  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (the dask extra)
+  wordcount book.txt                        the 10 most frequent words
+  wordcount a.txt b.txt --top 20            the top 20 over both files
+  wordcount ~/texts --include '*.txt'       every .txt file under ~/texts
+  wordcount *.txt -n 0 -f csv > all.csv     every word, as CSV
+  cat notes.txt | wordcount -               count standard input
+  wordcount logs.gz <(zcat old.gz)          compressed files and pipes too
+  wordcount book.txt --ngrams 2             the commonest word pairs
+  wordcount chapters/ --by-file -n 5        each file's own top 5
+  wordcount ~/corpus --stats -f json        with tokens, types, hapaxes
+  wordcount a.txt --against b.txt           a.txt's keywords against b.txt
+  wordcount big.txt -j 1                    the serial baseline, no workers
+  wordcount --benchmark -j 2 big.txt        -j 1 against 2 workers, timed
+  wordcount --scheduler-file s.json texts/  on a Dask cluster (dask extra)
 
 \b
 Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
-  wordcount --benchmark -j 2 big.txt     serial baseline vs 2 workers, timed
 
 \b
-Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
-2 usage error (also --benchmark with nothing it could count), 3 --benchmark runs differed,
-4 a worker process died, failed or could not start, 5 out of memory, 6 the output could not
-be written (a full disk, a closed stdout), 7 an input changed while it was read (its
-counts may be wrong), 129 hangup, 130 interrupted, 141 output pipe closed early, 143 SIGTERM.
+Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the
+rest is counted), 2 usage error (also --benchmark with nothing it could
+count), 3 --benchmark runs differed, 4 a worker process died, failed or
+could not start, 5 out of memory, 6 the output could not be written (a full
+disk, a closed stdout, or stderr for --stats), 7 an input changed while it
+was read (its counts may be wrong), 129 hangup, 130 interrupted, 141 output
+pipe closed early, 143 SIGTERM.
 """
 
 

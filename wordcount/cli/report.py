@@ -2,7 +2,8 @@
 formats from wordcount.formats, the table from terminal.py); or, with --against, its
 keywords.
 
-With --stats, the statistics go under the table, into the JSON document, onto the last
+A table is drawn only if some input was counted. With --stats, the statistics go under
+the table, into the JSON document, onto the last
 JSON Lines line, or to stderr for tsv and csv, so that the data stream stays clean. With
 --by-file, each file's own top N: tsv, csv and jsonl in long format, the table a section
 per file, json a by_file list; and the merged view, in how many files each word occurs
@@ -50,7 +51,12 @@ def write_report(
     per_file = [(path, rank(file, top=output.top)) for path, file in by_file or []]
     ranges = file_ranges(file for _, file in by_file) if by_file is not None else None
     lines: Iterable[str]
-    if output_format == "table":
+    if output_format == "table" and not totals.files:
+        # Nothing was counted (every input missing, unreadable or skipped, as stderr has
+        # said): an empty table would look like a count of empty files. The data
+        # formats still write their empty document, which a script can read.
+        lines = []
+    elif output_format == "table":
         sections = None
         if by_file is not None:
             sections = [
