@@ -144,13 +144,14 @@ def _justify(text: str, width: int, justify: JustifyMethod) -> str:
 
 
 def _coloured(
-    console: Console, row: list[str], columns: list[Column], index: int, start: str, end: str
+    console: Console, row: list[str], columns: list[Column], index: int, edges: tuple[str, str, str]
 ) -> Iterator[Segment]:
     """A line of a row, each cell in its column's style and its own."""
+    start, between, end = edges
     yield Segment(start)
     for position, (text, column) in enumerate(zip(row, columns, strict=True)):
         if position:
-            yield Segment("   ")
+            yield Segment(between)
         style = console.get_style(column.style) if column.style else Style()
         if column.cell_styles:
             style += console.get_style(column.cell_styles[index])
@@ -250,7 +251,12 @@ class FittedTable:
         for line in drawn[:head]:
             yield from line
             yield Segment.line()
-        yield from self._row_lines(console, columns, bar_width, compact, widths)
+        # The box's characters for a row, as rich would pick them: ASCII for an output
+        # that cannot hold its lines (PYTHONIOENCODING=ascii), else spaces.
+        assert table.box is not None  # FittedTable's tables always have one
+        drawing_box = table.box.substitute(options, safe=console.safe_box)
+        edges = (drawing_box.mid_left, drawing_box.mid_vertical, drawing_box.mid_right)
+        yield from self._row_lines(console, columns, bar_width, compact, widths, edges)
         for line in drawn[head:]:
             yield from line
             yield Segment.line()
@@ -262,6 +268,7 @@ class FittedTable:
         bar_width: int,
         compact: bool,
         widths: list[int],
+        edges: tuple[str, str, str],
     ) -> Iterator[Segment]:
         """Each row as rich draws it: a cell padded by a space each side (not at the
         table's edges when compact), an edge of a space when not compact; a word too
@@ -281,7 +288,9 @@ class FittedTable:
             room[0] += 1
             room[-1] += 1
         room = [width - 2 for width in room]
-        start, end = ("", "") if compact else ("  ", "  ")
+        left, vertical, right = edges
+        between = f" {vertical} "
+        start, end = ("", "") if compact else (f"{left} ", f" {right}")
         texts = [
             [_justify(cell, width, column.justify) for cell in column.cells]
             for column, width in zip(every, room, strict=True)
@@ -300,9 +309,9 @@ class FittedTable:
                 rows = [[text[index] for text in texts]]
             for row in rows:
                 if not coloured:
-                    yield Segment(start + "   ".join(row) + end)
+                    yield Segment(start + between.join(row) + end)
                 else:
-                    yield from _coloured(console, row, every, index, start, end)
+                    yield from _coloured(console, row, every, index, (start, between, end))
                 yield Segment.line()
 
     def _table(
