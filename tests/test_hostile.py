@@ -21,11 +21,13 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+import wordcount
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
 from wordcount.analysis.ranking import ranked
 from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.ending import ExitStatus
 from wordcount.cli.terminal import render_table
+from wordcount.exceptions import OptionsError
 from wordcount.formats.words import csv_lines, json_lines, tsv_lines
 from wordcount.words.segment import icu_version
 
@@ -339,3 +341,11 @@ def test_nothing_counted_prints_no_table() -> None:
     assert result.exit_code == ExitStatus.INPUT_ERROR
     assert result.stdout == ""
     assert "no-such-file.txt" in result.stderr
+
+
+def test_the_library_reads_standard_input_once_too() -> None:
+    """wordcount.count holds the same rule: "-" and /dev/stdin are one stream."""
+    with pytest.raises(OptionsError, match="standard input can be read only once"):
+        wordcount.count("-", stopwords="/dev/stdin", stdin=io.BytesIO(b"alpha\n"))
+    with pytest.raises(OptionsError, match='not "-"'):
+        wordcount.count([], counts="-")
