@@ -149,7 +149,11 @@ class OneLineCommand(click.Command):
         except KeyboardInterrupt as stop:  # Terminated (SIGTERM, SIGHUP) among them
             raise _stopped_by(stop) from None
         except MemoryError as failure:
-            report_failure(failure, output_started=False)
+            # Python's own says nothing, and report_failure's words for it are the
+            # counting's: here nothing had been counted yet.
+            report_failure(
+                failure if str(failure) else MemoryError("before counting"), output_started=False
+            )
             raise click.exceptions.Exit(ExitStatus.OUT_OF_MEMORY) from None
 
     def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
