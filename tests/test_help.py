@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import click
+import pytest
 
 from tests.conftest import invoke, run_wordcount
 from wordcount.cli.command import main
@@ -144,3 +145,25 @@ def test_completion_scripts_are_sourced_from_the_console_script() -> None:
         result = run_wordcount([], env={"_WORDCOUNT_COMPLETE": f"{shell}_source"})
         assert result.returncode == 0
         assert sign in result.stdout.decode(), shell
+
+
+def test_help_fits_80_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 22: 7 lines of 83 to 95 characters broke mid-word on an 80-column terminal."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = invoke(["--help"])
+    assert result.exit_code == 0
+    long_lines = [line for line in result.output.splitlines() if len(line) > 80]
+    assert long_lines == []
+    # Every option's help is in it (none was cut to make room).
+    for param in main.params:
+        for name in getattr(param, "opts", []):
+            if name.startswith("--"):
+                assert name in result.output
+
+
+def test_help_shows_the_analysis_options_in_its_examples() -> None:
+    result = invoke(["--help"])
+    examples = result.output.split("Examples:")[1].split("Exit status")[0]
+    example_lines = [line for line in examples.splitlines() if "wordcount " in line]
+    for option in ("--against", "--by-file", "--stats", "--ngrams"):
+        assert any(option in line for line in example_lines), option

@@ -185,3 +185,34 @@ def test_help_and_version_to_a_reader_gone_are_status_141(option: str) -> None:
     os.close(write_end)
     _, stderr = process.communicate(timeout=60)
     assert (process.returncode, stderr) == (ExitStatus.BROKEN_PIPE, b"")
+
+
+def test_an_output_file_needs_no_stdout(write_file: WriteFile, tmp_path: Path) -> None:
+    """Issue 22: -o FILE was written whole, then the closed stdout made the run exit 6."""
+    path = write_file("words.txt", "one two two")
+    output = tmp_path / "counts.tsv"
+    process = _start(
+        [str(path), "-o", str(output)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: os.close(1),
+    )
+    _, stderr = process.communicate(timeout=60)
+    assert (process.returncode, stderr) == (ExitStatus.SUCCESS, b"")
+    assert output.read_bytes() == b"two\t2\none\t1\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("output_format", ["tsv", "csv"])
+def test_statistics_on_a_full_stderr_are_status_6(
+    write_file: WriteFile, output_format: str
+) -> None:
+    """Issue 22: with tsv and csv the statistics are data on stderr; lost, the run said 0."""
+    path = write_file("words.txt", "one two two")
+    with open("/dev/full", "wb") as full:
+        process = _start(
+            [str(path), "--stats", "-f", output_format], stdout=subprocess.PIPE, stderr=full
+        )
+        stdout, _ = process.communicate(timeout=60)
+    assert process.returncode == ExitStatus.OUTPUT_FAILED
+    assert b"two" in stdout  # the words themselves were written

@@ -88,7 +88,7 @@ def test_stats_in_json(text_file: Path) -> None:
     assert json.loads(stdout)["stats"] == {
         "tokens": 14,
         "types": 8,
-        "type_token_ratio": 0.5714,
+        "type_token_ratio": 8 / 14,
         "hapax_legomena": 4,
         "tokens_per_file": 14.0,
     }
@@ -100,7 +100,7 @@ def test_stats_go_to_stderr_for_tsv_and_csv(text_file: Path) -> None:
         assert result.stdout_bytes.decode().startswith(first_line)
         assert "tokens" not in result.stdout
         assert result.stderr == (
-            "tokens\t14\ntypes\t8\ntype_token_ratio\t0.5714\nhapax_legomena\t4\n"
+            "tokens\t14\ntypes\t8\ntype_token_ratio\t0.571429\nhapax_legomena\t4\n"
             "tokens_per_file\t14.0\n"
         )
 
@@ -110,7 +110,7 @@ def test_stats_describe_the_selection(text_file: Path) -> None:
     assert json.loads(stdout)["stats"] == {
         "tokens": 7,
         "types": 5,
-        "type_token_ratio": 0.7143,
+        "type_token_ratio": 5 / 7,
         "hapax_legomena": 3,
         "tokens_per_file": 7.0,
     }

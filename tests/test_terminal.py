@@ -4,15 +4,24 @@ per-file view of --by-file; the --stats panel; singular captions (issue 16)."""
 from __future__ import annotations
 
 import io
+import time
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from rich.console import Console, RenderableType
+from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 
 from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount.analysis.keywords import Keyword
 from wordcount.analysis.statistics import Statistics, Totals
-from wordcount.cli.terminal import render_by_file, render_statistics, render_table
+from wordcount.cli.keyword_table import render_keywords
+from wordcount.cli.terminal import (
+    Column,
+    FittedTable,
+    render_by_file,
+    render_statistics,
+    render_table,
+)
 
 LONG = "pneumonoultramicroscopicsilicovolcanoconiosis"  # 45 letters: wider than a word gets
 ROWS = [("the", 1_234_567), ("whale", 98_765), ("sea", 4_321), (LONG, 1_000)]
@@ -89,8 +98,8 @@ def test_every_width_shows_the_per_file_view_whole() -> None:
 
 def test_the_stats_panel_fits_every_width_with_thousands_separators() -> None:
     panel = render_statistics(Statistics(Totals(1_234_567, 23_456, 3), hapax_legomena=12_345))
-    # 23,456 / 1,234,567 = 0.01900; 1,234,567 / 3 = 411,522.33
-    figures = ["1,234,567", "23,456", "0.0190", "12,345", "411,522.3"]
+    # 23,456 / 1,234,567 = 0.0189994 (6 significant digits); 1,234,567 / 3 = 411,522.33
+    figures = ["1,234,567", "23,456", "0.0189994", "12,345", "411,522.3"]
     for width in range(1, 121):
         check_whole(draw(panel, width), width, figures)
     lines = [line.split() for line in draw(panel, 80).splitlines()]
@@ -210,3 +219,105 @@ def test_columns_0_is_taken_as_an_unknown_width(write_file: WriteFile) -> None:
     assert result.returncode == 0
     assert b"alpha" in result.stdout
     assert b"beta" in result.stdout
+
+
+# Widths across every layout of the tables below, from lines to the widest (each width
+# is two draws of 0.01 s: every width from 1 to 120 cost `make test` 3 s).
+LAYOUT_WIDTHS = [*range(1, 121, 7), 40, 49, 54, 80]
+
+
+class RichRows(FittedTable):
+    """A FittedTable whose rows rich lays out itself, cell by cell, as before issue 22:
+    what FittedTable's own row lines must equal."""
+
+    def _drawn(
+        self,
+        console: Console,
+        options: ConsoleOptions,
+        layout: tuple[list[Column], int, bool],
+        wrapping_width: int,
+        width: int,
+    ) -> RenderResult:
+        columns, bar_width, compact = layout
+        yield self._table(columns, bar_width, compact, wrapping_width, width)
+
+
+def _as_rich_draws_it(table: FittedTable) -> RichRows:
+    return RichRows(
+        table.columns,
+        table.bars,
+        caption=table.caption,
+        ascii_bars=table.ascii_bars,
+        legend=table.legend,
+        labelled_lines=table.labelled_lines,
+    )
+
+
+@pytest.mark.parametrize("ranges", [None, Counter({"the": 2, "whale": 1, "sea": 12_345, LONG: 1})])
+def test_rows_drawn_as_lines_are_what_rich_draws(ranges: Counter[str] | None) -> None:
+    """The rows are drawn as lines (issue 22: rich took 20 s over a table of every word):
+    at every width, in every layout, with words folded, the same text as rich's own."""
+    rows = [*ROWS, ("新しい", 7), ("new york", 3)]  # wide characters; a space to wrap at
+    table = render_table(rows, TOTALS, elapsed_seconds=0.5, ranges=ranges)
+    for width in LAYOUT_WIDTHS:
+        assert draw(table, width) == draw(_as_rich_draws_it(table), width), f"width {width}"
+
+
+def test_keyword_rows_drawn_as_lines_are_what_rich_draws() -> None:
+    table = render_keywords(KEYWORDS, TOTALS, TOTALS, elapsed=0.5)
+    for width in LAYOUT_WIDTHS:
+        assert draw(table, width) == draw(_as_rich_draws_it(table), width), f"width {width}"
+
+
+def test_an_ascii_table_is_what_rich_draws() -> None:
+    table = render_table(ROWS, TOTALS, elapsed_seconds=0.5)
+    for width in (40, 80):
+        drawn = [_draw_ascii(renderable, width) for renderable in (table, _as_rich_draws_it(table))]
+        assert drawn[0] == drawn[1]
+    assert "| 1 | the " in drawn[0]  # at 80 columns, in the box rich draws in ASCII
+
+
+def _draw_ascii(renderable: RenderableType, width: int) -> str:
+    output = io.TextIOWrapper(io.BytesIO(), encoding="ascii", errors="backslashreplace")
+    console = Console(file=output, width=width, color_system=None, legacy_windows=False)
+    console.print(renderable)
+    output.seek(0)
+    return output.read()
+
+
+# Of a target against a reference, worked out by hand: whale 3 against 0, the 2 against 3.
+KEYWORDS = [Keyword("whale", 3, 0, 4.159, 2.585), Keyword("the", 2, 3, -0.201, -0.585)]
+KEYWORD_FIGURES = ["3", "0", "4.159", "2.585", "2", "-0.201", "-0.585"]
+
+
+@pytest.mark.parametrize("width", [30, 39, 45, 49, 80])
+def test_a_narrow_keyword_table_keeps_and_labels_every_figure(width: int) -> None:
+    """Below 50 columns the log ratio was dropped, unsaid; below 40 the rows were lines
+    of numbers with no label."""
+    text = draw(render_keywords(KEYWORDS, TOTALS, TOTALS, elapsed=0.5), width)
+    assert all(len(line) <= width for line in text.splitlines())
+    for figure in KEYWORD_FIGURES:
+        assert appears_whole(text, figure), f"{figure} is not whole in\n{text}"
+    if "log ratio" in text and "log-likelihood" in text and "reference" in text:
+        # The full headers, as columns or, narrower, before each figure of the lines.
+        if text.splitlines()[0].strip() == "whale":
+            assert "  log ratio 2.585" in text.splitlines()
+            assert "  log-likelihood -0.201" in text.splitlines()
+    else:  # the short headers, spelled out under the table
+        assert text.split()[:6] == ["word", "count", "ref", "LL", "LR", "whale"] or (
+            text.split()[:7] == ["#", "word", "count", "ref", "LL", "LR", "1"]
+        )
+        assert "LL: log-likelihood" in " ".join(text.split())
+        assert "LR: log ratio" in " ".join(text.split())
+
+
+@pytest.mark.slow
+def test_a_table_of_every_word_is_drawn_in_well_under_two_seconds() -> None:
+    """-n 0 -f table took 19.7 s over the five shared books (44,000 rows), TSV 0.3 s."""
+    rows = [(f"word{number}", 50_000 - number) for number in range(44_000)]
+    table = render_table(rows, Totals(10**9, len(rows), 5), elapsed_seconds=0.5)
+    started = time.perf_counter()
+    text = draw(table, 80)
+    assert time.perf_counter() - started < 2.0
+    # The top edge, the headers, their rule, the rows, the bottom edge, the caption.
+    assert text.count("\n") == 3 + 44_000 + 2

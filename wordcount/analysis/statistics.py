@@ -7,6 +7,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import NamedTuple
 
+# The type-token ratio of a big corpus is small (33 types in 2.67 M tokens is 1.2e-05):
+# a fixed number of decimals would print it as 0. Text shows it to this many significant
+# digits, more than any comparison of corpora needs; JSON gives the float whole.
+RATIO_DIGITS = 6
+
 
 class Totals(NamedTuple):
     """Of the words a report shows: every format gives these three."""
@@ -55,7 +60,7 @@ class Statistics(NamedTuple):
         return [
             ("tokens", str(self.totals.total_words)),
             ("types", str(self.totals.unique_words)),
-            ("type_token_ratio", f"{self.type_token_ratio:.4f}"),
+            ("type_token_ratio", ratio_text(self.type_token_ratio)),
             ("hapax_legomena", str(self.hapax_legomena)),
             ("tokens_per_file", f"{self.tokens_per_file:.1f}"),
         ]
@@ -64,7 +69,12 @@ class Statistics(NamedTuple):
         return {
             "tokens": self.totals.total_words,
             "types": self.totals.unique_words,
-            "type_token_ratio": round(self.type_token_ratio, 4),
+            "type_token_ratio": self.type_token_ratio,
             "hapax_legomena": self.hapax_legomena,
             "tokens_per_file": round(self.tokens_per_file, 1),
         }
+
+
+def ratio_text(ratio: float) -> str:
+    """A ratio to RATIO_DIGITS significant digits: 0.571429, 1.23596e-05."""
+    return f"{ratio:.{RATIO_DIGITS}g}"

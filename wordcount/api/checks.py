@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import codecs
 import operator
+import os
+import stat
 import sys
+from collections.abc import Iterable
 
 from wordcount.api.settings import Settings
 from wordcount.engine.run import START_METHODS
@@ -142,3 +145,43 @@ def _check_word_rule(pattern: str | None, ngrams: int, segment: str | None) -> N
         raise OptionsError(f"segment must be one of {', '.join(SEGMENTERS)}, not {segment!r}")
     if segment == "icu" and icu_version() is None:
         raise OptionsError(ICU_EXTRA_HINT)
+
+
+# The names of this process's standard input: "-", and those the system gives it.
+STDIN_NAMES = frozenset(["-", "/dev/stdin", "/dev/fd/0", "/proc/self/fd/0"])
+
+
+def names_stdin(path: str) -> bool:
+    """Whether reading path reads this process's standard input: one of its names, or
+    (under another name, /proc/PID/fd/0) the very pipe or terminal that fd 0 is. A
+    regular file redirected to stdin is not: opened by name, it is read from its start."""
+    if path in STDIN_NAMES:
+        return True
+    try:
+        found, stdin = os.stat(path), os.fstat(0)
+    except (OSError, ValueError):  # no such path, no fd 0, a NUL in the name
+        return False
+    return not stat.S_ISREG(found.st_mode) and (found.st_dev, found.st_ino) == (
+        stdin.st_dev,
+        stdin.st_ino,
+    )
+
+
+def second_stdin_reader(readers: Iterable[tuple[str, Iterable[str]]]) -> tuple[str, str] | None:
+    """Standard input can be read once, by one option: of (option, its paths) pairs, the
+    first two options that would each read it, or None."""
+    first = None
+    for option, paths in readers:
+        if any(names_stdin(path) for path in paths):
+            if first is not None:
+                return first, option
+            first = option
+    return None
+
+
+def stdin_conflict(readers: Iterable[tuple[str, Iterable[str]]]) -> str | None:
+    """The usage error of standard input read twice (see second_stdin_reader), or None."""
+    pair = second_stdin_reader(readers)
+    if pair is None:
+        return None
+    return f"standard input can be read only once: by {pair[0]}, not by {pair[1]} too"

@@ -3,7 +3,8 @@ the engine's settings before any input is read.
 
     count(paths, **options) ─▶ prepare: every option checked, the stop words and saved
                                counts read (OptionsError, StopwordsUnusable,
-                               SavedCountsUnusable: nothing has been counted yet)
+                               SavedCountsUnusable, or OutOfMemory naming what was
+                               being loaded: nothing has been counted yet)
                             ─▶ CountRequest.run: the PATHs counted (engine.run), the saved
                                counts added (analysis.corpora) ─▶ Counts
 
@@ -25,13 +26,13 @@ from wordcount.analysis.saved_counts import (
     word_options_record,
 )
 from wordcount.analysis.selection import NO_STOPWORDS, Selection, Stopwords
-from wordcount.api.checks import check_options
+from wordcount.api.checks import check_options, stdin_conflict
 from wordcount.api.counts import Counts
 from wordcount.api.settings import OneOrMore, Settings, strings
 from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import Progress, available_cpus, count_inputs
-from wordcount.exceptions import OptionsError
+from wordcount.exceptions import OptionsError, OutOfMemory
 from wordcount.sources.paths import WalkOptions
 from wordcount.words.ngrams import NgramOptions
 
@@ -53,6 +54,9 @@ class CountRequest(NamedTuple):
     cluster: ClusterOptions | None
     # The stop-word files some of whose words were not valid UTF-8 (read as cp1252).
     stopwords_read_as_cp1252: tuple[str, ...] = ()
+    # Files never counted, by (st_dev, st_ino), wherever a walk finds them: the command's
+    # own output (-o FILE and its temporary file).
+    skip_files: frozenset[tuple[int, int]] = frozenset()
 
     def count_paths(self) -> Callable[..., CountResult]:
         """count_inputs with every setting but the paths, the jobs, stdin and progress."""
@@ -62,6 +66,7 @@ class CountRequest(NamedTuple):
             options=self.options,
             walk=self.walk,
             cluster=self.cluster,
+            skip_files=self.skip_files,
         )
 
     def corpus(self, paths: OneOrMore, counts: OneOrMore) -> CountRequest:
@@ -69,6 +74,10 @@ class CountRequest(NamedTuple):
         other PATHs and saved counts."""
         saved = _load_saved(counts, self.word_options, by_file=self.options.by_file)
         return self._replace(paths=strings(paths), saved=saved)
+
+    def skipping(self, files: frozenset[tuple[int, int]]) -> CountRequest:
+        """This count, leaving out these files (by st_dev and st_ino) wherever found."""
+        return self._replace(skip_files=self.skip_files | files)
 
     def workers(self) -> int:
         """The jobs asked for; by default, the CPUs this process may use."""
@@ -100,6 +109,17 @@ def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
     read: OptionsError, StopwordsUnusable or SavedCountsUnusable before any input is."""
     path_list = strings(paths)
     settings = check_options(settings)
+    if "-" in strings(settings.counts, "counts"):
+        raise OptionsError('counts are read from files, not "-": name stdin /dev/stdin')
+    stdin_problem = stdin_conflict(
+        [
+            ("PATH", path_list),
+            ("stopwords", strings(settings.stopwords, "stopwords")),
+            ("counts", strings(settings.counts, "counts")),
+        ]
+    )
+    if stdin_problem is not None:
+        raise OptionsError(stdin_problem)
     encoding = settings.encoding
     cluster = _cluster(settings)
     stopwords = _stopwords(settings)
@@ -143,13 +163,17 @@ def _stopwords(settings: Settings) -> Stopwords:
         return NO_STOPWORDS
     from wordcount.analysis.stopwords import load_stopwords  # here: only lists need it
 
-    return load_stopwords(
-        sources,
-        case_sensitive=settings.case_sensitive,
-        encoding=settings.encoding,
-        pattern=settings.pattern,
-        segment=settings.segment,
-    )
+    try:
+        return load_stopwords(
+            sources,
+            case_sensitive=settings.case_sensitive,
+            encoding=settings.encoding,
+            pattern=settings.pattern,
+            segment=settings.segment,
+        )
+    except MemoryError:
+        lists = ", ".join(f"'{source}'" for source in sources)
+        raise OutOfMemory(f"while loading the stop words {lists}") from None
 
 
 def _nothing_counted() -> CountResult:
@@ -197,7 +221,10 @@ def _load_saved(
     paths: OneOrMore, word_options: WordOptions, *, by_file: bool
 ) -> tuple[SavedCounts, ...]:
     """Each saved count, read and checked against these word options."""
-    return tuple(
-        load_saved_counts(path, word_options=word_options, by_file=by_file)[0]
-        for path in strings(paths, "counts")
-    )
+    saved = []
+    for path in strings(paths, "counts"):
+        try:
+            saved.append(load_saved_counts(path, word_options=word_options, by_file=by_file)[0])
+        except MemoryError:
+            raise OutOfMemory(f"while loading the saved count '{path}'") from None
+    return tuple(saved)

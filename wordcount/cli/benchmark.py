@@ -71,11 +71,12 @@ def _size(size: int) -> str:
 
 def _table(benchmark: BenchmarkResult) -> str:
     """The rich table, with a caption that sums up the input."""
-    from wordcount.cli.terminal import plural, render_timings, rendered
+    from wordcount.cli.terminal import ascii_only, plural, render_timings, rendered, separator
 
+    between = separator(ascii_text=ascii_only())
     caption = (
-        f"{benchmark.result.bytes_read / 1e6:,.1f} MB · "
-        f"{plural(benchmark.serial.total_words, 'word')} · median of {benchmark.repeat} · "
-        f"results {'identical' if benchmark.identical else 'DIFFER'}"
+        f"{benchmark.result.bytes_read / 1e6:,.1f} MB{between}"
+        f"{plural(benchmark.serial.total_words, 'word')}{between}median of {benchmark.repeat}"
+        f"{between}results {'identical' if benchmark.identical else 'DIFFER'}"
     )
     return rendered(render_timings(BENCHMARK_COLUMNS, benchmark_rows(benchmark), caption=caption))

@@ -17,11 +17,11 @@ from collections.abc import Iterator
 import click
 
 from wordcount import DISTRIBUTION
-from wordcount.api.checks import word_rule_conflict
+from wordcount.api.checks import stdin_conflict, word_rule_conflict
 from wordcount.api.request import CountRequest, prepare
 from wordcount.api.settings import Settings
 from wordcount.cli.completion import complete_paths
-from wordcount.cli.ending import OneLineUsageError, exit_status_for
+from wordcount.cli.ending import ExitStatus, OneLineUsageError, exit_status_for
 from wordcount.cli.file_lists import paths_and_list, paths_or_stdin
 from wordcount.cli.help import SectionedCommand
 from wordcount.cli.messages import quote_path, warning
@@ -54,25 +54,31 @@ from wordcount.words.segment import icu_version
 
 EXAMPLES = """\b
 Examples:
-  wordcount book.txt                     the 10 most frequent words
-  wordcount a.txt b.txt --top 20         the top 20 over both files
-  wordcount ~/texts --include '*.txt'    every .txt file under ~/texts
-  wordcount *.txt -n 0 -f csv > all.csv  every word, as CSV
-  cat notes.txt | wordcount -            count standard input
-  wordcount logs.gz <(zcat old.gz)       compressed files and pipes work too
-  wordcount big.txt -j 1                 the serial baseline, no worker processes
-  wordcount --scheduler-file s.json /shared/texts   on a Dask cluster (the dask extra)
+  wordcount book.txt                        the 10 most frequent words
+  wordcount a.txt b.txt --top 20            the top 20 over both files
+  wordcount ~/texts --include '*.txt'       every .txt file under ~/texts
+  wordcount *.txt -n 0 -f csv > all.csv     every word, as CSV
+  cat notes.txt | wordcount -               count standard input
+  wordcount logs.gz <(zcat old.gz)          compressed files and pipes too
+  wordcount book.txt --ngrams 2             the commonest word pairs
+  wordcount chapters/ --by-file -n 5        each file's own top 5
+  wordcount ~/corpus --stats -f json        with tokens, types, hapaxes
+  wordcount a.txt --against b.txt           a.txt's keywords against b.txt
+  wordcount big.txt -j 1                    the serial baseline, no workers
+  wordcount --benchmark -j 2 big.txt        -j 1 against 2 workers, timed
+  wordcount --scheduler-file s.json texts/  on a Dask cluster (dask extra)
 
 \b
 Output: a table on a terminal, TSV (word<TAB>count) in a pipe.
-  wordcount --benchmark -j 2 big.txt     serial baseline vs 2 workers, timed
 
 \b
-Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the rest is counted),
-2 usage error (also --benchmark with nothing it could count), 3 --benchmark runs differed,
-4 a worker process died, failed or could not start, 5 out of memory, 6 the output could not
-be written (a full disk, a closed stdout), 7 an input changed while it was read (its
-counts may be wrong), 129 hangup, 130 interrupted, 141 output pipe closed early, 143 SIGTERM.
+Exit status: 0 ok (warnings are not errors), 1 some input unreadable (the
+rest is counted), 2 usage error (also --benchmark with nothing it could
+count), 3 --benchmark runs differed, 4 a worker process died, failed or
+could not start, 5 out of memory, 6 the output could not be written (a full
+disk, a closed stdout, or stderr for --stats), 7 an input changed while it
+was read (its counts may be wrong), 129 hangup, 130 interrupted, 141 output
+pipe closed early, 143 SIGTERM.
 """
 
 
@@ -100,9 +106,7 @@ counts may be wrong), 129 hangup, 130 interrupted, 141 output pipe closed early,
     callback=lambda ctx, _param, value: _show_version(ctx) if value else None,
     help="Show the version, the counting engine and the ICU version, and exit.",
 )
-@click.pass_context
 def main(
-    ctx: click.Context,
     paths: tuple[str, ...],
     output: OutputChoices,
     words: WordChoices,
@@ -112,7 +116,7 @@ def main(
     cluster: ClusterChoices,
     benchmark: BenchmarkChoices,
     corpora: CorpusChoices,
-) -> None:
+) -> ExitStatus:
     """Count word frequencies in PATHs, in parallel, exactly.
 
     A word is a run of Unicode letters, marks and numbers that starts at a letter or
@@ -131,7 +135,7 @@ def main(
         paths = paths_and_list(paths, inputs.files_from, null=inputs.null)
     if paths or listed or not corpora.counts:  # saved counts alone read no standard input
         paths = paths_or_stdin(paths, listed=listed)
-    _check_combinations(paths, words, benchmark, corpora, output)
+    _check_combinations(paths, words, selection, benchmark, corpora, output)
     target = _request(paths, words, selection, inputs, parallel, cluster, corpora)
     if not output.quiet:
         for source in target.stopwords_read_as_cp1252:
@@ -148,12 +152,13 @@ def main(
         or ("table" if output.output_file in (None, "-") and stdout_is_a_terminal() else "tsv"),
         benchmark=benchmark,
     )
-    ctx.exit(exit_status_for(execute(run)))
+    return exit_status_for(execute(run))
 
 
 def _check_combinations(
     paths: tuple[str, ...],
     words: WordChoices,
+    selection: SelectionChoices,
     benchmark: BenchmarkChoices,
     corpora: CorpusChoices,
     output: OutputChoices,
@@ -179,8 +184,34 @@ def _check_combinations(
             raise click.UsageError("--by-file and --against cannot be used together")
         if output.stats:
             raise click.UsageError("--stats and --against cannot be used together")
-        if STDIN_PATH in corpora.against and STDIN_PATH in paths:
-            raise click.UsageError("standard input can be read only once: not by --against too")
+    _check_stdin_read_once(paths, selection, corpora)
+
+
+def _check_stdin_read_once(
+    paths: tuple[str, ...], selection: SelectionChoices, corpora: CorpusChoices
+) -> None:
+    """Standard input ("-", /dev/stdin, /proc/self/fd/0) is read once, by one option; a
+    --files-from list from it has been checked as it was read (file_lists.py)."""
+    for option, saved in (
+        ("--counts", corpora.counts),
+        ("--against-counts", corpora.against_counts),
+    ):
+        if STDIN_PATH in saved:
+            raise click.UsageError(
+                f"{option} reads saved counts from files, not '-' (for standard input "
+                "give /dev/stdin; for a file named -, ./-)"
+            )
+    conflict = stdin_conflict(
+        [
+            ("PATH -", paths),
+            ("--stopwords", selection.stopwords),
+            ("--counts", corpora.counts),
+            ("--against", corpora.against),
+            ("--against-counts", corpora.against_counts),
+        ]
+    )
+    if conflict is not None:
+        raise click.UsageError(conflict)
 
 
 def _request(

@@ -8,6 +8,8 @@ imported, is launch.py.
     a failure it expects (worker, cluster, memory,    ├─▶ exit_status_for ─▶ ExitStatus
       output, Ctrl-C) ─▶ report_failure: one line ────┘
     no run: OneLineCommand.main ─▶ one line, a documented status
+    stopped before the run (a --files-from FIFO, a saved count loading):
+      OneLineCommand.invoke ─▶ quietly 128 + the signal; out of memory: one line, 5
 
 Each is one line on stderr and a documented status, the same in-process (click's
 CliRunner) as from the console script; click's own standalone mode would print a usage
@@ -24,7 +26,7 @@ from typing import Any, NamedTuple
 
 import click
 
-from wordcount.cli.messages import error, quote_path
+from wordcount.cli.messages import error, escape_controls, quote_path
 from wordcount.cli.output import OutputFailure, silence_stdout
 from wordcount.exceptions import ClusterUnavailable, Terminated, WorkerFailure
 
@@ -121,7 +123,7 @@ def report_failure(
     elif isinstance(failure, MemoryError):
         outcome = "the output is incomplete" if output_started else "nothing was printed"
         # Python's own MemoryError says nothing; the engine's say where memory ran out.
-        where = str(failure) or "too many distinct words for the memory available"
+        where = escape_controls(str(failure)) or "too many distinct words for the memory available"
         error(f"out of memory: {where}; {outcome}")
 
 
@@ -136,6 +138,31 @@ class OneLineUsageError(click.ClickException):
 
 
 class OneLineCommand(click.Command):
+    def invoke(self, ctx: click.Context) -> Any:
+        """The command's own work, before its run reports its own failures: reading a
+        --files-from list (a FIFO may keep it waiting), loading saved counts and stop
+        words, starting ICU. Stopped there, it ends as a run stopped later does: quietly
+        with 128 + the signal (click would print a blank line and exit 130 for any), or
+        out of memory with one line naming what was being loaded, status 5."""
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt as stop:  # Terminated (SIGTERM, SIGHUP) among them
+            raise _stopped_by(stop) from None
+        except MemoryError as failure:
+            # Python's own says nothing, and report_failure's words for it are the
+            # counting's: here nothing had been counted yet.
+            report_failure(
+                failure if str(failure) else MemoryError("before counting"), output_started=False
+            )
+            raise click.exceptions.Exit(ExitStatus.OUT_OF_MEMORY) from None
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        """The options read; a Ctrl-C meanwhile ends quietly, as in invoke."""
+        try:
+            return super().make_context(*args, **kwargs)
+        except KeyboardInterrupt as stop:
+            raise _stopped_by(stop) from None
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -154,6 +181,12 @@ class OneLineCommand(click.Command):
         if standalone_mode:
             sys.exit(status)
         return status
+
+
+def _stopped_by(stop: KeyboardInterrupt) -> click.exceptions.Exit:
+    """click's quiet exit with 128 + the signal: SIGINT's, or Terminated's own."""
+    signal_number = stop.signal_number if isinstance(stop, Terminated) else signal.SIGINT
+    return click.exceptions.Exit(128 + signal_number)
 
 
 def _status_of(run: Any) -> int:
@@ -190,7 +223,9 @@ def _status_of(run: Any) -> int:
         silence_stdout()
         error(f"cannot write the output: {failure.strerror or failure}")
         return ExitStatus.OUTPUT_FAILED
-    if sys.stdout is None and not status:  # --help or --version, written nowhere
+    # A run returns its ExitStatus, and has checked stdout itself (with -o FILE it needs
+    # none); --help and --version end with click's plain 0.
+    if sys.stdout is None and not status and not isinstance(status, ExitStatus):
         error("standard output is closed: there is nowhere to write to")
         return ExitStatus.OUTPUT_FAILED
     return int(status or 0)

@@ -45,7 +45,12 @@ def paths_and_list(paths: tuple[str, ...], source: str, *, null: bool) -> tuple[
         ) from None
     except ValueError:  # a NUL in the name
         raise OneLineUsageError(f"--files-from {quote_path(source)}: not a path") from None
-    listed = split_path_list(content, null=null)
+    except MemoryError:
+        raise MemoryError(f"while reading the --files-from list {quote_path(source)}") from None
+    try:
+        listed = split_path_list(content, null=null)
+    except MemoryError:
+        raise MemoryError(f"while reading the --files-from list {quote_path(source)}") from None
     if from_stdin and any(path in _STDIN_NAMES for path in (*paths, *listed)):
         raise click.UsageError(
             f"--files-from {source} reads the list from standard input, so it cannot also "

@@ -2,6 +2,7 @@
 
     the reader went away (| head)  ─▶ the rest is dropped quietly: status 141, as for tsv
     a full disk, a closed stdout   ─▶ OutputFailure: one line on stderr, status 6
+    --stats on a stderr that fails ─▶ the same: the statistics are data (write_side_data)
 
 Every format goes through write_data, the table included (rendered to text first), so
 that they all keep the same contract in a pipe.
@@ -85,6 +86,20 @@ def write_data(chunks: Iterable[str]) -> bool:
     return True
 
 
+def write_side_data(lines: Iterable[str]) -> None:
+    """Data that goes to stderr so that stdout's stays clean (--stats with tsv and csv):
+    unlike a message, it is part of the report, so OutputFailure if it cannot be written
+    (a full disk, a closed stderr)."""
+    stream = sys.stderr
+    if stream is None:
+        raise OutputFailure("standard error is closed: there is nowhere to write the statistics")
+    try:
+        _write_all(stream, lines)
+    except OSError as error:
+        reason = error.strerror or error
+        raise OutputFailure(f"cannot write the statistics to standard error: {reason}") from None
+
+
 class AtomicFile:
     """-o FILE: the data goes to a temporary file in FILE's directory, which commit()
     syncs and renames over FILE, with FILE's permissions if it exists (else those a new
@@ -138,6 +153,16 @@ class AtomicFile:
                 os.close(descriptor)
             self.discard()
             raise
+
+    def own_files(self) -> frozenset[tuple[int, int]]:
+        """The temporary file and FILE, if it exists, by (st_dev, st_ino): a run that
+        walks the directory it writes to must count neither."""
+        own = set()
+        for descriptor_or_path in (self.stream.fileno(), self.target):
+            with contextlib.suppress(OSError):
+                status = os.stat(descriptor_or_path)
+                own.add((status.st_dev, status.st_ino))
+        return frozenset(own)
 
     def commit(self) -> None:
         """The data, synced to disk, in place of FILE; OutputFailure if that fails."""

@@ -2,7 +2,8 @@
 formats from wordcount.formats, the table from terminal.py); or, with --against, its
 keywords.
 
-With --stats, the statistics go under the table, into the JSON document, onto the last
+A table is drawn only if some input was counted. With --stats, the statistics go under
+the table, into the JSON document, onto the last
 JSON Lines line, or to stderr for tsv and csv, so that the data stream stays clean. With
 --by-file, each file's own top N: tsv, csv and jsonl in long format, the table a section
 per file, json a by_file list; and the merged view, in how many files each word occurs
@@ -20,9 +21,8 @@ from wordcount.analysis.saved_counts import header
 from wordcount.analysis.selection import file_ranges
 from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.ending import Finished
-from wordcount.cli.messages import note
 from wordcount.cli.options import OutputChoices
-from wordcount.cli.output import stdout_holds_any_text, write_data
+from wordcount.cli.output import stdout_holds_any_text, write_data, write_side_data
 from wordcount.formats.words import (
     csv_by_file_lines,
     csv_lines,
@@ -51,7 +51,12 @@ def write_report(
     per_file = [(path, rank(file, top=output.top)) for path, file in by_file or []]
     ranges = file_ranges(file for _, file in by_file) if by_file is not None else None
     lines: Iterable[str]
-    if output_format == "table":
+    if output_format == "table" and not totals.files:
+        # Nothing was counted (every input missing, unreadable or skipped, as stderr has
+        # said): an empty table would look like a count of empty files. The data
+        # formats still write their empty document, which a script can read.
+        lines = []
+    elif output_format == "table":
         sections = None
         if by_file is not None:
             sections = [
@@ -72,8 +77,7 @@ def write_report(
     if not write_data(lines):
         return Finished(broken_pipe=True)
     if statistics is not None and output_format in ("tsv", "csv"):
-        for name, value in statistics.rows():
-            note(f"{name}\t{value}")
+        write_side_data(f"{name}\t{value}\n" for name, value in statistics.rows())
     return Finished(input_errors=counts.has_errors, inputs_changed=counts.has_changed_inputs)
 
 

@@ -1,7 +1,8 @@
 """A run of the command with every choice made and checked: count through the API, then
 report, or time (--benchmark); each failure it expects reported in one line.
 
-    execute(Run) ─▶ -o FILE opened (output.output_file)
+    execute(Run) ─▶ -o FILE opened (output.output_file); it and its temporary file are
+                    left out of the count wherever a walk finds them
                  ─▶ the target counted, and the reference with --against (the API)
                  ─▶ problems and notes on stderr, the report on stdout (report.py)
                  ─▶ FILE committed only if the report finished
@@ -44,6 +45,8 @@ def execute(run: Run) -> Outcome:
     as it was (and with --benchmark, also when there was nothing to time)."""
     try:
         with output_file(run.output.output_file) as file:
+            if file is not None:
+                run = _skipping(run, file.own_files())
             outcome = _count_and_report(run)
             if file is not None and isinstance(outcome, Finished) and not outcome.nothing_to_time:
                 file.commit()
@@ -51,6 +54,13 @@ def execute(run: Run) -> Outcome:
         report_failure(failure, output_started=False)
         return failure
     return outcome
+
+
+def _skipping(run: Run, files: frozenset[tuple[int, int]]) -> Run:
+    """The run, its target and reference leaving out these files wherever a walk finds
+    them: -o FILE and its temporary file are never counted."""
+    reference = run.reference.skipping(files) if run.reference is not None else None
+    return run._replace(target=run.target.skipping(files), reference=reference)
 
 
 def _count_and_report(run: Run) -> Outcome:

@@ -18,7 +18,7 @@ The engine imports neither click nor rich; every setting arrives as an argument.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
 from wordcount.engine.merge import CountResult, Merge
@@ -79,8 +79,11 @@ def count_inputs(
     pool_min_bytes: int | None = None,
     cluster: ClusterOptions | None = None,
     progress: Progress | None = None,
+    skip_files: Collection[tuple[int, int]] = (),
 ) -> CountResult:
-    """Count the words of every input. "-" in paths stands for stdin.
+    """Count the words of every input. "-" in paths stands for stdin. The files of
+    skip_files, by (st_dev, st_ino), are left out wherever they are found: the caller's
+    own output (-o FILE and its temporary file), which a walk may meet.
 
     With cluster, the units run on that Dask cluster instead of a local pool (see
     cluster.py). progress(bytes done, bytes in all), if given, follows the files' bytes as
@@ -92,6 +95,8 @@ def count_inputs(
     if jobs < 1:
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     inputs = expand_inputs(paths, walk=walk)
+    if skip_files:
+        inputs.files = _without(inputs.files, skip_files)
     merge = Merge()
     merge.add_problems(inputs.problems)
     streams = StreamInputs(inputs.streams, stdin, options)
@@ -119,6 +124,23 @@ def count_inputs(
             _count_here(plan, merge, options, progress)
             streams.count_into(merge)
     return merge.result(names=inputs.names(), hidden_skipped=inputs.hidden_skipped)
+
+
+def _without(files: list[InputFile], skip_files: Collection[tuple[int, int]]) -> list[InputFile]:
+    """The files, less those of skip_files. The walk's identity holds the inode but not
+    the device: only a file whose inode matches is looked at again."""
+    inodes = {inode for _, inode in skip_files}
+    kept = []
+    for file in files:
+        if file.identity is not None and file.identity[2] in inodes:
+            try:
+                status = os.stat(file.path)
+            except OSError:  # gone since the walk: its reader will say so
+                status = None
+            if status is not None and (status.st_dev, status.st_ino) in skip_files:
+                continue
+        kept.append(file)
+    return kept
 
 
 def _count_here(plan: Plan, merge: Merge, options: CountOptions, progress: Progress | None) -> None:

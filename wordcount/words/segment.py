@@ -55,6 +55,9 @@ from wordcount.words.tokens import MAX_RUN_BYTES, SLICE_BYTES
 
 SEGMENTERS = ("icu",)
 ICU_EXTRA_HINT = "--segment icu needs ICU: pip install 'wordcount-parallel[icu]'"
+# How the dynamic loader says that it could not map a library into memory (as in
+# cli/launch.py): ICU is installed, but there is no room to load it.
+_LOADER_OUT_OF_MEMORY = ("failed to map segment", "Cannot allocate memory")
 
 # As in conversion.py: real text repeats its vocabulary across units, so each worker
 # segments most distinct tokens once per process.
@@ -62,10 +65,15 @@ _words_caches: dict[bool, dict[bytes, ConvertedToken]] = {False: {}, True: {}}
 
 
 def icu_version() -> str | None:
-    """The version of the ICU that --segment icu uses, or None without the extra."""
+    """The version of the ICU that --segment icu uses, or None without the extra;
+    MemoryError where it is installed but memory ran out loading it."""
     try:
         from icu4py import icu_version as version
-    except ImportError:
+    except MemoryError:
+        raise MemoryError("while starting ICU (--segment icu)") from None
+    except ImportError as failure:
+        if any(sign in str(failure) for sign in _LOADER_OUT_OF_MEMORY):
+            raise MemoryError("while starting ICU (--segment icu)") from None
         return None
     return str(version)
 
