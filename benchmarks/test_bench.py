@@ -42,6 +42,17 @@ def test_one_file_parallel(benchmark: Any, corpus_40mb: Path) -> None:
     bench(benchmark, [BIN / "wordcount", "-j", str(available_cpus()), corpus_40mb])
 
 
+# Every word as a table against every word as TSV: the table's rows are drawn as lines
+# (cli.terminal), not cell by cell as rich lays them out.
+def test_every_word_as_a_table(benchmark: Any, corpus_40mb: Path) -> None:
+    env = {**os.environ, "COLUMNS": "80", "TERM": "dumb", "NO_COLOR": "1"}
+    bench(benchmark, [BIN / "wordcount", "-n", "0", "-f", "table", corpus_40mb], env=env)
+
+
+def test_every_word_as_tsv(benchmark: Any, corpus_40mb: Path) -> None:
+    bench(benchmark, [BIN / "wordcount", "-n", "0", "-f", "tsv", corpus_40mb])
+
+
 # The pure-Python path, where the native kernel could not be built.
 PURE_PYTHON = {**os.environ, "WORDCOUNT_PURE_PYTHON": "1"}
 

@@ -4,7 +4,6 @@ per-file view of --by-file; the --stats panel; singular captions (issue 16)."""
 from __future__ import annotations
 
 import io
-import time
 from collections import Counter
 from pathlib import Path
 
@@ -312,12 +311,11 @@ def test_a_narrow_keyword_table_keeps_and_labels_every_figure(width: int) -> Non
 
 
 @pytest.mark.slow
-def test_a_table_of_every_word_is_drawn_in_well_under_two_seconds() -> None:
-    """-n 0 -f table took 19.7 s over the five shared books (44,000 rows), TSV 0.3 s."""
+def test_a_table_of_every_word_has_a_row_for_each() -> None:
+    """-n 0 -f table over the five shared books: 44,000 rows, drawn as lines (its speed
+    is measured by benchmarks/test_bench.py's table cases, against TSV)."""
     rows = [(f"word{number}", 50_000 - number) for number in range(44_000)]
     table = render_table(rows, Totals(10**9, len(rows), 5), elapsed_seconds=0.5)
-    started = time.perf_counter()
     text = draw(table, 80)
-    assert time.perf_counter() - started < 2.0
     # The top edge, the headers, their rule, the rows, the bottom edge, the caption.
     assert text.count("\n") == 3 + 44_000 + 2
