@@ -178,3 +178,41 @@ def test_a_list_name_that_is_no_builtin_names_the_builtins(write_file: WriteFile
         "wordcount: error: --stopwords 'english': No such file or directory "
         "(the built-in lists are de, en, es, fr)\n"
     )
+
+
+# A hundred common Russian words, as a list saved in cp1251 would hold them.
+RUSSIAN_STOPWORDS = (
+    "и в не на я быть он с что а по это она этот к но они мы как из у который то за свой "
+    "весь год от так о для ты же всё тот мочь вы человек такой его сказать только или ещё "
+    "бы себя один уже до время если сам когда другой вот говорить наш мой знать стать при "
+    "чтобы дело жизнь кто первый очень два день её новый рука даже во со раз где там под "
+    "можно ну какой после их работа без самый потом надо хотеть ли слово идти большой"
+).split()
+
+
+def test_a_list_in_a_legacy_encoding_is_read_as_an_input_is(write_file: WriteFile) -> None:
+    # Detected as the inputs are (sources.detection), and said so, as for an input.
+    stopwords = write_file("stop.txt", "\n".join(RUSSIAN_STOPWORDS).encode("cp1251"))
+    text = write_file("t.txt", "Москва и мы в городе\n".encode())
+    result = invoke([str(text), "--stopwords", str(stopwords)])
+    assert (result.exit_code, result.stdout) == (0, "городе\t1\nмосква\t1\n")
+    assert result.stderr == (
+        f"wordcount: warning: --stopwords '{stopwords}': not valid UTF-8; read as cp1251\n"
+    )
+
+
+def test_a_list_too_short_to_tell_its_encoding_says_so(write_file: WriteFile) -> None:
+    # One word of cp1251: read per word as cp1252, as an input would be, and said loudly.
+    stopwords = write_file("stop.txt", "Москва\n".encode("cp1251"))
+    text = write_file("t.txt", "Москва\n".encode())
+    result = invoke([str(text), "--stopwords", str(stopwords)])
+    assert (result.exit_code, result.stdout) == (0, "москва\t1\n")
+    assert result.stderr.startswith(
+        f"wordcount: warning: --stopwords '{stopwords}': not valid UTF-8 and too short to "
+        "tell its encoding (cp1251? "
+    )
+    assert result.stderr.endswith("--encoding NAME reads it exactly\n")
+    # --encoding is every input's: the text too is cp1251 here.
+    text = write_file("t1251.txt", "Москва\n".encode("cp1251"))
+    exact = invoke([str(text), "--stopwords", str(stopwords), "--encoding", "cp1251"])
+    assert (exact.exit_code, exact.stdout, exact.stderr) == (0, "", "")

@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from wordcount.sources.problems import InputProblem
+
 
 class Stopwords(NamedTuple):
     """Stop words as read (analysis/stopwords.py), each normalized as the words counted."""
 
     words: frozenset[str]
-    # The files some of whose words were not valid UTF-8, and were read as cp1252.
-    read_as_cp1252: tuple[str, ...] = ()
+    # How lists not in UTF-8 were read (as detected, as cp1252 per word, or so because
+    # their encoding could not be told): a warning each, with input_index -1.
+    reading_warnings: tuple[InputProblem, ...] = ()
 
 
 NO_STOPWORDS = Stopwords(frozenset())

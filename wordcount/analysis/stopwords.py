@@ -4,7 +4,9 @@
                       --encoding, a NUL in the first 64 KiB (binary: refused)
                    ─▶ # comments dropped, up to each line end
                    ─▶ the counter the inputs' words go through (words.counter): the
-                      apostrophes, NFKC, lowercasing, cp1252 for an invalid UTF-8 token;
+                      apostrophes, NFKC, lowercasing, cp1252 for an invalid UTF-8 token
+                      (a list in a legacy encoding is detected or warned of as an
+                      input is: reading_warnings);
                       with --pattern, that pattern's matches, as the words counted are
                    ─▶ its distinct words
 
@@ -18,13 +20,15 @@ from collections.abc import Callable, Iterable, Iterator
 from wordcount.analysis.selection import Stopwords
 from wordcount.exceptions import StopwordsUnusable
 from wordcount.sources.content import (
+    CP1252_MESSAGE,
     READ_CHUNK_BYTES,
     BinaryContent,
     UndecodableContent,
+    detected_message,
     open_content,
 )
 from wordcount.sources.opening import open_input
-from wordcount.sources.problems import describe_os_error
+from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.words.counter import WordCounter, counter_for
 
 # Lists shipped as package data; the names are ISO 639-1 codes.
@@ -51,16 +55,16 @@ def load_stopwords(
         case_sensitive=case_sensitive, ngrams=None, pattern=pattern, segment=segment
     )
     words: set[str] = set()
-    read_as_cp1252: list[str] = []
+    reading_warnings: list[InputProblem] = []
     for source in sources:
         if source in BUILTIN_STOPWORDS:
-            found, saw_invalid_utf8 = _words_of(_builtin_chunks(source), new_counter, None)
+            found, reading = _words_of(_builtin_chunks(source), new_counter, None)
         else:
-            found, saw_invalid_utf8 = _words_of_file(source, new_counter, encoding)
+            found, reading = _words_of_file(source, new_counter, encoding)
         words.update(found)
-        if saw_invalid_utf8:
-            read_as_cp1252.append(source)
-    return Stopwords(frozenset(words), tuple(read_as_cp1252))
+        if reading is not None:
+            reading_warnings.append(InputProblem(-1, source, *reading))
+    return Stopwords(frozenset(words), tuple(reading_warnings))
 
 
 def _builtin_chunks(name: str) -> Iterator[bytes]:
@@ -70,9 +74,13 @@ def _builtin_chunks(name: str) -> Iterator[bytes]:
     yield resources.files("wordcount").joinpath(f"stopwords/{name}.txt").read_bytes()
 
 
+# How a list not in UTF-8 was read: the warning's message and kind.
+_Reading = tuple[str, ProblemKind]
+
+
 def _words_of_file(
     path: str, new_counter: Callable[[], WordCounter], encoding: str | None
-) -> tuple[set[str], bool]:
+) -> tuple[set[str], _Reading | None]:
     try:
         with open_input(path) as file:
             chunks = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
@@ -91,8 +99,9 @@ def _words_of_file(
 
 def _words_of(
     raw_chunks: Iterable[bytes], new_counter: Callable[[], WordCounter], encoding: str | None
-) -> tuple[set[str], bool]:
-    """The distinct words of a list, and whether any of them was not valid UTF-8.
+) -> tuple[set[str], _Reading | None]:
+    """The distinct words of a list, and how it was read if not as UTF-8, as an input's
+    warning would say it (sources.content): as detected, undecided, or cp1252 per word.
 
     A list is never taken as text because of --text: a NUL in one means that the wrong
     file was named (a program, an image), and its "words" would be noise.
@@ -103,7 +112,14 @@ def _words_of(
         counter.feed(chunk)
     counter.end_text()
     counted = counter.take_counts()
-    return {word.decode() for word in counted.counts}, counted.saw_invalid_utf8
+    reading: _Reading | None = None
+    if content.detected is not None:
+        reading = (detected_message(content.detected), ProblemKind.DETECTED)
+    elif content.undecided is not None:
+        reading = (content.undecided, ProblemKind.CP1252)
+    elif counted.saw_invalid_utf8:
+        reading = (CP1252_MESSAGE, ProblemKind.CP1252)
+    return {word.decode() for word in counted.counts}, reading
 
 
 def without_comments(chunks: Iterable[bytes]) -> Iterator[bytes]:

@@ -79,7 +79,7 @@ def count(
             raise
         where = str(failure) or "too many distinct words for the memory available"
         raise OutOfMemory(where) from None
-    result = result.with_stopword_problems(request.stopwords_read_as_cp1252)
+    result = result.with_stopword_problems(request.stopwords_warnings)
     if errors == "raise":
         _raise_for_problems(result)
     return result

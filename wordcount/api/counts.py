@@ -26,8 +26,7 @@ from wordcount.api.checks import MAX_TOP, checked_number
 from wordcount.engine.merge import CountResult
 from wordcount.exceptions import IncompatibleCounts, OptionsError
 from wordcount.formats.words import json_lines
-from wordcount.sources.content import CP1252_MESSAGE
-from wordcount.sources.problems import InputProblem, ProblemKind
+from wordcount.sources.problems import InputProblem
 
 if TYPE_CHECKING:
     # Not a dependency: where it is not installed, the DataFrame is Any to a type checker.
@@ -65,14 +64,14 @@ class Counts:
         self._kept_by_file = kept_by_file
         self._selected: Counter[str] | None = None
 
-    def with_stopword_problems(self, sources: tuple[str, ...]) -> Counts:
-        """These counts, their problems led by a warning for each stop-word list some of
-        whose words were not valid UTF-8 (read as cp1252), as the command warns first."""
-        if not sources:
+    def with_stopword_problems(self, reading_warnings: tuple[InputProblem, ...]) -> Counts:
+        """These counts, their problems led by a warning for each stop-word list not in
+        UTF-8 (how it was read), as the command warns first."""
+        if not reading_warnings:
             return self
         warnings = [
-            InputProblem(-1, source, f"stop words: {CP1252_MESSAGE}", ProblemKind.CP1252)
-            for source in sources
+            problem._replace(message=f"stop words: {problem.message}")
+            for problem in reading_warnings
         ]
         return self._with(self._result._replace(problems=[*warnings, *self._result.problems]))
 

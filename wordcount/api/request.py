@@ -34,6 +34,7 @@ from wordcount.engine.options import CountOptions
 from wordcount.engine.run import Progress, available_cpus, count_inputs
 from wordcount.exceptions import OptionsError, OutOfMemory
 from wordcount.sources.paths import WalkOptions
+from wordcount.sources.problems import InputProblem
 from wordcount.words.ngrams import NgramOptions
 
 if TYPE_CHECKING:
@@ -52,8 +53,8 @@ class CountRequest(NamedTuple):
     jobs: int | None
     start_method: str | None
     cluster: ClusterOptions | None
-    # The stop-word files some of whose words were not valid UTF-8 (read as cp1252).
-    stopwords_read_as_cp1252: tuple[str, ...] = ()
+    # How stop-word lists not in UTF-8 were read (Stopwords.reading_warnings).
+    stopwords_warnings: tuple[InputProblem, ...] = ()
     # Files never counted, by (st_dev, st_ino), wherever a walk finds them: the command's
     # own output (-o FILE and its temporary file).
     skip_files: frozenset[tuple[int, int]] = frozenset()
@@ -152,7 +153,7 @@ def prepare(paths: OneOrMore, settings: Settings) -> CountRequest:
         jobs=settings.jobs,
         start_method=settings.start_method,
         cluster=cluster,
-        stopwords_read_as_cp1252=stopwords.read_as_cp1252,
+        stopwords_warnings=stopwords.reading_warnings,
     )
 
 

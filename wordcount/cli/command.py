@@ -47,7 +47,6 @@ from wordcount.cli.output import stdout_is_a_terminal
 from wordcount.cli.run import Run, execute
 from wordcount.engine.lifecycle import handle_termination_signals
 from wordcount.exceptions import OptionsError, SavedCountsUnusable, StopwordsUnusable
-from wordcount.sources.content import CP1252_MESSAGE
 from wordcount.sources.paths import STDIN_PATH, names_a_stream
 from wordcount.words.native import ENGINE
 from wordcount.words.segment import icu_version
@@ -138,8 +137,8 @@ def main(
     _check_combinations(paths, words, selection, benchmark, corpora, output)
     target = _request(paths, words, selection, inputs, parallel, cluster, corpora)
     if not output.quiet:
-        for source in target.stopwords_read_as_cp1252:
-            warning(f"--stopwords {quote_path(source)}: {CP1252_MESSAGE}")
+        for problem in target.stopwords_warnings:
+            warning(f"--stopwords {quote_path(problem.path)}: {problem.message}")
     reference = None
     if corpora.against or corpora.against_counts:
         with _saved_counts_option("--against-counts"):
