@@ -115,6 +115,22 @@ def test_a_failed_file_is_dropped_from_results_combined_as_on_dask(inputs: list[
     assert (counted.counts, counted.files, counted.bytes_read) == (KEPT_COUNTS, 1, len(KEPT))
 
 
+def test_a_file_some_of_whose_ranges_never_came_back_is_not_counted(
+    inputs: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never in a run (a unit lost fails it first), but loud if it were."""
+    monkeypatch.delenv(BAD_BYTE_VARIABLE)  # every range it has read well
+    plan = plan_units(expand_inputs(inputs).files, jobs=4)
+    merge = Merge()
+    merge.expect_parts(plan.units)
+    for unit in plan.units[1:]:  # the first range of big.txt lost
+        merge.add(count_unit_holding_parts(unit))
+    counted = merge.result(names=dict(enumerate(inputs)), hidden_skipped=0)
+    assert (counted.counts, counted.files, counted.bytes_read) == (KEPT_COUNTS, 1, len(KEPT))
+    lost = "some of its ranges never came back; not counted"
+    assert counted.problems == [InputProblem(0, inputs[0], lost)]
+
+
 @pytest.mark.slow  # a cluster of its own, started after the bad byte was set
 def test_a_file_whose_second_range_fails_on_a_dask_cluster_is_not_counted(
     inputs: list[str],
