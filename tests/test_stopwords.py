@@ -180,19 +180,19 @@ def test_a_list_name_that_is_no_builtin_names_the_builtins(write_file: WriteFile
     )
 
 
-# A hundred common Russian words, as a list saved in cp1251 would hold them.
+# A hundred common Russian words, a line each, as a list saved in cp1251 would hold them.
 RUSSIAN_STOPWORDS = (
     "и в не на я быть он с что а по это она этот к но они мы как из у который то за свой "
     "весь год от так о для ты же всё тот мочь вы человек такой его сказать только или ещё "
     "бы себя один уже до время если сам когда другой вот говорить наш мой знать стать при "
     "чтобы дело жизнь кто первый очень два день её новый рука даже во со раз где там под "
     "можно ну какой после их работа без самый потом надо хотеть ли слово идти большой"
-).split()
+).replace(" ", "\n")
 
 
 def test_a_list_in_a_legacy_encoding_is_read_as_an_input_is(write_file: WriteFile) -> None:
     # Detected as the inputs are (sources.detection), and said so, as for an input.
-    stopwords = write_file("stop.txt", "\n".join(RUSSIAN_STOPWORDS).encode("cp1251"))
+    stopwords = write_file("stop.txt", RUSSIAN_STOPWORDS.encode("cp1251"))
     text = write_file("t.txt", "Москва и мы в городе\n".encode())
     result = invoke([str(text), "--stopwords", str(stopwords)])
     assert (result.exit_code, result.stdout) == (0, "городе\t1\nмосква\t1\n")

@@ -1,13 +1,17 @@
 """What the tests make wordcount do that no user may: make a worker go wrong, change a file
-as it is read, log which processes counted, start a pool on a few megabytes. Each is
-asked for by a variable, read here only, in processes where install() ran (see
-sitecustomize.py and plugin.py); the installed package reads none of them.
+as it is read, fail a read part-way, log which processes counted, start a pool on a few
+megabytes. Each is asked for by a variable, read here only, in processes where install()
+ran (see sitecustomize.py and plugin.py); the installed package reads none of them.
 
 WORDCOUNT_TEST_FAULT="ACTION:NAME": every call of count_unit first applies ACTION to each
 path of its unit called NAME. "kill", "hang" and "unpicklable" make the worker die, hang
 or fail with an exception that cannot be pickled; "truncate", "append", "replace" and
 "touch" change the file after it was planned, just before it is read, as another program
 might while wordcount reads it.
+
+WORDCOUNT_TEST_BAD_BYTE="OFFSET:NAME": every read of a file called NAME that would return
+its byte at OFFSET fails with EIO, as a disk's bad sector makes it fail: whichever process
+reads it, whichever range of the file it reads, and however often.
 
 WORDCOUNT_TEST_PROCESSES=FILE: each count appends one line to FILE, the id of the process
 that ran it, a colon, then the ids of the processes that counted its units. A test
@@ -33,6 +37,7 @@ if TYPE_CHECKING:
     from importlib.machinery import ModuleSpec
 
 FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
+BAD_BYTE_VARIABLE = "WORDCOUNT_TEST_BAD_BYTE"
 PROCESSES_VARIABLE = "WORDCOUNT_TEST_PROCESSES"
 POOL_MIN_BYTES_VARIABLE = "WORDCOUNT_TEST_POOL_MIN_BYTES"
 
@@ -139,6 +144,34 @@ def fault_from_environment() -> Callable[[str], None] | None:
     return apply
 
 
+class _WithBadByte:
+    """A file opened for reading whose reads fail where they would return its bad byte."""
+
+    def __init__(self, file: Any, bad_byte: int) -> None:
+        self._file = file
+        self._bad_byte = bad_byte
+
+    def read(self, size: int | None = -1) -> Any:
+        position = self._file.tell()
+        reaches = size is None or size < 0 or self._bad_byte < position + size
+        if position <= self._bad_byte and reaches:
+            import errno
+
+            raise OSError(errno.EIO, os.strerror(errno.EIO))
+        return self._file.read(size)
+
+    read1 = read  # a stream's reader reads with read1 where a file has it
+
+    def __enter__(self) -> _WithBadByte:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._file.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
 # The seams, each patched as its module finishes loading (or at once, if it has loaded).
 
 
@@ -157,6 +190,22 @@ def _wrap_count_unit(worker: ModuleType) -> None:
         return count_unit(unit, *args, **kwargs)
 
     _replace(worker, "count_unit", count_unit, count_unit_with_fault)
+
+
+def _wrap_open_input(opening: ModuleType) -> None:
+    """open_input gives the file BAD_BYTE_VARIABLE names with its bad byte. Patched in
+    sources.opening as it loads, before the planner and the worker import it by name."""
+    open_input = _function(opening, "open_input")
+
+    @functools.wraps(open_input)
+    def open_input_with_bad_byte(path: str) -> Any:
+        file = open_input(path)
+        offset, _, file_name = os.environ.get(BAD_BYTE_VARIABLE, "").partition(":")
+        if file_name and os.path.basename(path) == file_name:
+            return _WithBadByte(file, int(offset))
+        return file
+
+    _replace(opening, "open_input", open_input, open_input_with_bad_byte)
 
 
 def _wrap_pool_threshold(run: ModuleType) -> None:
@@ -193,6 +242,7 @@ def _log_processes(merge: ModuleType) -> None:
 
 PATCHES: dict[str, Callable[[ModuleType], None]] = {
     "wordcount.engine.worker": _wrap_count_unit,
+    "wordcount.sources.opening": _wrap_open_input,
     "wordcount.engine.run": _wrap_pool_threshold,
     "wordcount.engine.merge": _log_processes,
 }

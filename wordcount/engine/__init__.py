@@ -3,13 +3,15 @@
     options.py        CountOptions, every setting a worker needs
     planner.py        files ─▶ WorkUnits: byte ranges of big files, batches of small ones
     units.py          WorkUnit, and how it travels to a worker
-    worker.py         count_unit, the worker's function; count_stream for stdin and FIFOs
+    worker.py         count_unit, the worker's function (a file that fails counted not at
+                      all); count_stream for stdin and FIFOs
     small_files.py    whole small files: a batch through the counter, or read in one call
     file_ranges.py    a range, file or stream read in chunks, its content judged
     unit_texts.py     each text of a unit to a WordCounter, shared or its own
     unit_account.py   what a unit found, made into its UnitResult
     text_warnings.py  the warnings a text raised (invalid UTF-8, an unspaced script)
-    merge.py          UnitResult per unit ─▶ one CountResult
+    merge.py          UnitResult per unit ─▶ one CountResult; a file's ranges held apart
+                      until all are in
     run.py            count_inputs: serially, in a pool or on Dask
     pool.py           the units in a pool of worker processes
     lifecycle.py      how worker processes start, fail and stop

@@ -1,6 +1,6 @@
-"""Count on a Dask cluster: the same units and the same count_unit as the local pool.
+"""Count on a Dask cluster: the same units, counted as the local pool counts them.
 
-    client ── map(count_unit, units, pure=False) ──▶ Dask workers: a UnitResult per unit
+    client ── map(count_unit_holding_parts, units) ──▶ Dask workers: a UnitResult per unit
        ▲                                                  │ combined(), pairwise, on the
        └──────────── one UnitResult ◀───────────────────┘ workers: a tree reduce
 
@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 from wordcount.engine.merge import UnitResult, combined
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
-from wordcount.engine.worker import count_unit
+from wordcount.engine.worker import count_unit_holding_parts
 from wordcount.exceptions import ClusterUnavailable, WorkerFailure
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
@@ -123,7 +123,7 @@ class DaskCluster:
         if not units:
             return UnitResult()
         client = self._client
-        futures = client.map(count_unit, units, options=options, pure=False)
+        futures = client.map(count_unit_holding_parts, units, options=options, pure=False)
         reduced = _tree_reduce(client, futures)
         if progress is not None:
             sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}

@@ -5,6 +5,8 @@ range ─▶ opened (sources.opening), read in chunks (sources.ranges)
          decoded or decompressed text, or a problem
       ─▶ unit_texts.py ─▶ the file read still the one planned? (sources.identity)
          if not, its counts stay, with a problem that says it changed as it was read
+      ─▶ a read that fails: an error, and nothing of the file in the unit's result
+         (unit_account.py)
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from wordcount.sources.content import (
 )
 from wordcount.sources.identity import CHANGED_MESSAGE, changed_since_planned, descriptor_identity
 from wordcount.sources.opening import open_input
-from wordcount.sources.problems import ProblemKind, describe_os_error
+from wordcount.sources.problems import ProblemKind
 from wordcount.sources.ranges import FileRange, range_chunks, reported
 
 
@@ -40,7 +42,7 @@ def count_file_range(
     except OSError as error:
         since = texts.account.problems_since(problems_before)
         if not any(problem.is_error for problem in since):  # one error line a file
-            texts.account.report(file_range, describe_os_error(error))
+            texts.account.report_failure(file_range, error)
 
 
 def _count_open_file(
@@ -59,7 +61,8 @@ def _count_open_file(
     read_through = count_range(texts, chunks, file_range, following)
     position = file.tell()
     end = position if file_range.end is None else min(position, file_range.end)
-    texts.account.add_bytes_read(end - file_range.start)
+    if file_range.input_index not in texts.account.failed:  # a failed file adds nothing
+        texts.account.add_bytes_read(file_range, end - file_range.start)
     # The planned end not reached: the file ended sooner than when it was planned. This
     # is all a URL's file can show; a local one shows any change by its identity.
     ended_early = read_through and file_range.end is not None and position < file_range.end
@@ -87,7 +90,7 @@ def count_range(
             texts.count_text(
                 planned_plain(chunks), file_range, apart=options.by_file, following=following
             )
-            account.add_file()
+            account.add_file(file_range)
         elif file_range.starts_file:
             content = open_content(
                 chunks, encoding=options.encoding, binary_as_text=options.binary_as_text
@@ -95,7 +98,7 @@ def count_range(
             apart = content.transformed or options.by_file
             problems_before = len(account.result.problems)
             texts.count_text(content.chunks, file_range, apart=apart, following=following)
-            account.add_file()
+            account.add_file(file_range)
             if content.detected is not None:
                 message = detected_message(content.detected)
                 account.report(file_range, message, ProblemKind.DETECTED)
@@ -105,7 +108,7 @@ def count_range(
         else:  # the planner judged the file plain text
             texts.count_text(chunks, file_range, apart=options.by_file, following=following)
     except OSError as error:
-        account.report(file_range, describe_os_error(error))
+        account.report_failure(file_range, error)
     except UndecodableContent as error:
         account.report(file_range, str(error))
     except BinaryContent:

@@ -6,6 +6,12 @@
     main process: Merge.add ◀──────── as each unit completes ───┘ (a Tally adds them up)
                   Merge.result ─▶ CountResult {word: n}, decoded once, problems in input order
 
+A file counted whole or not at all: the ranges of a file cut into several (its parts)
+come back held apart, in UnitResult.held, and the merge holds them apart, one Merge per
+file, until the last of them is in. Only then are they added to the rest, and only if
+no range of the file failed; else they are dropped. A whole file that fails was left out
+by its worker already (worker.py).
+
 Words stay UTF-8 bytes until the end: byte order is code point order, and the workers'
 fast path produces bytes, so nothing is decoded per unit.
 """
@@ -14,12 +20,15 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from wordcount.engine.text_warnings import one_unspaced_hint_per_file
 from wordcount.sources.problems import InputProblem, ProblemKind, in_input_order
 from wordcount.words.native import Tally, add_counts, pack_counts
 from wordcount.words.tokens import MAX_RUN_BYTES
+
+if TYPE_CHECKING:
+    from wordcount.engine.units import WorkUnit
 
 
 class UnitResult:
@@ -31,6 +40,7 @@ class UnitResult:
         "counted_by",
         "counts",
         "files",
+        "held",
         "long_words",
         "problems",
     )
@@ -45,6 +55,7 @@ class UnitResult:
         by_file: dict[int, Counter[bytes]] | None = None,
         long_words: dict[int, int] | None = None,
         counted_by: frozenset[int] = frozenset(),
+        held: dict[int, HeldPart] | None = None,
     ) -> None:
         # Words as UTF-8 bytes (see words.conversion), decoded once after the merge; as it
         # arrives from a worker with the native kernel, packed (see native.pack_counts).
@@ -59,11 +70,14 @@ class UnitResult:
         self.long_words = long_words if long_words is not None else {}
         # The ids of the processes that counted this result: shows where the work ran.
         self.counted_by = counted_by
+        # The parts of files cut into ranges, by input index: all they found but their
+        # problems (those are above, said whatever becomes of the parts).
+        self.held = held if held is not None else {}
 
     def __reduce__(self) -> tuple[Callable[..., UnitResult], tuple[object, ...]]:
         counts = pack_counts(self.counts) if isinstance(self.counts, dict) else self.counts
         fields = (self.files, self.bytes_read, self.problems, self.by_file, self.long_words)
-        return _unit_result, (counts, *fields, self.counted_by)
+        return _unit_result, (counts, *fields, self.counted_by, self.held)
 
 
 def _unit_result(
@@ -74,6 +88,7 @@ def _unit_result(
     by_file: dict[int, Counter[bytes]],
     long_words: dict[int, int],
     counted_by: frozenset[int],
+    held: dict[int, HeldPart],
 ) -> UnitResult:
     return UnitResult(
         counts,
@@ -83,7 +98,25 @@ def _unit_result(
         by_file=by_file,
         long_words=long_words,
         counted_by=counted_by,
+        held=held,
     )
+
+
+# Said of a file cut into ranges some of which never came back.
+PARTS_LOST_MESSAGE = "some of its ranges never came back; not counted"
+
+
+class HeldPart(NamedTuple):
+    """Some ranges of a file cut into several, and what they found: to be added once all
+    its ranges are in, or dropped if one failed."""
+
+    ranges: int
+    found: UnitResult
+
+
+def parts_planned(units: Iterable[WorkUnit]) -> Counter[int]:
+    """How many ranges each file cut into several has, by input index."""
+    return Counter(r.input_index for unit in units for r in unit.ranges if not r.is_whole_file)
 
 
 class CountResult(NamedTuple):
@@ -127,22 +160,72 @@ class Merge:
         self._problems: list[InputProblem] = []
         self._long_words: Counter[int] = Counter()
         self._counted_by: set[int] = set()
+        # The inputs that could not be read: none of their words may be added.
+        self._failed: set[int] = set()
+        # The files cut into ranges whose parts are still coming in: the ranges not in
+        # yet, and the parts that are, added up (so bounded by the file's vocabulary).
+        self._parts_due: Counter[int] = Counter()
+        self._held: dict[int, Merge] = {}
+
+    def expect_parts(self, units: Iterable[WorkUnit]) -> None:
+        """The units about to be added: a file's parts are held until its last is in."""
+        self._parts_due.update(parts_planned(units))
 
     def add(self, unit_result: UnitResult) -> None:
-        self._counts.add(unit_result.counts)
-        _add_by_file(self._by_file, unit_result.by_file)
-        self._long_words.update(unit_result.long_words)
-        self._files += unit_result.files
-        self._bytes_read += unit_result.bytes_read
-        self._problems.extend(unit_result.problems)
-        self._counted_by.update(unit_result.counted_by)
+        self.add_problems(unit_result.problems)
+        self._add_found(unit_result)
+        for input_index, part in unit_result.held.items():
+            self._hold(input_index, part)
 
     def add_problems(self, problems: Iterable[InputProblem]) -> None:
-        self._problems.extend(problems)
+        for problem in problems:
+            self._problems.append(problem)
+            if problem.kind is ProblemKind.UNREADABLE:
+                self._failed.add(problem.input_index)
+
+    def _add_found(self, found: UnitResult) -> None:
+        self._counts.add(found.counts)
+        _add_by_file(self._by_file, found.by_file)
+        self._long_words.update(found.long_words)
+        self._files += found.files
+        self._bytes_read += found.bytes_read
+        self._counted_by.update(found.counted_by)
+
+    def _hold(self, input_index: int, part: HeldPart) -> None:
+        held = self._held.setdefault(input_index, Merge())
+        if input_index not in self._failed:  # else to be dropped: why add it up
+            held.add(part.found)
+        self._counted_by.update(part.found.counted_by)  # where the work ran, kept or not
+        if input_index not in self._parts_due:  # not announced: released by result()
+            return
+        self._parts_due[input_index] -= part.ranges
+        if self._parts_due[input_index] <= 0:
+            del self._parts_due[input_index]
+            self._release(input_index)
+
+    def _release(self, input_index: int) -> None:
+        """All of the file's parts are in: added to the rest if none of them failed."""
+        held = self._held.pop(input_index)
+        if input_index not in self._failed:
+            # A tally gives its words in the order of its table, which piles them into
+            # one run of a smaller table (see words/kernel/table.h: a million words took
+            # 170 s instead of 1): the smaller tally is added to the larger.
+            if held._counts.distinct > self._counts.distinct:
+                self._counts, held._counts = held._counts, self._counts
+            self._counts.add(held._counts.take())
+            _add_by_file(self._by_file, held._by_file)
+            self._long_words.update(held._long_words)
+            self._files += held._files
+            self._bytes_read += held._bytes_read
 
     def result(self, *, names: Mapping[int, str], hidden_skipped: int) -> CountResult:
         """The merged counts, decoded; names label each input index for --by-file and
         for the warnings about runs too long to count."""
+        for input_index in sorted(self._held):
+            if input_index in self._parts_due:  # never: a unit lost fails the run first
+                path = names.get(input_index, str(input_index))
+                self.add_problems([InputProblem(input_index, path, PARTS_LOST_MESSAGE)])
+            self._release(input_index)
         by_file = [
             (names.get(index, str(index)), _decoded(self._by_file[index]))
             for index in sorted(self._by_file)
@@ -172,6 +255,12 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
         index: Counter(file_counts) for index, file_counts in left.by_file.items()
     }
     _add_by_file(by_file, right.by_file)
+    held = dict(left.held)
+    for input_index, part in right.held.items():
+        if input_index in held:
+            ranges, found = held[input_index]
+            part = HeldPart(ranges + part.ranges, combined(found, part.found))
+        held[input_index] = part
     return UnitResult(
         tally.take(),
         files=left.files + right.files,
@@ -180,6 +269,7 @@ def combined(left: UnitResult, right: UnitResult) -> UnitResult:
         by_file=by_file,
         long_words=dict(Counter(left.long_words) + Counter(right.long_words)),
         counted_by=left.counted_by | right.counted_by,
+        held=held,
     )
 
 

@@ -30,7 +30,7 @@ from wordcount.engine.merge import Merge, UnitResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import Plan
 from wordcount.engine.units import WorkUnit, paths_in_input_order
-from wordcount.engine.worker import count_unit
+from wordcount.engine.worker import count_unit_holding_parts
 from wordcount.exceptions import WorkerFailure
 
 if TYPE_CHECKING:
@@ -74,6 +74,7 @@ def count_in_pool(
     # A signal held back meanwhile is raised as the block ends, inside the try below.
     # Forked workers also start with this process's objects frozen (see objects_frozen).
     check_file_descriptors(workers)
+    merge.expect_parts(plan.units)  # each range of a file cut into several: a unit
     executor: ProcessPoolExecutor | None = None
     with pool_threads_watched() as thread_failures:
         try:
@@ -197,13 +198,13 @@ def _initialize_pool_worker(
 
 
 def count_unit_in_pool(unit: WorkUnit, options: CountOptions) -> UnitResult:
-    """What a pool worker runs: count_unit, once every worker has a unit."""
+    """What a pool worker runs: count_unit_holding_parts, once every worker has a unit."""
     wait_for_the_other_workers()
     reported = _bytes_reported
     if reported is None:
-        return count_unit(unit, options)
+        return count_unit_holding_parts(unit, options)
     try:
-        return count_unit(unit, options, on_bytes=reported.add)
+        return count_unit_holding_parts(unit, options, on_bytes=reported.add)
     finally:
         reported.flush()
 

@@ -179,6 +179,7 @@ def _count_on_cluster(
         plan = plan_units(absolute, jobs=cluster.threads, unit_bytes=unit_bytes, options=options)
         unit_result = cluster.count(plan.units, options=options, progress=progress)
     merge.add_problems(named_as_given(plan.problems))
+    merge.expect_parts(plan.units)
     unit_result.problems = named_as_given(unit_result.problems)
     merge.add(unit_result)
 

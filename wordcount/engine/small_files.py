@@ -77,11 +77,11 @@ def _account_for(
             account.report(file_range, os.strerror(-outcome))
         else:
             counted += outcome.size
-            account.add_file()
+            account.add_file(file_range)
+            account.add_bytes_read(file_range, outcome.size)
             account.add_text_end(file_range, 0, outcome.met)  # small: no run is too long
             if changed_since_planned(file_range.identity, outcome.identity):
                 account.report(file_range, CHANGED_MESSAGE, ProblemKind.CHANGED)
-    account.add_bytes_read(counted)
     if on_bytes is not None and counted:
         on_bytes(counted)
 
@@ -107,8 +107,8 @@ def count_small_file(texts: UnitTexts, file_range: FileRange, on_bytes: OnBytes)
     if text is None:  # compressed, encoded or binary: opened again by file_ranges.py
         return False
     texts.count_text(iter((text,)), file_range, apart=options.by_file)
-    account.add_file()
-    account.add_bytes_read(len(whole))
+    account.add_file(file_range)
+    account.add_bytes_read(file_range, len(whole))
     if on_bytes is not None:
         on_bytes(len(whole))
     if changed_since_planned(file_range.identity, identity):

@@ -3,6 +3,9 @@
 each text ─▶ long words skipped, warnings (text_warnings.py), problems
 a text counted apart (--by-file, decoded or decompressed) ─▶ its counts kept here
 finish(the shared counter's counts) ─▶ UnitResult
+
+It also knows which inputs failed, and which have words or figures in the result: where
+one input is both (torn), the worker counts the unit again without it (worker.py).
 """
 
 from __future__ import annotations
@@ -12,10 +15,15 @@ from collections import Counter
 
 from wordcount.engine.merge import UnitResult
 from wordcount.engine.text_warnings import text_warnings
-from wordcount.sources.problems import InputProblem, ProblemKind
+from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.sources.ranges import FileRange
 from wordcount.words.conversion import TextFlags, WordCounts
 from wordcount.words.native import add_counts
+
+# Ends the error of a file some of which was counted before it failed: those words are
+# taken back, and the report holds none of it. (sources.content says it of a file whose
+# decoding failed part-way.)
+NOT_COUNTED = "not counted"
 
 
 class UnitAccount:
@@ -25,16 +33,37 @@ class UnitAccount:
         self.by_file = by_file
         self.result = UnitResult(counted_by=frozenset([os.getpid()]))
         self.apart_counts: Counter[bytes] = Counter()
+        # By input index: the inputs some of whose text went to a counter, kept or not;
+        # those with words or figures in the result; those that could not be read.
+        self.begun: set[int] = set()
+        self.entered: set[int] = set()
+        self.failed: set[int] = set()
 
-    def add_file(self) -> None:
+    @property
+    def torn(self) -> bool:
+        """Some input failed with words or figures of it in the result already."""
+        return not self.failed.isdisjoint(self.entered)
+
+    def begin_text(self, file_range: FileRange, *, shared: bool) -> None:
+        """The first chunk of a text of file_range goes to a counter: the unit's shared
+        counter, whose counts cannot be taken back, or one of its own."""
+        self.begun.add(file_range.input_index)
+        if shared:
+            self.entered.add(file_range.input_index)
+
+    def add_file(self, file_range: FileRange) -> None:
+        self.entered.add(file_range.input_index)
         self.result.files += 1
 
-    def add_bytes_read(self, size: int) -> None:
+    def add_bytes_read(self, file_range: FileRange, size: int) -> None:
+        self.entered.add(file_range.input_index)
         self.result.bytes_read += size
 
     def report(
         self, file_range: FileRange, message: str, kind: ProblemKind = ProblemKind.UNREADABLE
     ) -> None:
+        if kind is ProblemKind.UNREADABLE:
+            self.failed.add(file_range.input_index)
         self.result.problems.append(
             InputProblem(file_range.input_index, file_range.path, message, kind)
         )
@@ -47,6 +76,14 @@ class UnitAccount:
             problem._replace(message=message) if problem.kind is kind else problem
             for problem in problems[count:]
         ]
+
+    def report_failure(self, file_range: FileRange, error: OSError) -> None:
+        """Reading file_range failed: an error, which says the file is not counted where
+        some of it was (an earlier range, or this one before it failed)."""
+        message = describe_os_error(error)
+        if file_range.start > 0 or file_range.input_index in self.begun:
+            message = f"{message}; {NOT_COUNTED}"
+        self.report(file_range, message)
 
     def problems_since(self, count: int) -> list[InputProblem]:
         """The problems reported after the first count of them."""
@@ -65,9 +102,11 @@ class UnitAccount:
         long_words = self.result.long_words
         index = file_range.input_index
         long_words[index] = long_words.get(index, 0) + skipped
+        self.entered.add(index)
 
     def keep_apart(self, file_range: FileRange, counted: WordCounts) -> None:
         """The counts of a text counted by a counter of its own."""
+        self.entered.add(file_range.input_index)
         add_counts(self.apart_counts, counted.counts)
         if self.by_file:
             by_file = self.result.by_file.setdefault(file_range.input_index, Counter())

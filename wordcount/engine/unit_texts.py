@@ -4,7 +4,9 @@ Plain text goes to one counter shared by the whole unit, so the rule runs once p
 distinct raw token. A text that must be told apart (every file under --by-file, and
 compressed or decoded text) goes to a counter of its own, whose counts are kept only if
 the whole text went through. Either way, what each text raised is said of its own file
-(unit_account.py), from what its counter says as the text ends.
+(unit_account.py), from what its counter says as the text ends. The shared counter
+cannot take back the words of a text that fails part-way: the account says so (torn), and
+the worker counts the unit again without it.
 """
 
 from __future__ import annotations
@@ -44,13 +46,16 @@ class UnitTexts:
         counts are kept only if the whole text went through and can be told apart from
         other files' (--by-file)."""
         counter = self.new_counter() if apart else self.shared
+        begun = False
         try:
             for chunk in chunks:
+                if not begun:
+                    self.account.begin_text(file_range, shared=not apart)
+                    begun = True
                 counter.feed(chunk)
         except BaseException:
-            if not apart:  # no token of this text may run on into the next one; the
-                # words read so far stay counted, so what they skipped is told too
-                self.account.add_long_words(file_range, counter.end_text())
+            if not apart:  # no token of this text may run on into the next one
+                counter.end_text()
             raise
         skipped = counter.end_text(following)
         self.account.add_text_end(file_range, skipped, counter.last_text)

@@ -10,7 +10,13 @@ a Dask worker. It takes everything it needs as arguments and returns a picklable
             (file_ranges.py), its content judged at its start (sources.content)
          ─▶ each text to a WordCounter (unit_texts.py), what it raised said of its
             file (unit_account.py, text_warnings.py)
-         ─▶ UnitResult
+         ─▶ UnitResult; for a pool or a cluster (count_unit_holding_parts), what the
+            ranges of a file cut into several found held apart, for the merge
+
+A file is counted whole or not at all. A file that fails once words of it went to the
+unit's shared counter (torn: unit_account.py) has the unit counted again without it:
+rare, and it costs nothing while every read goes well. Where a file's ranges are counted
+in several units, the merge drops all of them if one failed (merge.py).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
 from wordcount.engine.file_ranges import count_file_range, count_range
-from wordcount.engine.merge import UnitResult
+from wordcount.engine.merge import HeldPart, UnitResult
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.small_files import (
     SMALL_FILE_BYTES,
@@ -29,9 +35,16 @@ from wordcount.engine.small_files import (
 from wordcount.engine.unit_texts import UnitTexts
 from wordcount.engine.units import WorkUnit
 from wordcount.sources.content import READ_CHUNK_BYTES
+from wordcount.sources.problems import InputProblem
 from wordcount.sources.ranges import FileRange, reported
 
-__all__ = ["SMALL_FILE_BYTES", "count_stream", "count_unit", "stream_chunks"]
+__all__ = [
+    "SMALL_FILE_BYTES",
+    "count_stream",
+    "count_unit",
+    "count_unit_holding_parts",
+    "stream_chunks",
+]
 
 
 def count_unit(
@@ -40,12 +53,67 @@ def count_unit(
     *,
     on_bytes: Callable[[int], None] | None = None,
 ) -> UnitResult:
-    """Count every range of the unit; on_bytes(size), if given, after each chunk read."""
-    texts = UnitTexts(options)
-    for file_range in count_small_files_in_batches(texts, unit.ranges, on_bytes):
+    """Count every range of the unit; on_bytes(size), if given, after each chunk read.
+    Nothing of a file that failed is in the result, only its problems."""
+    ranges = unit.ranges
+    failures: list[InputProblem] = []
+    while True:
+        texts = UnitTexts(options)
+        _count_ranges(texts, ranges, on_bytes)
+        account = texts.account
+        if not account.torn:
+            result = texts.finish()
+            result.problems[:0] = failures
+            return result
+        # Again without every file that failed, each of whose problems is kept; the
+        # bytes read again were reported the first time.
+        failures.extend(p for p in account.result.problems if p.input_index in account.failed)
+        ranges = tuple(r for r in ranges if r.input_index not in account.failed)
+        on_bytes = None
+
+
+def count_unit_holding_parts(
+    unit: WorkUnit,
+    options: CountOptions = DEFAULT_OPTIONS,
+    *,
+    on_bytes: Callable[[int], None] | None = None,
+) -> UnitResult:
+    """count_unit, for a merge of many units (pool.py, cluster.py): what the ranges of a
+    file cut into several found is held apart, by file, for the merge to add once all of
+    the file's ranges are in, or to drop if one of them failed (merge.HeldPart)."""
+    parts = _parts_by_file(unit.ranges)
+    if not parts:
+        return count_unit(unit, options, on_bytes=on_bytes)
+    # The planner gives each part a unit of its own; the size is not read.
+    whole_files = WorkUnit(tuple(r for r in unit.ranges if r.is_whole_file), 0)
+    result = count_unit(whole_files, options, on_bytes=on_bytes)
+    for input_index, ranges in parts.items():
+        found = count_unit(WorkUnit(tuple(ranges), 0), options, on_bytes=on_bytes)
+        result.problems.extend(found.problems)  # said whatever becomes of the parts
+        found.problems = []
+        result.held[input_index] = HeldPart(len(ranges), found)
+    return result
+
+
+def _count_ranges(
+    texts: UnitTexts, ranges: tuple[FileRange, ...], on_bytes: Callable[[int], None] | None
+) -> None:
+    """Count the ranges into texts, until one is torn: no use going on, they are counted
+    again."""
+    for file_range in count_small_files_in_batches(texts, ranges, on_bytes):
         if not count_small_file(texts, file_range, on_bytes):
             count_file_range(texts, file_range, on_bytes)
-    return texts.finish()
+        if texts.account.torn:
+            return
+
+
+def _parts_by_file(ranges: tuple[FileRange, ...]) -> dict[int, list[FileRange]]:
+    """The ranges of files cut into several, by input index, in order."""
+    parts: dict[int, list[FileRange]] = {}
+    for file_range in ranges:
+        if not file_range.is_whole_file:
+            parts.setdefault(file_range.input_index, []).append(file_range)
+    return parts
 
 
 def count_stream(
@@ -58,9 +126,15 @@ def count_stream(
     """Count a stream that cannot be reopened by a worker: standard input, a FIFO."""
     texts = UnitTexts(options)
     stream_range = FileRange(name, input_index, 0, None)
-    chunks = reported(stream_chunks(stream), texts.account.add_bytes_read)
+    account = texts.account
+    chunks = reported(
+        stream_chunks(stream), lambda size: account.add_bytes_read(stream_range, size)
+    )
     count_range(texts, chunks, stream_range)
-    return texts.finish()
+    result = texts.finish()
+    if account.torn:  # it cannot be read again: nothing of it is counted
+        return UnitResult(problems=result.problems, counted_by=result.counted_by)
+    return result
 
 
 def stream_chunks(stream: BinaryIO, size: int = READ_CHUNK_BYTES) -> Iterator[bytes]:

@@ -94,6 +94,13 @@ class Tally:
         else:
             self._counts.update(counts)
 
+    @property
+    def distinct(self) -> int:
+        """How many distinct words it holds."""
+        if self._native is not None:
+            return int(self._native.distinct)
+        return len(self._counts)
+
     def take(self) -> dict[bytes, int]:
         """The counts added so far; the tally is empty again."""
         if self._native is not None:
