@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -68,44 +69,69 @@ PATTERN = st.builds(
 )  # fmt: skip
 
 
-def _component(name: str) -> st.SearchStrategy[str]:
-    """A pattern for one name of the tree: that name, or a glob that may match it."""
-    return st.sampled_from(
-        [
-            _escaped(name),
-            name,
-            "*",
-            "**",
-            "?" * len(name.encode()),  # one "?" a byte
-            _escaped(name[0]) + "*",
-            "*" + _escaped(name[-1]),
-            "[" + name[0] + "]" + _escaped(name[1:]),
-        ]
-    )
+def _components(name: str) -> list[str]:
+    """Patterns for one name of the tree: that name, or globs that may match it."""
+    return [
+        _escaped(name),
+        name,
+        "*",
+        "**",
+        "?" * len(name.encode()),  # one "?" a byte
+        _escaped(name[0]) + "*",
+        "*" + _escaped(name[-1]),
+        "[" + name[0] + "]" + _escaped(name[1:]),
+    ]
 
 
-@st.composite
-def _related_pattern(draw: st.DrawFn, below: list[tuple[str, ...]]) -> str:
-    """A pattern made from a path below the ignore file's directory (all or the end of
-    it), so that most patterns match something, and the negations and anchors matter."""
-    path = draw(st.sampled_from(below))
-    start = draw(st.integers(0, len(path) - 1))
-    pattern = "/".join(draw(_component(name)) for name in path[start:])
-    pattern = draw(st.sampled_from(["", "", "/", "**/"])) + pattern
-    pattern += draw(st.sampled_from(["", "", "/", "/**", "/**/", "/*"]))
-    return draw(st.sampled_from(["", "", "!"])) + pattern + draw(st.sampled_from(["", " ", "\\ "]))
+class Related(NamedTuple):
+    """A pattern made from a path below the ignore file's directory (all of it, or its
+    end), so that most patterns match something and the negations and anchors matter.
+    Drawn as choices and made into a pattern once the tree is known: strategies built
+    for each example cost hypothesis more than the example itself."""
+
+    which: int  # which path
+    start: int  # where in it the pattern starts
+    forms: tuple[int, int, int]  # each name's pattern, from _components
+    anchor: str
+    ending: str
+    negation: str
+    space: str
+
+    def pattern(self, below: list[tuple[str, ...]]) -> str:
+        path = below[self.which % len(below)]
+        names = path[min(self.start, len(path) - 1) :]
+        forms = self.forms[: len(names)]
+        globs = "/".join(_components(name)[form] for name, form in zip(names, forms, strict=True))
+        return f"{self.negation}{self.anchor}{globs}{self.ending}{self.space}"
 
 
-def _ignore_file(below: list[tuple[str, ...]]) -> st.SearchStrategy[bytes]:
-    line = st.one_of(_related_pattern(below), PATTERN, st.just("")) if below else PATTERN
-    return st.builds(
-        lambda lines, bom, crlf: (
-            ("\ufeff" if bom else "") + ("\r\n" if crlf else "\n").join(lines) + "\n"
-        ).encode(),
-        st.lists(line, max_size=6),
-        st.booleans(),
-        st.booleans(),
-    )
+FORM = st.integers(0, len(_components("ab")) - 1)
+RELATED = st.builds(
+    Related,
+    st.integers(0, 255),
+    st.integers(0, 2),
+    st.tuples(FORM, FORM, FORM),
+    st.sampled_from(["", "", "/", "**/"]),
+    st.sampled_from(["", "", "/", "/**", "/**/", "/*"]),
+    st.sampled_from(["", "", "!"]),
+    st.sampled_from(["", " ", "\\ "]),
+)
+IGNORE_FILE = st.tuples(
+    st.lists(st.one_of(RELATED, PATTERN, st.just("")), max_size=6),
+    st.booleans(),  # a byte-order mark
+    st.booleans(),  # CRLF
+)
+
+
+def _ignore_file(
+    drawn: tuple[list[Related | str], bool, bool], below: list[tuple[str, ...]]
+) -> bytes:
+    choices, bom, crlf = drawn
+    lines = [
+        line if isinstance(line, str) else line.pattern(below) if below else "" for line in choices
+    ]
+    newline = "\r\n" if crlf else "\n"
+    return (("\ufeff" if bom else "") + newline.join(lines) + newline).encode()
 
 
 def _tree_paths(drawn: list[list[str]]) -> list[tuple[str, ...]]:
@@ -180,9 +206,10 @@ def _write_example(top: Path, data: st.DataObject) -> list[tuple[str, ...]]:
         if data.draw(st.booleans()):
             depth = len(directory)
             below = [path[depth:] for path in paths if path[:depth] == directory and path[depth:]]
-            top.joinpath(*directory, ".gitignore").write_bytes(data.draw(_ignore_file(below)))
+            ignore_file = _ignore_file(data.draw(IGNORE_FILE), below)
+            top.joinpath(*directory, ".gitignore").write_bytes(ignore_file)
     (top / ".git" / "info").mkdir(exist_ok=True)
-    (top / ".git" / "info" / "exclude").write_bytes(data.draw(_ignore_file(paths)))
+    (top / ".git" / "info" / "exclude").write_bytes(_ignore_file(data.draw(IGNORE_FILE), paths))
     return directories
 
 
