@@ -159,8 +159,16 @@ def _git_environment(home: Path) -> dict[str, str]:
 MEMORY_DIRECTORY = Path("/dev/shm")
 
 
+class Repository(NamedTuple):
+    top: Path
+    environment: dict[str, str]  # git's, kept out of a failing example's report
+
+    def __repr__(self) -> str:
+        return f"Repository({str(self.top)!r})"
+
+
 @pytest.fixture(scope="module")
-def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, str]]]:
+def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Repository]:
     if shutil.which("git") is None:
         pytest.skip("git is not installed (`make test` installs it where it can)")
     in_memory = MEMORY_DIRECTORY.is_dir() and os.access(MEMORY_DIRECTORY, os.W_OK)
@@ -170,7 +178,7 @@ def repository(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path,
         top = Path(temporary) / "top"
         environment = _git_environment(Path(temporary))
         subprocess.run(["git", "init", "-q", "--template=", str(top)], env=environment, check=True)
-        yield top, environment
+        yield Repository(top, environment)
 
 
 def _git_not_ignored(top: Path, environment: dict[str, str]) -> set[str]:
@@ -220,7 +228,7 @@ def _write_example(top: Path, data: st.DataObject) -> list[tuple[str, ...]]:
 )
 @given(data=st.data())
 def test_a_walk_finds_exactly_what_git_does_not_ignore(
-    repository: tuple[Path, dict[str, str]], data: st.DataObject
+    repository: Repository, data: st.DataObject
 ) -> None:
     top, environment = repository
     directories = _write_example(top, data)
