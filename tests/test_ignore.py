@@ -1,8 +1,11 @@
 """A walk honours .gitignore and .ignore files, as ripgrep does; --no-ignore turns that off.
-Each expected count is worked out from the tree the test writes."""
+Each expected count is worked out from the tree the test writes, and each expected list
+of files is the one `git ls-files --others --exclude-standard` printed for the same tree
+(git 2.39); test_ignore_git.py compares the two over drawn trees."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -108,7 +111,8 @@ def test_the_command_counts_what_is_not_ignored(project: Path) -> None:
 
 def test_files_named_are_counted_even_if_ignored(project: Path) -> None:
     result = invoke([str(project / "a.log"), str(project / "build"), "-n", "0"])
-    # The ignore files of the directories above a PATH do not apply to its walk.
+    # A directory named is walked even though build/ ignores it, as ripgrep walks it; the
+    # patterns above it still judge what is in it, and none of them matches b.txt.
     assert result.stdout == "built\t1\nlogged\t1\nrescued\t1\n"
 
 
@@ -141,3 +145,107 @@ def test_a_whitelist_keeps_what_it_lets_back_in(tmp_path: Path) -> None:
     (tree / "top.txt").write_text("top")
     (tree / ".gitignore").write_text("*\n!*/\n!*.md\n")
     assert invoke(["-q", str(tree)]).stdout == "doc\t1\n"
+
+
+@pytest.mark.parametrize(
+    ("patterns", "files", "kept"),
+    [
+        # foo/** ignores what is in foo, not foo itself: a negation can let a file back.
+        (
+            "foo/**\n!foo/keep.txt\n",
+            ["foo/keep.txt", "foo/other.txt", "foo/deep/keep.txt", "top.txt"],
+            ["foo/keep.txt", "top.txt"],
+        ),
+        # foo/**/ ignores the directories below foo, not the files directly in it.
+        (
+            "foo/**/\n",
+            ["foo/a.txt", "foo/sub/b.txt", "foo/sub/deeper/c.txt", "other.txt"],
+            ["foo/a.txt", "other.txt"],
+        ),
+        (
+            "**/foo/**\n!**/foo/keep.txt\n",
+            ["foo/keep.txt", "foo/x.txt", "a/foo/keep.txt", "a/foo/x.txt"],
+            ["a/foo/keep.txt", "foo/keep.txt"],
+        ),
+        # foo/sub is let back in, and then everything below it.
+        (
+            "/foo/**\n!/foo/sub/\n!/foo/sub/**\n",
+            ["foo/a.txt", "foo/sub/b.txt", "foo/sub/deep/c.txt", "bar/foo/d.txt"],
+            ["bar/foo/d.txt", "foo/sub/b.txt", "foo/sub/deep/c.txt"],
+        ),
+        # A byte-order mark is not part of the first pattern.
+        ("\ufeffsecret.txt\n", ["secret.txt", "public.txt"], ["public.txt"]),
+        # A class matches one byte: "[é]" never matches the two bytes of "é"; "[é]?" does.
+        ("[é].txt\n", ["é.txt", "e.txt"], ["e.txt", "é.txt"]),
+        ("[é]?.txt\n", ["é.txt", "e.txt"], ["e.txt"]),
+    ],
+)
+def test_what_git_keeps_is_counted(
+    tmp_path: Path, patterns: str, files: list[str], kept: list[str]
+) -> None:
+    tree = _tree(tmp_path / "tree", {".gitignore": patterns, **dict.fromkeys(files, "x")})
+    assert _found(tree) == kept
+
+
+@pytest.fixture
+def repository(tmp_path: Path) -> Path:
+    """A git work tree (a .git directory is all it takes) walked from a directory below."""
+    return _tree(
+        tmp_path / "repository",
+        {
+            ".git/info/exclude": "*.tmp\n",
+            ".gitignore": "*.log\n/sub/anchored.txt\n",
+            "sub/a.txt": "alpha",
+            "sub/b.log": "logged",
+            "sub/c.tmp": "temporary",
+            "sub/anchored.txt": "anchored",
+            "sub/deeper/anchored.txt": "deeper",
+        },
+    )
+
+
+def test_in_a_work_tree_the_ignore_files_above_the_walk_apply(repository: Path) -> None:
+    assert _found(repository / "sub") == ["a.txt", "deeper/anchored.txt"]
+    result = invoke([str(repository / "sub"), "-n", "0"])
+    assert (result.exit_code, result.stdout) == (0, "alpha\t1\ndeeper\t1\n")
+    # Outside a work tree, only the walk's own ignore files (sub has none) apply.
+    shutil.rmtree(repository / ".git")
+    assert _found(repository / "sub") == [
+        "a.txt",
+        "anchored.txt",
+        "b.log",
+        "c.tmp",
+        "deeper/anchored.txt",
+    ]
+
+
+def test_a_git_file_leads_to_the_exclude_file_of_its_repository(tmp_path: Path) -> None:
+    """A linked worktree's or a submodule's .git is a file naming its git directory."""
+    tree = _tree(
+        tmp_path,
+        {
+            "checkout/.git": "gitdir: ../gitdir\n",
+            "checkout/a.txt": "alpha",
+            "checkout/b.tmp": "temporary",
+            "gitdir/info/exclude": "*.tmp\n",
+        },
+    )
+    assert _found(tree / "checkout") == ["a.txt"]
+
+
+def test_a_nested_repository_does_not_inherit_the_outer_gitignore(tmp_path: Path) -> None:
+    """As git run inside it sees it: the outer *.txt does not reach inner/x.txt."""
+    tree = _tree(
+        tmp_path / "outer",
+        {
+            ".gitignore": "*.txt\n",
+            ".ignore": "*.tmp\n",
+            "a.txt": "alpha",
+            "inner/.git/HEAD": "ref: refs/heads/main\n",
+            "inner/.gitignore": "*.log\n",
+            "inner/x.txt": "kept",
+            "inner/y.log": "logged",
+            "inner/z.tmp": "temporary",  # .ignore is not git's: it still applies, as in rg
+        },
+    )
+    assert _found(tree) == ["inner/x.txt"]

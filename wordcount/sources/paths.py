@@ -19,26 +19,23 @@ import os
 import re
 import stat
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import NamedTuple
 
 from wordcount.sources.identity import FileIdentity, identity_of
+from wordcount.sources.ignore import (
+    GIT_DIRECTORY,
+    IgnoreFile,
+    ignored,
+    levels_above,
+    levels_below,
+)
 from wordcount.sources.opening import NUL_IN_PATH, ListedFile, is_url, local_path, url_files
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
-
-if TYPE_CHECKING:
-    from pathspec import GitIgnoreSpec
 
 STDIN_PATH = "-"
 STDIN_NAME = "<stdin>"
 # Names that mean "this process's open file": another process opening them gets its own.
 _PROCESS_LOCAL = re.compile(r"^/(?:dev/(?:fd/|stdin$)|proc/(?:self|thread-self|\d+)/fd/)")
-
-
-# The files of ignore patterns a walk honours in each directory, as ripgrep does; a later
-# one takes precedence over an earlier one in the same directory.
-IGNORE_FILES = (".gitignore", ".ignore")
-# A repository's own database: never walked, even with --hidden or --no-ignore.
-GIT_DIRECTORY = ".git"
 
 
 class WalkOptions(NamedTuple):
@@ -196,7 +193,7 @@ def _add_path(
 
 # A directory being walked: its entries not yet taken (last name first), the directories
 # from the root down to it (device and inode), and the ignore rules that apply below it.
-_Level = tuple[list[os.DirEntry[str]], set[tuple[int, int]], tuple["_IgnoreRules", ...]]
+_Level = tuple[list[os.DirEntry[str]], set[tuple[int, int]], tuple[IgnoreFile, ...]]
 
 
 def _walk(
@@ -211,10 +208,13 @@ def _walk(
 
     Symlinks are followed, except one that leads back to a directory being walked. Paths
     are shown (in messages, and to --include and --exclude) as rename makes them, if given.
-    Each directory's .gitignore and .ignore apply to what lies below it (unless
-    walk.ignore_files is False); a deeper file's patterns take precedence.
+    Each directory's .gitignore and .ignore apply to what lies below it, and in a git
+    work tree those of the directories above the root and .git/info/exclude (unless
+    walk.ignore_files is False); a deeper file's patterns take precedence (ignore.py).
     """
-    root_rules = _ignore_rules(root, (), walk)
+    root_rules: tuple[IgnoreFile, ...] = ()
+    if walk.ignore_files:
+        root_rules = levels_below(root, levels_above(root), starts_repository=False)
     root_key = (root_status.st_dev, root_status.st_ino)
     stack: list[_Level] = [(_listing(root, shown_root, inputs), {root_key}, root_rules)]
     while stack:
@@ -236,7 +236,7 @@ def _walk(
             )
             continue
         is_directory = status is not None and stat.S_ISDIR(status.st_mode)
-        if rules and _ignored(rules, path, is_directory=is_directory):
+        if rules and ignored(rules, _path_bytes(path), is_directory=is_directory):
             continue
         if status is not None and is_directory:
             level = _level_below(entry, shown, status, ancestors, rules, walk, inputs)
@@ -263,7 +263,7 @@ def _level_below(
     shown: str,
     status: os.stat_result,
     ancestors: set[tuple[int, int]],
-    rules: tuple[_IgnoreRules, ...],
+    rules: tuple[IgnoreFile, ...],
     walk: WalkOptions,
     inputs: Inputs,
 ) -> _Level | None:
@@ -279,7 +279,16 @@ def _level_below(
         )
         return None
     path = entry.path
-    return (_listing(path, shown, inputs), ancestors | {key}, _ignore_rules(path, rules, walk))
+    listing = _listing(path, shown, inputs)
+    if walk.ignore_files:
+        starts_repository = any(found.name == GIT_DIRECTORY for found in listing)
+        rules = levels_below(path, rules, starts_repository=starts_repository)
+    return (listing, ancestors | {key}, rules)
+
+
+def _path_bytes(path: str) -> bytes:
+    """A path as git matches it: its bytes, with "/" between its parts."""
+    return os.fsencode(path if os.sep == "/" else path.replace(os.sep, "/"))
 
 
 def _add_found_file(shown: str, status: os.stat_result | None, inputs: Inputs) -> None:
@@ -297,80 +306,6 @@ def _add_found_file(shown: str, status: os.stat_result | None, inputs: Inputs) -
         inputs.problems.append(
             InputProblem(inputs.take_index(), shown, message, ProblemKind.NOT_REGULAR)
         )
-
-
-class _IgnoreRules(NamedTuple):
-    """The patterns of one directory's ignore files, and the prefix (the directory's path
-    and a separator) that the paths below it start with."""
-
-    prefix: str
-    spec: GitIgnoreSpec
-
-
-def _ignore_rules(
-    directory: str, outer: tuple[_IgnoreRules, ...], walk: WalkOptions
-) -> tuple[_IgnoreRules, ...]:
-    """The rules that apply below directory: outer's, then its own ignore files', if any.
-    A directory without them (most) costs two failed stats."""
-    if not walk.ignore_files:
-        return outer
-    lines: list[str] = []
-    for name in IGNORE_FILES:
-        ignore_file = os.path.join(directory, name)
-        try:
-            # Only a regular file: opening a FIFO of that name would wait for a writer.
-            if not stat.S_ISREG(os.stat(ignore_file).st_mode):
-                continue
-            with open(ignore_file, "rb") as file:
-                content = file.read()
-        except OSError:  # none, or not readable: no patterns from it
-            continue
-        # Decoded as paths are (undecodable bytes as surrogates), so that a pattern
-        # matches the name it was written for, whatever its bytes.
-        lines.extend(os.fsdecode(content).splitlines())
-    if not lines:
-        return outer
-    from pathspec import GitIgnoreSpec  # imported only where a walk finds an ignore file
-
-    # git skips a line it cannot read as a pattern ("!", a lone "\\", "[z-a]"); so do we.
-    usable = [line for line in lines if _is_pattern(GitIgnoreSpec, line)]
-    spec = GitIgnoreSpec.from_lines(usable)
-    return (*outer, _IgnoreRules(os.path.join(directory, ""), spec))
-
-
-def _is_pattern(spec_type: type[GitIgnoreSpec], line: str) -> bool:
-    try:
-        spec_type.from_lines([line])
-    except (ValueError, re.error):  # pathspec's GitIgnorePatternError is a ValueError
-        return False
-    return True
-
-
-def _ignored(rules: tuple[_IgnoreRules, ...], path: str, *, is_directory: bool) -> bool:
-    """Whether the ignore files ignore a path found in a walk: the deepest file with a
-    pattern matching it decides, and within a file the last such pattern (a "!" one
-    re-includes). An ignored directory is not walked, so nothing below it comes back."""
-    for prefix, spec in reversed(rules):
-        relative = path[len(prefix) :]
-        if os.sep != "/":
-            relative = relative.replace(os.sep, "/")
-        include = (
-            _directory_rule(spec, relative) if is_directory else spec.check_file(relative).include
-        )
-        if include is not None:
-            return include
-    return False
-
-
-def _directory_rule(spec: GitIgnoreSpec, relative: str) -> bool | None:
-    """As git judges a directory: its last matching pattern decides. (pathspec's
-    check_file lets `*` outweigh a later `!*/` for a directory, which pruned the
-    directories a whitelist such as `*`, `!*/`, `!*.md` lets back in.)"""
-    decision = None
-    for pattern in spec.patterns:
-        if pattern.include is not None and pattern.match_file(relative + "/") is not None:
-            decision = pattern.include
-    return decision
 
 
 def _add_url(url: str, walk: WalkOptions, inputs: Inputs, working_directory: str) -> None:
