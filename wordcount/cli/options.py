@@ -296,7 +296,7 @@ input_group = _group(
         click.option(
             "--no-ignore",
             is_flag=True,
-            help="In directories, also count what .gitignore and .ignore files ignore.",
+            help="In directories, also count what git would ignore (.gitignore, .ignore, .git/info/exclude).",
         ),
         click.option(
             "--include",
