@@ -296,7 +296,10 @@ input_group = _group(
         click.option(
             "--no-ignore",
             is_flag=True,
-            help="In directories, also count what git would ignore (.gitignore, .ignore, .git/info/exclude).",
+            help=(
+                "In directories, also count what git would ignore (.gitignore, .ignore, "
+                ".git/info/exclude)."
+            ),
         ),
         click.option(
             "--include",
