@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -90,6 +91,8 @@ def test_min_count_applies_to_ngrams(write_file: WriteFile) -> None:
     assert result.stdout == "the cat\t2\n"
 
 
+# Seconds: pools started for every -j (make test-slow).
+@pytest.mark.slow
 def test_ngrams_are_the_same_for_every_jobs(write_file: WriteFile, process_log: ProcessLog) -> None:
     big = write_file("big.txt", LINE * 120_000)  # 3.1 MB: -j 2 cuts it and starts a pool
     result = serial_and_parallel(["--ngrams", "3", "-n", "0", str(big)], process_log)
@@ -101,6 +104,8 @@ def test_ngrams_are_the_same_for_every_jobs(write_file: WriteFile, process_log: 
     )
 
 
+# Seconds: pools started for every -j (make test-slow).
+@pytest.mark.slow
 def test_a_range_cut_inside_a_character_past_the_lookahead_is_no_invalid_utf8(
     tmp_path: Path, process_log: ProcessLog
 ) -> None:

@@ -70,6 +70,8 @@ def test_a_long_line_is_matched_in_pieces_cut_at_whitespace(
     assert result.counts == Counter({"caf\u00e9": 50, "word": 50})
 
 
+# Seconds: pools started for every -j (make test-slow).
+@pytest.mark.slow
 def test_a_pattern_gives_the_same_bytes_for_every_jobs(
     write_file: WriteFile, process_log: ProcessLog
 ) -> None:

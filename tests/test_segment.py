@@ -202,6 +202,8 @@ def _mixed_text(lines: int) -> str:
     return "".join(f"{sentences[i % len(sentences)]} {i % 97}\n" for i in range(lines))
 
 
+# Seconds: pools started for every -j (make test-slow).
+@pytest.mark.slow
 def test_every_option_gives_the_same_bytes_for_every_jobs(
     tmp_path: Path, process_log: ProcessLog
 ) -> None:
