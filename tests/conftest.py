@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -84,6 +85,13 @@ def invoke(args: list[str], stdin: bytes | None = None) -> Result:
     return CliRunner().invoke(
         main, args, input=stdin, prog_name="wordcount", catch_exceptions=False
     )
+
+
+def with_ctrl_c() -> None:
+    """For subprocess.Popen's preexec_fn: Ctrl-C (SIGINT) as in a terminal. A shell starts
+    a background job, a CI runner's perhaps, with SIGINT ignored, and Python then leaves it
+    ignored: a command started so would never see the SIGINT a test sends it."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def run_wordcount(

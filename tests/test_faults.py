@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone, live_group_members
+from tests.conftest import BIN_DIR, PINNED_ENV, group_is_gone, live_group_members, with_ctrl_c
 from tests.support.wordcount_test_support import FAULT_VARIABLE
 from wordcount.cli.ending import ExitStatus
 
@@ -57,6 +57,7 @@ def _start(inputs: list[Path], start_method: str, fault: str) -> subprocess.Pope
         stderr=subprocess.PIPE,
         env=env,
         start_new_session=True,
+        preexec_fn=with_ctrl_c,
     )
 
 

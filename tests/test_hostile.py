@@ -22,7 +22,7 @@ import pytest
 from rich.console import Console
 
 import wordcount
-from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
+from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount, with_ctrl_c
 from wordcount.analysis.ranking import ranked
 from wordcount.analysis.statistics import Statistics, Totals
 from wordcount.cli.ending import ExitStatus
@@ -162,6 +162,7 @@ def _blocked_on_a_list(fifo: Path) -> subprocess.Popen[bytes]:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **PINNED_ENV},
+        preexec_fn=with_ctrl_c,
     )
     deadline = time.monotonic() + 30
     # Reading: the FIFO is among its open files (this test holds the FIFO's other end).
@@ -194,6 +195,9 @@ def test_a_signal_before_counting_is_its_status_and_no_output(
         stdout, stderr = process.communicate(timeout=30)
     finally:
         os.close(writer)
+        with contextlib.suppress(NameError):  # never left running, whatever failed
+            process.kill()
+            process.communicate()
     assert (process.returncode, stdout, stderr) == (status, b"", b"")
 
 

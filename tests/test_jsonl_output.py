@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
+from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount, with_ctrl_c
 from tests.support.wordcount_test_support import FAULT_VARIABLE
 from wordcount.cli.ending import ExitStatus
 from wordcount.formats.words import jsonl_lines
@@ -274,6 +274,7 @@ def test_an_interrupted_run_leaves_the_file_as_it_was(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         env={**os.environ, **PINNED_ENV},
+        preexec_fn=with_ctrl_c,
     )
     try:
         deadline = time.monotonic() + 10
@@ -285,6 +286,7 @@ def test_an_interrupted_run_leaves_the_file_as_it_was(
         stdout, stderr = process.communicate(timeout=10)
     finally:
         process.kill()
+        process.communicate()
     assert process.returncode == status
     assert (stdout, stderr) == (b"", b"")
     assert out.read_bytes() == b"old\n"
