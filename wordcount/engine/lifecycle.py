@@ -54,6 +54,14 @@ _ORPHANED_EXIT_STATUS = 128 + signal.SIGHUP
 _starting_line: threading.Barrier | None = None
 
 
+def leave_signals_to_the_main_thread() -> None:
+    """Called first in a thread of the main process: the kernel then gives SIGINT, SIGTERM
+    and SIGHUP to the main thread. Given to this thread, Python's handler would only set
+    a flag, and a main thread blocked reading (a FIFO, a pipe) would never wake to act
+    on it: Ctrl-C would hang the run."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _STARTUP_SIGNALS)
+
+
 def raise_terminated(signal_number: int, _frame: Any) -> None:
     raise Terminated(signal_number)
 

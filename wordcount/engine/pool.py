@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from wordcount.engine.lifecycle import (
     check_file_descriptors,
     initialize_worker,
+    leave_signals_to_the_main_thread,
     objects_frozen,
     pool_start_failure,
     pool_thread_failure,
@@ -143,6 +144,7 @@ class _ShownProgress:
         stop = threading.Event()
 
         def poll() -> None:
+            leave_signals_to_the_main_thread()
             while not stop.wait(_POOL_CHECK_SECONDS):
                 self.show()
 
