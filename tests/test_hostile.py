@@ -210,6 +210,12 @@ def test_a_signal_before_counting_is_its_status_and_no_output(
         ["--against", "/proc/self/fd/0", "-"],
         ["--against-counts", "/dev/fd/0", "-"],
         ["book.txt", "--stopwords", "-", "--counts", "/dev/stdin"],
+        # A --files-from list read from it took it from the other option: an empty stop
+        # list, an empty reference, a list of the stop words' names.
+        ["--files-from", "-", "--stopwords", "/dev/stdin"],
+        ["--stopwords", "/dev/stdin", "--files-from", "-"],
+        ["--files-from", "/dev/stdin", "--against", "-"],
+        ["--files-from", "-", "--counts", "/dev/stdin"],
     ],
 )
 def test_standard_input_is_read_once(args: list[str]) -> None:

@@ -131,6 +131,8 @@ def main(
         raise click.UsageError("-0/--null says how a --files-from list is separated")
     listed = inputs.files_from is not None
     if inputs.files_from is not None:
+        # Before the list is read: from standard input, it leaves none for another option.
+        _check_stdin_read_once(paths, selection, corpora, files_from=inputs.files_from)
         paths = paths_and_list(paths, inputs.files_from, null=inputs.null)
     if paths or listed or not corpora.counts:  # saved counts alone read no standard input
         paths = paths_or_stdin(paths, listed=listed)
@@ -187,7 +189,11 @@ def _check_combinations(
 
 
 def _check_stdin_read_once(
-    paths: tuple[str, ...], selection: SelectionChoices, corpora: CorpusChoices
+    paths: tuple[str, ...],
+    selection: SelectionChoices,
+    corpora: CorpusChoices,
+    *,
+    files_from: str | None = None,
 ) -> None:
     """Standard input ("-", /dev/stdin, /proc/self/fd/0) is read once, by one option; a
     --files-from list from it has been checked as it was read (file_lists.py)."""
@@ -202,6 +208,7 @@ def _check_stdin_read_once(
             )
     conflict = stdin_conflict(
         [
+            ("--files-from", () if files_from is None else (files_from,)),
             ("PATH -", paths),
             ("--stopwords", selection.stopwords),
             ("--counts", corpora.counts),
