@@ -140,3 +140,13 @@ def test_legacy_text_after_80_kb_of_ascii_is_detected_alike_in_parallel(
     words = dict(line.split("\t") for line in result.stdout.decode().splitlines())
     assert words["москва"] == "700"
     assert words["fox"] == "1800"
+
+
+def test_legacy_text_with_a_nul_read_with_text_is_detected(write_file: WriteFile) -> None:
+    """The binary warning offers --text; a NUL once kept the file from the detector, and
+    cp1251 was read per word as cp1252, with the calm warning."""
+    legacy = write_file("nul.txt", RUSSIAN.encode("cp1251") + b"\x00\n")
+    expected, _ = _tsv([str(write_file("utf8.txt", RUSSIAN))])
+    counted, warnings = _tsv(["--text", str(legacy)])
+    assert counted == expected
+    assert f"'{legacy}': not valid UTF-8; read as cp1251\n" in warnings

@@ -105,8 +105,9 @@ def classify_head(head: bytes, *, encoding: str | None, binary_as_text: bool) ->
     if has_nul and not binary_as_text:
         return HeadKind.BINARY
     # Only the first SAMPLE_BYTES count, so that the planner, which reads no more, and the
-    # worker judge a file alike. Text with a NUL (--text) is left as it always was.
-    if not has_nul and not head.isascii():
+    # worker judge a file alike. Text with a NUL is judged too: --text, which the binary
+    # warning offers, reads it as text, and a legacy encoding is as likely there.
+    if not head.isascii():
         detection = _detected(head)
         if detection.encoding is not None:
             return HeadKind.DETECTED
