@@ -150,3 +150,38 @@ def test_legacy_text_with_a_nul_read_with_text_is_detected(write_file: WriteFile
     counted, warnings = _tsv(["--text", str(legacy)])
     assert counted == expected
     assert f"'{legacy}': not valid UTF-8; read as cp1251\n" in warnings
+
+
+# Formal Korean: 3.7 characters between spaces on average, which the length of its runs
+# once took for Chinese (GB18030), with a confident "read as" line.
+KOREAN_PROSE = (
+    "대한민국은 동아시아의 한반도 남부에 위치한 민주공화국이다. 수도는 서울특별시이며, "
+    "국기는 태극기, 국가는 애국가, 공용어는 한국어이다. 대한민국은 1948년 정부수립 이후 "
+    "경제성장과 민주화를 이룩하였으며, 현재 세계적인 경제대국으로 평가받고 있다.\n"
+)
+
+
+@pytest.mark.parametrize("text", [KOREAN_PROSE * 5, "한국어 안녕하세요\n"], ids=["prose", "short"])
+def test_korean_prose_is_read_as_korean(write_file: WriteFile, text: str) -> None:
+    legacy = write_file("ko.txt", text.encode("euc_kr"))
+    expected, _ = _tsv([str(write_file("ko-utf8.txt", text))])
+    counted, warnings = _tsv([str(legacy)])
+    assert counted == expected
+    assert f"'{legacy}': not valid UTF-8; read as euc_kr\n" in warnings
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "stray"),
+    [(CZECH * 4, "cp1250", b"\x81"), (RUSSIAN, "cp1251", b"\x98")],
+    ids=["cs-cp1250", "ru-cp1251"],
+)
+def test_a_byte_its_code_page_leaves_undefined_makes_the_file_loud(
+    write_file: WriteFile, text: str, encoding: str, stray: bytes
+) -> None:
+    """The stray byte ruled the true code page out, and a lookalike that decodes every
+    byte (ISO-8859-2, Mac Cyrillic) read the file, silently, into other words."""
+    legacy = write_file("stray.txt", text.encode(encoding) + b"x" + stray + b"\n")
+    _, warnings = _tsv([str(legacy)])
+    assert f"'{legacy}': not valid UTF-8 and " in warnings
+    assert f"{encoding}?" in warnings
+    assert warnings.rstrip("\n").endswith(UNDECIDED_END.rstrip("\n")) or UNDECIDED_END in warnings

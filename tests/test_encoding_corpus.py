@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests import encoding_corpus
+from tests.conftest import WriteFile, invoke
 from tests.encoding_corpus import CorpusFile, Verdict
 
 # Files with at least 1 KB outside ASCII that are not counted exactly, but loudly: tables
@@ -112,3 +113,16 @@ def test_the_manifest_names_each_file_and_its_source(corpus: Path) -> None:
             hashlib.sha256(data).hexdigest(),
         )
         assert source
+
+
+def test_a_line_of_hebrew_is_not_read_as_cyrillic(corpus: Path, write_file: WriteFile) -> None:
+    """Hebrew's letters sit where cp1251 has its small Cyrillic letters: one long line of
+    a cp1255 page made plausible lowercase "words" read so, and charset-normalizer chose
+    cp1251, silently."""
+    page = corpus / "windows-1255-hebrew/hydepark.hevre.co.il.7957.xml"
+    line = page.read_bytes().split(b"\n")[7]
+    legacy = write_file("he.xml", line)
+    expected = invoke(["-n", "0", str(write_file("he-utf8.xml", line.decode("cp1255")))])
+    counted = invoke(["-n", "0", str(legacy)])
+    assert (counted.exit_code, counted.stdout) == (0, expected.stdout)
+    assert f"'{legacy}': not valid UTF-8; read as cp1255\n" in counted.stderr

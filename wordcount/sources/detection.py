@@ -99,11 +99,25 @@ _PLAUSIBLE = 0.8
 # Below this many bytes outside ASCII, charset-normalizer's letter statistics are not
 # asked, and a file the scores cannot decide is "too short" to tell (a few sentences).
 _STATISTICS_BYTES = 256
-# Korean words are this many characters long or less on average (every Korean page of
-# the corpus: at most 3.3), Chinese clauses more (every Chinese one: at least 3.9).
-_KOREAN_MAX_MEAN_RUN = 3.6
+# Korean and Chinese told apart by where their double-byte characters fall. EUC-KR and
+# CP949 put every Hangul syllable at a lead byte from 0xB0 to 0xC8 with a trail byte from
+# 0xA1; Chinese text has most of its characters elsewhere: GB2312 orders its common
+# characters by pinyin over leads 0xB0 to 0xD7, so those read s, t, w, x, y, z (是, 他,
+# 我, 一, 在, 中) lie past 0xC8, and Big5 uses trail bytes below 0x80 as well. The share
+# of such Hangul-placed pairs: every Korean file of the corpus at least 0.91, every
+# Chinese one at most 0.59. Between the two bounds, or on fewer pairs than the least, it
+# cannot tell (prose that reads 3.7 characters between spaces, as formal Korean does, was
+# once taken for Chinese by the length of its runs).
+_KOREAN_MIN_SHARE = 0.85
+_CHINESE_MAX_SHARE = 0.7
+_KOREAN_OR_CHINESE_MIN_PAIRS = 8
 # The candidates a warning names, at most.
 _NAMED_CANDIDATES = 4
+# An encoding that fails on at most one byte in this many outside ASCII (and on one at
+# least) is still a candidate: a stray byte is not evidence against a whole file.
+_NEAR_BYTES_PER_FAILURE = 1000
+# A lead byte from 0x81 and the byte after it; ASCII between pairs is stepped over.
+_DOUBLE_BYTE_PAIR = re.compile(rb"([\x81-\xff])([\x00-\xff])")
 
 
 class Detection(NamedTuple):
@@ -171,14 +185,17 @@ def _detect(sample: bytes, whole: bool) -> Detection:
         return Detection()
     best = scored[0][0]
     contenders = [names for score, names in scored if score >= best - _MARGIN]
-    non_ascii = len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
+    non_ascii = _non_ascii(sample)
     if best >= _PLAUSIBLE:
         contenders = _korean_or_chinese(scored_part, contenders) or contenders
+        contenders = _without_capitals_nowhere(scored_part, contenders) or contenders
         if len(contenders) > 1 and non_ascii >= _STATISTICS_BYTES:
             picked = _charset_normalizer_pick(scored_part, contenders)
             contenders = contenders if picked is None else [picked]
         if len(contenders) > 1:
             contenders = _one_family_tied(scored) or contenders
+        if len(contenders) == 1:
+            contenders += _nearly_as_good(sample, scored_part, contenders[0], best)
         if len(contenders) == 1:
             names = contenders[0]
             return Detection() if "cp1252" in names else Detection(names[0])
@@ -209,17 +226,81 @@ def _plausibility(part: bytes, reading: list[str]) -> float:
 
 def _korean_or_chinese(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
     """Of a Korean and a Chinese reading that score alike (Korean's common syllables and
-    Chinese's common characters sit on the same byte pairs), the one that the runs of
-    characters outside ASCII fit: Korean puts a space between words, Chinese none inside
-    a clause."""
+    Chinese's common characters sit on the same byte pairs), the one that the places of
+    its byte pairs fit (see _KOREAN_MIN_SHARE); None if they cannot tell."""
     families = [ALLOWED_ENCODINGS.get(reading[0]) for reading in contenders]
     korean = [r for r, f in zip(contenders, families, strict=True) if f == _KOREAN]
     chinese = [r for r, f in zip(contenders, families, strict=True) if f == _CHINESE]
     if not korean or not chinese or len(korean) + len(chinese) < len(contenders):
         return None
-    runs = re.findall(rb"[\x80-\xff]+", data)
-    mean_characters = sum(map(len, runs)) / len(runs) / 2  # two bytes each, in both
-    return [korean[0]] if mean_characters <= _KOREAN_MAX_MEAN_RUN else [chinese[0]]
+    hangul_placed, pairs = _hangul_placed_pairs(data)
+    if pairs < _KOREAN_OR_CHINESE_MIN_PAIRS:
+        return None
+    share = hangul_placed / pairs
+    if share >= _KOREAN_MIN_SHARE:
+        return [korean[0]]
+    if share <= _CHINESE_MAX_SHARE:
+        return [chinese[0]]
+    return None
+
+
+def _hangul_placed_pairs(data: bytes) -> tuple[int, int]:
+    """Of the byte pairs that start at a byte from 0x81 (read left to right, as every
+    double-byte encoding here reads them), how many sit where EUC-KR puts Hangul, and
+    how many there are."""
+    hangul_placed = pairs = 0
+    for lead, trail in _DOUBLE_BYTE_PAIR.findall(data):
+        pairs += 1
+        hangul_placed += 0xB0 <= lead[0] <= 0xC8 and trail[0] >= 0xA1
+    return hangul_placed, pairs
+
+
+def _nearly_as_good(sample: bytes, part: bytes, chosen: list[str], best: float) -> list[list[str]]:
+    """The encodings that fail to decode a few bytes of the sample but read the rest more
+    plausibly than the chosen one (its score, best): one byte that a code page
+    leaves undefined (a stray 0x81 in Czech cp1250) would otherwise hand the file to a
+    lookalike (ISO-8859-2) that decodes every byte, and reads other words. With them,
+    the file is undecided: loud, where it was silently wrong."""
+    allowed = max(1, _non_ascii(sample) // _NEAR_BYTES_PER_FAILURE)
+    chosen_text = _decoded(part, chosen[0], final=False)
+    near = []
+    for encoding in (*_WESTERN, *ALLOWED_ENCODINGS):
+        # Code pages only: a multi-byte encoding that fails on a pair reads the bytes
+        # after it out of step, which no score of the rest can make up for.
+        if (
+            encoding in chosen
+            or not _single_byte(encoding)
+            or _decoded(sample, encoding, final=False) is not None
+        ):
+            continue
+        text = sample.decode(encoding, "replace")
+        if text.count("\ufffd") > allowed:
+            continue
+        reading = part.decode(encoding, "replace")
+        if reading != chosen_text and plausibility(reading) > best:
+            near.append([encoding])
+    return near
+
+
+def _non_ascii(sample: bytes) -> int:
+    return len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
+
+
+def _without_capitals_nowhere(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
+    """The contenders less the readings in a script with capitals (Cyrillic, Greek) that
+    show not one capital letter, where a reading in a script without them (Hebrew,
+    Arabic, Thai) is left: Hebrew's letters sit where cp1251 has its small letters, and
+    each reads as plausible words, but Russian or Greek prose starts its sentences and
+    names with capitals. None if that leaves nothing to choose from, or drops nothing."""
+    kept = []
+    for reading in contenders:
+        letters = [c for c in _decoded(data, reading[0], final=False) or "" if c > "\x7f"]
+        cased = [c for c in letters if c.isalpha() and c.lower() != c.upper()]
+        if not cased or any(c.isupper() for c in cased):
+            kept.append((reading, bool(cased)))
+    if len(kept) == len(contenders) or not any(not cased for _, cased in kept):
+        return None
+    return [reading for reading, _ in kept]
 
 
 def _one_family_tied(scored: list[tuple[float, list[str]]]) -> list[list[str]] | None:
