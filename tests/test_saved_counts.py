@@ -366,7 +366,12 @@ def _options_of(word_options: dict[str, Any], tmp_path: Path) -> list[str]:
 def test_the_words_the_rule_gives_are_read(tmp_path: Path) -> None:
     """The same checks pass every word wordcount writes (a sibling of the refusals)."""
     text = tmp_path / "t.txt"
-    text.write_text("The naïve café ﬁve don't x1 Ω ١٢ 😀a\n", encoding="utf-8")
+    # After the first line, words that one pass of the rule's step 2 left unlike their
+    # own normalization (ŉ, J̌, İ́, Ϊ́): wordcount refused the counts it had written.
+    text.write_text(
+        "The naïve café ﬁve don't x1 Ω ١٢ 😀a\n\u0149a J\u030c \u0130\u0301 \u03aa\u0301\n",
+        encoding="utf-8",
+    )
     for args in ([], ["--case-sensitive"], ["--ngrams", "2"], ["--pattern", r"\w+"]):
         path = saved(tmp_path, "t.json", [*args, str(text)])
         result = invoke(["--counts", str(path), "-n", "0", *args])

@@ -44,6 +44,14 @@ JOINERS = frozenset((APOSTROPHE, ZERO_WIDTH_JOINER, ZERO_WIDTH_NON_JOINER))
 # conjoining jamo that only spell syllables. All are starters that nothing composes with,
 # so leaving them out of NFKC changes nothing around them.
 _KEPT_AS_WRITTEN = re.compile("([\u0e33\u0eb3\u3131-\u318e])")
+# The halfwidth Hangul letters (ﾡ, U+FFA1) are the same letters in a narrow form: NFKC
+# makes them conjoining jamo too, so they are written as the compatibility jamo of the
+# same name instead (ﾡﾡﾡ is ㄱㄱㄱ), as NFKC makes any other halfwidth form its usual one.
+_HALFWIDTH_HANGUL = {
+    code_point: unicodedata.lookup(unicodedata.name(chr(code_point)).removeprefix("HALFWIDTH "))
+    for code_point in range(0xFFA0, 0xFFDD)
+    if unicodedata.category(chr(code_point)) == "Lo"
+}
 # str.lower() makes İ an i and a combining dot above (U+0307), a word apart from the same
 # word written with i; Turkish and Azeri, which write İ, lowercase it to i.
 CAPITAL_I_WITH_DOT = "\u0130"
@@ -110,7 +118,19 @@ _CLASS_OF_CATEGORY = {"L": "w", "N": "w", "M": "m"}
 
 def normalize(text: str, *, case_sensitive: bool = False) -> str:
     """Step 2 of the rule: the apostrophes as ', NFKC but for the characters kept as
-    written, then lowercase (not with --case-sensitive) with İ as i."""
+    written, then lowercase (not with --case-sensitive) with İ as i; again until that
+    changes nothing. Once is not always enough: lowercasing can undo NFKC (İ and U+0301
+    lowercase to i and U+0301, which NFKC writes í), and NFKC can make what the step
+    changes (ŉ is ʼn, ᴬ is A). So every word the rule gives is its own normalization,
+    as the check of a saved count's words needs."""
+    while True:
+        normalized = _normalized_once(text, case_sensitive)
+        if normalized == text:
+            return text
+        text = normalized
+
+
+def _normalized_once(text: str, case_sensitive: bool) -> str:
     text = with_ascii_apostrophes(text)
     text = compatibility_form(text)
     if not case_sensitive:
@@ -128,6 +148,7 @@ def compatibility_form(text: str) -> str:
     """NFKC, but for the characters kept as written: NFKC applied to the text between them."""
     if unicodedata.is_normalized("NFKC", text):  # so it holds none of them: NFKC changes each
         return text
+    text = text.translate(_HALFWIDTH_HANGUL)
     pieces = _KEPT_AS_WRITTEN.split(text)  # the characters kept at the odd places
     pieces[::2] = [unicodedata.normalize("NFKC", piece) for piece in pieces[::2]]
     return "".join(pieces)
