@@ -185,3 +185,12 @@ def test_a_byte_its_code_page_leaves_undefined_makes_the_file_loud(
     assert f"'{legacy}': not valid UTF-8 and " in warnings
     assert f"{encoding}?" in warnings
     assert warnings.rstrip("\n").endswith(UNDECIDED_END.rstrip("\n")) or UNDECIDED_END in warnings
+
+
+def test_legacy_text_past_the_sample_names_the_fix(write_file: WriteFile) -> None:
+    """Past the 256 KiB judged, text in another encoding is read per word as cp1252: the
+    warning names --encoding, where it once only said so, calmly."""
+    legacy = write_file("late.txt", b"lorem ipsum dolor\n" * 17_000 + RUSSIAN.encode("cp1251"))
+    _, warnings = _tsv([str(legacy)])
+    assert warnings.startswith(f"wordcount: warning: '{legacy}': not valid UTF-8; ")
+    assert "--encoding NAME reads another encoding exactly" in warnings

@@ -70,7 +70,10 @@ DETECTED = [
     ("ja-shift-jis", JAPANESE, "shift_jis", {"shift_jis", "cp932"}),
     ("zh-gb18030", CHINESE, "gb18030", {"gb18030"}),
 ]
-CP1252_WARNING = "not valid UTF-8; its invalid words were read as cp1252"
+CP1252_WARNING = (
+    "not valid UTF-8; its invalid words were read as cp1252 (as Western text; "
+    "--encoding NAME reads another encoding exactly)"
+)
 
 
 def _tsv(args: list[str]) -> tuple[str, str]:

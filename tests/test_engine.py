@@ -136,7 +136,14 @@ def test_invalid_utf8_is_blamed_on_the_right_file_of_a_batch(tmp_path: Path) -> 
     result = count_inputs(paths=[str(utf8), str(latin1)], jobs=1)
     assert result.counts == {"se\u00f1or": 2, "m\u00fcde": 1, "\u00e9t\u00e9": 1}
     assert [(p.path, p.message, p.is_error) for p in result.problems] == [
-        (str(latin1), "not valid UTF-8; its invalid words were read as cp1252", False)
+        (
+            str(latin1),
+            (
+                "not valid UTF-8; its invalid words were read as cp1252 (as Western text; "
+                "--encoding NAME reads another encoding exactly)"
+            ),
+            False,
+        )
     ]
 
 

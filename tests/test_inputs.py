@@ -38,7 +38,10 @@ from wordcount.sources.paths import InputFile
 from wordcount.words import counter
 
 BINARY = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
-CP1252 = "not valid UTF-8; its invalid words were read as cp1252"
+CP1252 = (
+    "not valid UTF-8; its invalid words were read as cp1252 (as Western text; "
+    "--encoding NAME reads another encoding exactly)"
+)
 LOOP = "symlink loop: leads back to a directory being walked; not followed"
 # Over the 2 MiB below which wordcount counts in-process, so that -j 2 starts a pool and
 # the big file is cut into ranges; 7 bytes a line.

@@ -72,7 +72,8 @@ def test_invalid_utf8_words_are_read_as_cp1252_as_in_the_inputs(write_file: Writ
     assert result.stdout == ONLY_DOG
     assert result.stderr == (
         f"wordcount: warning: --stopwords '{stopwords}': not valid UTF-8; its invalid words "
-        "were read as cp1252\n"
+        "were read as cp1252 (as Western text; --encoding NAME reads another encoding "
+        "exactly)\n"
     )
     quiet = invoke([str(text), "-n", "0", "-q", "--stopwords", str(stopwords)])
     assert (quiet.stdout, quiet.stderr) == (ONLY_DOG, "")

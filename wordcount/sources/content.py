@@ -38,7 +38,12 @@ READ_CHUNK_BYTES = 256 << 10
 
 UTF8_BOM = b"\xef\xbb\xbf"
 BINARY_MESSAGE = "binary (a NUL byte in its first 64 KiB); skipped, --text counts it"
-CP1252_MESSAGE = "not valid UTF-8; its invalid words were read as cp1252"
+# Right for Western text, which the detector judged the sample to be, or which lies past
+# the sample (its first 256 KiB): the fix is named for the text that is not.
+CP1252_MESSAGE = (
+    "not valid UTF-8; its invalid words were read as cp1252 (as Western text; "
+    "--encoding NAME reads another encoding exactly)"
+)
 
 
 def detected_message(encoding: str) -> str:
