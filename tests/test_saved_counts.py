@@ -13,6 +13,7 @@ import pytest
 
 import wordcount
 from tests.conftest import WriteFile, invoke, run_wordcount
+from wordcount.analysis.saved_counts import describe
 from wordcount.cli.ending import ExitStatus
 from wordcount.exceptions import SavedCountsUnusable
 from wordcount.words.rule import RULE_VERSION
@@ -466,3 +467,22 @@ def test_load_refuses_a_word_the_rule_never_gives(tmp_path: Path) -> None:
     path.write_text(json.dumps(_saved_document({"The": 5, "the": 1})), encoding="utf-8")
     with pytest.raises(SavedCountsUnusable, match='holds "The", which is no word of '):
         wordcount.load(path)
+
+
+@pytest.mark.parametrize(
+    ("word_options", "described"),
+    [
+        ({"ngrams": 2, "ngram_stopwords": [], "ngram_min_length": 1}, "--ngrams 2"),
+        (
+            {"ngrams": 3, "ngram_stopwords": ["a", "the"], "ngram_min_length": 2},
+            "--ngrams 3 --stopwords (2 words) --min-length 2",
+        ),
+        ({"case_sensitive": True}, "--case-sensitive"),
+        ({}, "the default word rule"),
+    ],
+)
+def test_word_options_are_described_as_typed(
+    word_options: dict[str, object], described: str
+) -> None:
+    """A refusal said "--ngrams 2 0 stop words --min-length 1" of a plain --ngrams 2."""
+    assert describe(word_options) == described

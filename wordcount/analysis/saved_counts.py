@@ -116,9 +116,14 @@ def describe(word_options: WordOptions) -> str:
         parts.append(f"--segment {word_options['segment']}")
     if word_options.get("ngrams", 1) != 1:
         parts.append(f"--ngrams {word_options['ngrams']}")
+        # What leaves the sequence before n-grams form, said only where something does.
         stopwords = word_options.get("ngram_stopwords")
-        parts.append(f"{len(stopwords) if isinstance(stopwords, list) else '?'} stop words")
-        parts.append(f"--min-length {word_options.get('ngram_min_length')}")
+        if stopwords:
+            count = len(stopwords) if isinstance(stopwords, list) else "?"
+            parts.append(f"--stopwords ({count} words)")
+        min_length = word_options.get("ngram_min_length")
+        if min_length != 1:
+            parts.append(f"--min-length {min_length}")
     return " ".join(parts) if parts else "the default word rule"
 
 
