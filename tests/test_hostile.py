@@ -154,6 +154,17 @@ def test_the_output_file_and_its_temporary_file_are_never_counted(tmp_path: Path
         assert [entry["file"] for entry in document["by_file"]] == [str(texts / "a.txt")]
 
 
+def test_the_temporary_file_is_not_said_to_be_skipped_as_hidden(tmp_path: Path) -> None:
+    """Without --hidden the walk passed over it, and said "1 file skipped (hidden)" of a
+    directory that holds no hidden file."""
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    (texts / "a.txt").write_text("alpha beta\n")
+    result = invoke([str(texts), "-o", str(texts / "out.tsv")])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert (texts / "out.tsv").read_text() == "alpha\t1\nbeta\t1\n"
+
+
 def _blocked_on_a_list(fifo: Path) -> subprocess.Popen[bytes]:
     """The installed command, reading --files-from FIFO: a list that never ends."""
     process = subprocess.Popen(

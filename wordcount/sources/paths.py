@@ -44,6 +44,9 @@ class WalkOptions(NamedTuple):
     exclude: tuple[str, ...] = ()
     # Honour .gitignore and .ignore files found in a walk (--no-ignore: False).
     ignore_files: bool = True
+    # Files, by (st_dev, st_ino), that a walk passes over without a word, not even among
+    # the hidden ones skipped: the caller's own output (-o FILE's temporary file).
+    unseen: frozenset[tuple[int, int]] = frozenset()
 
     def wants_file(self, path: str, name: str) -> bool:
         if self.include and not _matches_any(self.include, path, name):
@@ -224,7 +227,7 @@ def _walk(
             continue
         entry = entries.pop()
         if not walk.hidden and entry.name.startswith("."):
-            inputs.hidden_skipped += 1
+            inputs.hidden_skipped += not _unseen(entry, walk.unseen)
             continue
         path = entry.path
         shown = path if rename is None else rename(path)
@@ -333,6 +336,18 @@ def _renamer(root: str, url: str) -> Callable[[str], str]:
     root_prefix = os.path.join(root, "")  # the start of every path a walk of root finds
     url_prefix = url if url.endswith("/") else url + "/"
     return lambda path: url_prefix + path[len(root_prefix) :]
+
+
+def _unseen(entry: os.DirEntry[str], unseen: frozenset[tuple[int, int]]) -> bool:
+    """Whether the entry is one of the unseen files: its inode first, which a listing
+    gives for free, then its device."""
+    if not unseen or all(entry.inode() != inode for _, inode in unseen):
+        return False
+    try:
+        status = entry.stat(follow_symlinks=False)
+    except OSError:
+        return False
+    return (status.st_dev, status.st_ino) in unseen
 
 
 def _listed_file_wanted(
