@@ -250,8 +250,12 @@ def _no_pattern_recorded(document: dict[str, Any]) -> None:
     ("edit", "extra", "reason"),
     [
         (_swap_within_files, ["--by-file"], "its files' words do not add up to its words"),
-        (_huge_count, ["--stats"], "a top entry is not a word and a count"),
-        (_huge_count, ["--against", "REFERENCE"], "a top entry is not a word and a count"),
+        (_huge_count, ["--stats"], "a count above 10^18, more words than any text holds"),
+        (
+            _huge_count,
+            ["--against", "REFERENCE"],
+            "a count above 10^18, more words than any text holds",
+        ),
         (_no_pattern_recorded, [], "not a saved count (its word options are not recorded)"),
     ],
 )
