@@ -7,6 +7,8 @@ exercise the matcher alone."""
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -247,3 +249,44 @@ def test_a_pattern_matches_as_git_wildmatch_does(text: str, pattern: str, matche
     regex = wildmatch_regex(pattern.encode(), crosses_slashes=True)
     found = regex is not None and re.fullmatch(regex, text.encode(), re.DOTALL) is not None
     assert found == matches
+
+
+# Stars with more of the pattern between them, checked by hand: each star's part is
+# found at its first place, and the rest must still match from there.
+MANY_STARS = [
+    ("xaab", "*a*b", True),
+    ("ab", "*a*b", True),
+    ("ba", "*a*b", False),
+    ("a/b", "*a*b", False),
+    ("abcabd", "*ab*d", True),
+    ("abcabd", "*ab?d", False),  # "ab?d" would have to end it: "cabd"
+    ("x/yaz", "x/*a*z", True),
+    ("x/ya/z", "x/*a*z", False),
+    ("aaaab", "*a*a*a*a*b", True),
+    ("aaab", "*a*a*a*a*b", False),
+    ("ab/cd/e", "a*/**/*e", True),
+]
+
+
+@pytest.mark.parametrize(("text", "pattern", "matches"), MANY_STARS)
+def test_stars_between_parts_match_as_wildmatch_does(
+    text: str, pattern: str, matches: bool
+) -> None:
+    regex = wildmatch_regex(pattern.encode(), crosses_slashes=True)
+    assert regex is not None
+    assert (re.fullmatch(regex, text.encode(), re.DOTALL) is not None) == matches
+
+
+def test_many_stars_give_up_on_a_long_name_at_once() -> None:
+    """One .gitignore line `*a*a*a*a*a*a*a*a*b` held a walk for minutes on a file named
+    with 60 a's (the expression backtracked through every way to share them out), where
+    git answers at once. In a process of its own, so that a relapse fails, not hangs."""
+    program = (
+        "import re; from wordcount.sources.ignore import wildmatch_regex; "
+        "r = wildmatch_regex(b'*a*a*a*a*a*a*a*a*b', crosses_slashes=True); "
+        "print(re.fullmatch(r, b'a' * 60, re.DOTALL))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, timeout=20, check=True
+    )
+    assert done.stdout == "None\n"
