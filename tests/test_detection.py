@@ -49,7 +49,8 @@ def _first_half(text: str) -> str:
 EXACT = [
     ("cs-iso8859-2", CZECH, "iso8859_2", {"iso8859_2"}),
     ("cs-cp1250-half", _first_half(CZECH), "cp1250", {"cp1250"}),
-    ("pl-iso8859-2-half", _first_half(POLISH), "iso8859_2", {"iso8859_2"}),
+    # (Its first half holds 11 bytes outside ASCII: too few to decide, and loud.)
+    ("pl-iso8859-2", POLISH, "iso8859_2", {"iso8859_2"}),
     # Hungarian has none of the letters where cp1250 and ISO-8859-2 differ.
     ("hu-iso8859-2-half", _first_half(HUNGARIAN), "iso8859_2", {"iso8859_2", "cp1250"}),
     ("hu-cp1250-half", _first_half(HUNGARIAN), "cp1250", {"iso8859_2", "cp1250"}),

@@ -113,6 +113,17 @@ _CHINESE_MAX_SHARE = 0.7
 _KOREAN_OR_CHINESE_MIN_PAIRS = 8
 # The candidates a warning names, at most.
 _NAMED_CANDIDATES = 4
+# Fewer bytes outside ASCII than this (eight Chinese characters, a dozen accented
+# letters) decide no encoding but a Western one: a byte or two read as KOI8-R or
+# Shift_JIS made a plausible word as often as the true one did.
+_MIN_DECIDING_BYTES = 16
+# Cyrillic text is at least 41% vowels (а е и о у ы э ю я) in every Cyrillic file of the
+# corpus; Hebrew read as cp1251 at most 29%. Judged on this many letters at least.
+_MIN_CYRILLIC_VOWELS = 0.35
+_MIN_CYRILLIC_LETTERS = 40
+_CYRILLIC_VOWELS = frozenset("аеиоуыэюя")
+# Words as far as telling two readings apart goes: what sets them apart is letters.
+_WORD = re.compile(r"\w+")
 # An encoding that fails on at most one byte in this many outside ASCII (and on one at
 # least) is still a candidate: a stray byte is not evidence against a whole file.
 _NEAR_BYTES_PER_FAILURE = 1000
@@ -188,14 +199,16 @@ def _detect(sample: bytes, whole: bool) -> Detection:
     non_ascii = _non_ascii(sample)
     if best >= _PLAUSIBLE:
         contenders = _korean_or_chinese(scored_part, contenders) or contenders
-        contenders = _without_capitals_nowhere(scored_part, contenders) or contenders
+        contenders = _without_vowelless_cyrillic(scored_part, contenders) or contenders
         if len(contenders) > 1 and non_ascii >= _STATISTICS_BYTES:
             picked = _charset_normalizer_pick(scored_part, contenders)
             contenders = contenders if picked is None else [picked]
         if len(contenders) > 1:
-            contenders = _one_family_tied(scored) or contenders
+            contenders = _one_family_tied(scored_part, scored) or contenders
         if len(contenders) == 1:
             contenders += _nearly_as_good(sample, scored_part, contenders[0], best)
+        if len(contenders) == 1 and non_ascii < _MIN_DECIDING_BYTES:
+            contenders = _too_little_to_decide(scored, best)
         if len(contenders) == 1:
             names = contenders[0]
             return Detection() if "cp1252" in names else Detection(names[0])
@@ -286,33 +299,47 @@ def _non_ascii(sample: bytes) -> int:
     return len(sample) - len(sample.decode("latin-1").encode("ascii", "ignore"))
 
 
-def _without_capitals_nowhere(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
-    """The contenders less the readings in a script with capitals (Cyrillic, Greek) that
-    show not one capital letter, where a reading in a script without them (Hebrew,
-    Arabic, Thai) is left: Hebrew's letters sit where cp1251 has its small letters, and
-    each reads as plausible words, but Russian or Greek prose starts its sentences and
-    names with capitals. None if that leaves nothing to choose from, or drops nothing."""
+def _without_vowelless_cyrillic(data: bytes, contenders: list[list[str]]) -> list[list[str]] | None:
+    """The contenders less the Cyrillic readings with too few vowels to be Cyrillic text
+    (see _MIN_CYRILLIC_VOWELS), where another reading is left: Hebrew's letters sit where
+    cp1251 has its small Cyrillic letters, and read so make plausible words, which
+    charset-normalizer took for Russian. None if that drops nothing or everything."""
     kept = []
     for reading in contenders:
-        letters = [c for c in _decoded(data, reading[0], final=False) or "" if c > "\x7f"]
-        cased = [c for c in letters if c.isalpha() and c.lower() != c.upper()]
-        if not cased or any(c.isupper() for c in cased):
-            kept.append((reading, bool(cased)))
-    if len(kept) == len(contenders) or not any(not cased for _, cased in kept):
-        return None
-    return [reading for reading, _ in kept]
+        if ALLOWED_ENCODINGS.get(reading[0]) is _CYRILLIC:
+            text = (_decoded(data, reading[0], final=False) or "").lower()
+            letters = [char for char in text if "\u0430" <= char <= "\u044f"]
+            vowels = sum(char in _CYRILLIC_VOWELS for char in letters)
+            if len(letters) >= _MIN_CYRILLIC_LETTERS and vowels < _MIN_CYRILLIC_VOWELS * len(
+                letters
+            ):
+                continue
+        kept.append(reading)
+    return kept if 0 < len(kept) < len(contenders) else None
 
 
-def _one_family_tied(scored: list[tuple[float, list[str]]]) -> list[list[str]] | None:
+def _too_little_to_decide(scored: list[tuple[float, list[str]]], best: float) -> list[list[str]]:
+    """Every plausible reading, for the warning to name: Western alone means none is
+    needed (read per token as cp1252, as Western text is)."""
+    plausible = [names for score, names in scored if score >= min(best, _PLAUSIBLE)]
+    if any("cp1252" in names for names in plausible[:1]):
+        return plausible[:1]
+    return plausible
+
+
+def _one_family_tied(data: bytes, scored: list[tuple[float, list[str]]]) -> list[list[str]] | None:
     """The first reading, if those that score exactly as well are in encodings for the
-    same languages: cp1250 and ISO-8859-2 read a Hungarian page alike but for a dash or a
-    quotation mark, which no score tells apart, and which parts no words differently."""
+    same languages and find the same words in data: cp1250 and ISO-8859-2 read a
+    Hungarian page alike but for a dash or a quotation mark, which no score tells apart,
+    and which parts no words differently. (Slovak ľ and ť are letters in both, at
+    different bytes: those readings differ in their words, and it cannot tell.)"""
     best = scored[0][0]
     tied = [names for score, names in scored if score == best]
     families = {ALLOWED_ENCODINGS.get(names[0]) for names in tied}
-    if len(families) == 1 and None not in families:
-        return [tied[0]]
-    return None
+    if len(families) != 1 or None in families:
+        return None
+    words = {tuple(_WORD.findall(_decoded(data, names[0], final=False) or "")) for names in tied}
+    return [tied[0]] if len(words) == 1 else None
 
 
 @functools.lru_cache(maxsize=64)

@@ -8,7 +8,7 @@
         ─▶ a character of Chinese, Japanese or Korean is implausible if it is not among
            the common ones of the language that explains most of them (kana and common
            kanji for Japanese, hangul for Korean, the first level of GB2312 or Big5)
-        ─▶ so is a word that breaks Thai spelling, or a mark on a letter of another script
+        ─▶ so is a word that breaks Thai or Hebrew spelling, or a mark on a letter of another script
         ─▶ a control character, a private-use one, U+FFFD or an odd symbol is implausible
     ─▶ plausibility: the share of the characters outside ASCII that are plausible, 0 to 1
 
@@ -111,6 +111,7 @@ _THAI_LEADING_VOWELS = frozenset("เแโใไ")
 # Letters of Pali and Sanskrit loans, and two obsolete ones, that Thai text seldom uses
 # (a few in a hundred letters), while other bytes read as Thai hit them one time in four.
 _RARE_THAI = frozenset("ฃฅฆฌฎฏฐฑฒณฬฮฯ๚๛")
+_HEBREW_FINALS = frozenset("ךםןףץ")
 
 
 def plausibility(text: str) -> float:
@@ -154,7 +155,12 @@ def _bad_in_words(words: Counter[str]) -> int:
             for char in word:
                 if char > "\x7f":
                     cjk[char] += n
-        elif len(scripts) > 1 or _turns_upper(word) or _misplaced_thai_mark(word):
+        elif (
+            len(scripts) > 1
+            or _turns_upper(word)
+            or _misplaced_thai_mark(word)
+            or _misplaced_hebrew_final(word)
+        ):
             bad += len(word) * n
         elif scripts == {"LATIN"}:
             latin[word.lower()] += n
@@ -175,6 +181,14 @@ def _turns_upper(word: str) -> bool:
     """A lower-case letter followed by an upper-case one: mixed case no language writes,
     but a wrong Cyrillic or Greek code page does (their cases sit apart)."""
     return any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
+
+
+def _misplaced_hebrew_final(word: str) -> bool:
+    """A final form (ך ם ן ף ץ) before another Hebrew letter: Hebrew writes them only at
+    a word's end, while Cyrillic bytes read as cp1255 put them anywhere."""
+    return any(
+        a in _HEBREW_FINALS and "\u05d0" <= b <= "\u05ea" for a, b in itertools.pairwise(word)
+    )
 
 
 def _misplaced_thai_mark(word: str) -> bool:
