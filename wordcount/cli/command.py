@@ -132,7 +132,8 @@ def main(
     listed = inputs.files_from is not None
     if inputs.files_from is not None:
         # Before the list is read: from standard input, it leaves none for another option.
-        _check_stdin_read_once(paths, selection, corpora, files_from=inputs.files_from)
+        # (A PATH - with it is refused as the list is read, file_lists.py.)
+        _check_stdin_read_once((), selection, corpora, files_from=inputs.files_from)
         paths = paths_and_list(paths, inputs.files_from, null=inputs.null)
     if paths or listed or not corpora.counts:  # saved counts alone read no standard input
         paths = paths_or_stdin(paths, listed=listed)
