@@ -249,3 +249,26 @@ def test_a_nested_repository_does_not_inherit_the_outer_gitignore(tmp_path: Path
         },
     )
     assert _found(tree) == ["inner/x.txt"]
+
+
+def test_a_git_file_is_never_counted_even_with_hidden(tmp_path: Path) -> None:
+    """With --hidden a linked worktree's .git file ("gitdir: ...") was counted as text;
+    git lists no .git, file or directory."""
+    tree = _tree(tmp_path, {"checkout/.git": "gitdir: ../gitdir\n", "checkout/a.txt": "alpha"})
+    assert _found(tree / "checkout", hidden=True) == ["a.txt"]
+
+
+def test_a_symlinked_gitignore_is_not_read(tmp_path: Path) -> None:
+    """git (since 2.32) refuses a .gitignore that is a symlink, and so ignores nothing by
+    it: `git ls-files --others --exclude-standard` lists x as well as y."""
+    tree = _tree(tmp_path, {"patterns": "x\n", "repo/x": "ex", "repo/y": "why"})
+    (tree / "repo" / ".gitignore").symlink_to(tree / "patterns")
+    assert _found(tree / "repo") == ["x", "y"]
+
+
+def test_a_walk_through_a_symlink_keeps_its_work_tree(repository: Path, tmp_path: Path) -> None:
+    """A PATH that is a symlink into a work tree: the ignore files above where it leads
+    apply, as git run there applies them (they were lost)."""
+    link = tmp_path / "link"
+    link.symlink_to(repository / "sub")
+    assert _found(link) == ["a.txt", "deeper/anchored.txt"]

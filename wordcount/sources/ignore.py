@@ -325,11 +325,13 @@ def ignored(levels: Sequence[IgnoreFile], path: bytes, *, is_directory: bool) ->
     return False
 
 
-def read_patterns(path: str) -> list[Pattern]:
+def read_patterns(path: str, *, follow_symlink: bool = True) -> list[Pattern]:
     """The patterns of the ignore file at path; none if it is missing, unreadable or not a
-    regular file (opening a FIFO of that name would wait for a writer)."""
+    regular file (opening a FIFO of that name would wait for a writer). follow_symlink:
+    False for a .gitignore in a work tree, which git reads only if it is no symlink."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
+        status = os.stat(path) if follow_symlink else os.lstat(path)
+        if not stat.S_ISREG(status.st_mode):
             return []
         with open(path, "rb") as file:
             return parse(file.read())
@@ -350,7 +352,7 @@ def levels_below(
         levels = [level for level in outer if not level.from_git]
         levels.append(ignore_file(read_patterns(_exclude_file(directory)), skip, from_git=True))
     for name in IGNORE_FILES:
-        patterns = read_patterns(os.path.join(directory, name))
+        patterns = read_patterns(os.path.join(directory, name), follow_symlink=name != ".gitignore")
         levels.append(ignore_file(patterns, skip, from_git=name != ".ignore"))
     return tuple(level for level in levels if level is not None)
 
@@ -359,10 +361,11 @@ def levels_above(root: str) -> tuple[IgnoreFile, ...]:
     """The ignore files above a walk's root that apply below it: in a git work tree,
     .git/info/exclude, then the .gitignore and .ignore of each directory from the tree's
     top down to the root's parent, as ripgrep reads them. None outside a work tree."""
-    top = repository_top(root)
+    # Where the root really is: reached through a symlink, it is still in its work tree.
+    absolute = os.path.realpath(root)
+    top = repository_top(absolute)
     if top is None:
         return ()
-    absolute = os.path.abspath(root)
     skip = len(os.fsencode(os.path.join(root, "")))
     exclude = read_patterns(_exclude_file(top))
     levels = [ignore_file(exclude, skip, _lead(top, absolute), from_git=True)]
@@ -370,7 +373,8 @@ def levels_above(root: str) -> tuple[IgnoreFile, ...]:
     for depth in range(len(below)):  # the top, and each directory down to the root's parent
         directory = os.path.join(top, *below[:depth])
         for name in IGNORE_FILES:
-            patterns = read_patterns(os.path.join(directory, name))
+            path = os.path.join(directory, name)
+            patterns = read_patterns(path, follow_symlink=name != ".gitignore")
             lead = _lead(directory, absolute)
             levels.append(ignore_file(patterns, skip, lead, from_git=name != ".ignore"))
     return tuple(level for level in levels if level is not None)

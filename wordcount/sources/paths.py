@@ -245,7 +245,8 @@ def _walk(
             level = _level_below(entry, shown, status, ancestors, rules, walk, inputs)
             if level is not None:
                 stack.append(level)
-        elif walk.wants_file(shown, entry.name):
+        elif entry.name != GIT_DIRECTORY and walk.wants_file(shown, entry.name):
+            # (A .git file, a linked worktree's or a submodule's, is git's, not text.)
             _add_found_file(shown, status, inputs)
 
 
