@@ -208,8 +208,8 @@ class Merge:
         held = self._held.pop(input_index)
         if input_index not in self._failed:
             # A tally gives its words in the order of its table, which piles them into
-            # one run of a smaller table (see words/kernel/table.h: a million words took
-            # 170 s instead of 1): the smaller tally is added to the larger.
+            # one run of a smaller table (see words/kernel/table.h), turning each insert
+            # into a long probe: the smaller tally is added to the larger.
             if held._counts.distinct > self._counts.distinct:
                 self._counts, held._counts = held._counts, self._counts
             self._counts.add(held._counts.take())

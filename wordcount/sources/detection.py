@@ -82,8 +82,8 @@ _WESTERN = ("cp1252", "latin_1", "iso8859_15")
 # need; a worker reads it before counting a byte, so more would hold back its progress.
 SAMPLE_BYTES = 256 << 10
 # The readings are scored on at most this much of the sample's lines that hold bytes
-# outside ASCII: a few thousand words to judge by, and 10 ms or so a reading (a file
-# may have twenty), which the planner and the worker each spend once.
+# outside ASCII: a few thousand words to judge by, and a bound on what a reading costs
+# (a file may have twenty), which the planner and the worker each spend once.
 _SCORED_BYTES = 16 << 10
 # Each reading is first scored on this much of those lines, and scored on the rest only
 # if it comes within _GLANCE_SLACK of the best there: a wrong reading is seldom within a
