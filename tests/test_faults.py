@@ -160,6 +160,7 @@ def test_ctrl_c_while_python_loads_wordcount_is_quiet(inputs: list[Path]) -> Non
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env={**os.environ, **PINNED_ENV},
+            preexec_fn=with_ctrl_c,
         )
         time.sleep(delay / 1000)
         process.send_signal(signal.SIGINT)

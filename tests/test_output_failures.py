@@ -4,6 +4,7 @@ on stderr and a documented status; a message that cannot be written costs nothin
 
 from __future__ import annotations
 
+import errno
 import itertools
 import json
 import os
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, run_wordcount
+from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
 from wordcount.cli.ending import ExitStatus
 
 FORMATS = ["tsv", "table", "csv", "json", "jsonl"]
@@ -216,3 +217,20 @@ def test_statistics_on_a_full_stderr_are_status_6(
         stdout, _ = process.communicate(timeout=60)
     assert process.returncode == ExitStatus.OUTPUT_FAILED
     assert b"two" in stdout  # the words themselves were written
+
+
+def test_a_write_that_runs_out_of_memory_is_status_5(
+    write_file: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under a memory limit a write can fail with ENOMEM: that was "cannot write the
+    output", status 6, where the run had run out of memory (status 5)."""
+    path = write_file("a.txt", "alpha beta")
+
+    def out_of_memory(*_: object) -> None:
+        raise OSError(errno.ENOMEM, os.strerror(errno.ENOMEM))
+
+    monkeypatch.setattr("wordcount.cli.output._write_all", out_of_memory)
+    result = invoke([str(path)])
+    assert result.exit_code == ExitStatus.OUT_OF_MEMORY
+    assert result.stderr.startswith("wordcount: error: out of memory")
+    assert "while writing the output" in result.stderr

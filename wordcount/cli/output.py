@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import errno
 import os
 import select
 import stat
@@ -70,6 +71,7 @@ def write_data(chunks: Iterable[str]) -> bool:
         try:
             _write_all(_file_stream, chunks)
         except OSError as error:
+            _raise_memory_error_for(error)
             raise OutputFailure(f"cannot write the output: {error.strerror or error}") from None
         return True
     stream = sys.stdout
@@ -82,8 +84,16 @@ def write_data(chunks: Iterable[str]) -> bool:
         return False
     except OSError as error:
         silence_stdout()
+        _raise_memory_error_for(error)
         raise OutputFailure(f"cannot write the output: {error.strerror or error}") from None
     return True
+
+
+def _raise_memory_error_for(error: OSError) -> None:
+    """A write that failed for want of memory (ENOMEM, a pipe's buffer under a memory
+    limit) is out of memory, status 5, not an output that cannot be written."""
+    if error.errno == errno.ENOMEM:
+        raise MemoryError("while writing the output") from None
 
 
 def write_side_data(lines: Iterable[str]) -> None:
