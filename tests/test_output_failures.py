@@ -16,6 +16,7 @@ import pytest
 
 from tests.conftest import BIN_DIR, PINNED_ENV, WriteFile, invoke, run_wordcount
 from wordcount.cli.ending import ExitStatus
+from wordcount.cli.ending import _status_of as status_of
 
 FORMATS = ["tsv", "table", "csv", "json", "jsonl"]
 
@@ -234,3 +235,16 @@ def test_a_write_that_runs_out_of_memory_is_status_5(
     assert result.exit_code == ExitStatus.OUT_OF_MEMORY
     assert result.stderr.startswith("wordcount: error: out of memory")
     assert "while writing the output" in result.stderr
+
+
+def test_an_os_error_of_memory_at_the_end_is_status_5(capsys: pytest.CaptureFixture[str]) -> None:
+    """The flush after a run failed with ENOMEM under a memory limit (--segment icu in
+    40 MB): that was "cannot write the output", status 6."""
+
+    def run_out_of_memory() -> int:
+        raise OSError(errno.ENOMEM, os.strerror(errno.ENOMEM))
+
+    assert status_of(run_out_of_memory) == ExitStatus.OUT_OF_MEMORY
+    assert capsys.readouterr().err == (
+        "wordcount: error: out of memory: while writing the output; the output is incomplete\n"
+    )

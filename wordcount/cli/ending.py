@@ -18,6 +18,7 @@ block for a bad option, and a traceback for --help into a full disk.
 
 from __future__ import annotations
 
+import errno
 import signal
 import sys
 from collections.abc import Sequence
@@ -219,8 +220,11 @@ def _status_of(run: Any) -> int:
         silence_stdout()
         del ending
         return ExitStatus.BROKEN_PIPE
-    except OSError as failure:  # --help or --version where nothing can be written
+    except OSError as failure:  # --help, --version or the last flush: nowhere to write
         silence_stdout()
+        if failure.errno == errno.ENOMEM:  # under a memory limit: what ran out is memory
+            error("out of memory: while writing the output; the output is incomplete")
+            return ExitStatus.OUT_OF_MEMORY
         error(f"cannot write the output: {failure.strerror or failure}")
         return ExitStatus.OUTPUT_FAILED
     # A run returns its ExitStatus, and has checked stdout itself (with -o FILE it needs
