@@ -318,7 +318,9 @@ def test_out_of_memory_starting_icu_is_no_missing_extra(tmp_path: Path) -> None:
     for megabytes in (35, 45, 55, 65):
         result = _run_limited(["--segment", "icu", str(path)], megabytes << 20)
         assert b"needs ICU" not in result.stderr
-        assert result.returncode in (ExitStatus.SUCCESS, ExitStatus.OUT_OF_MEMORY)
+        # (Where memory runs out decides the rest: CPython itself may fail with a
+        # SystemError deep in an import. Never the usage error of a missing extra.)
+        assert result.returncode != ExitStatus.USAGE_ERROR
         said.add(result.stderr)
     assert (
         b"wordcount: error: out of memory: while starting ICU (--segment icu); "
