@@ -206,7 +206,7 @@ def _detect(sample: bytes, whole: bool) -> Detection:
         if len(contenders) > 1:
             contenders = _one_family_tied(scored_part, scored) or contenders
         if len(contenders) == 1:
-            contenders += _nearly_as_good(sample, scored_part, contenders[0], best)
+            contenders += _nearly_as_good(sample, scored_part, contenders[0], best, non_ascii)
         if len(contenders) == 1 and non_ascii < _MIN_DECIDING_BYTES:
             contenders = _too_little_to_decide(scored, best)
         if len(contenders) == 1:
@@ -268,13 +268,15 @@ def _hangul_placed_pairs(data: bytes) -> tuple[int, int]:
     return hangul_placed, pairs
 
 
-def _nearly_as_good(sample: bytes, part: bytes, chosen: list[str], best: float) -> list[list[str]]:
+def _nearly_as_good(
+    sample: bytes, part: bytes, chosen: list[str], best: float, non_ascii: int
+) -> list[list[str]]:
     """The encodings that fail to decode a few bytes of the sample but read the rest more
     plausibly than the chosen one (its score, best): one byte that a code page
     leaves undefined (a stray 0x81 in Czech cp1250) would otherwise hand the file to a
     lookalike (ISO-8859-2) that decodes every byte, and reads other words. With them,
     the file is undecided: loud, where it was silently wrong."""
-    allowed = max(1, _non_ascii(sample) // _NEAR_BYTES_PER_FAILURE)
+    allowed = max(1, non_ascii // _NEAR_BYTES_PER_FAILURE)
     chosen_text = _decoded(part, chosen[0], final=False)
     near = []
     for encoding in (*_WESTERN, *ALLOWED_ENCODINGS):

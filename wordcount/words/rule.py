@@ -44,14 +44,21 @@ JOINERS = frozenset((APOSTROPHE, ZERO_WIDTH_JOINER, ZERO_WIDTH_NON_JOINER))
 # conjoining jamo that only spell syllables. All are starters that nothing composes with,
 # so leaving them out of NFKC changes nothing around them.
 _KEPT_AS_WRITTEN = re.compile("([\u0e33\u0eb3\u3131-\u318e])")
+
+
 # The halfwidth Hangul letters (ﾡ, U+FFA1) are the same letters in a narrow form: NFKC
 # makes them conjoining jamo too, so they are written as the compatibility jamo of the
 # same name instead (ﾡﾡﾡ is ㄱㄱㄱ), as NFKC makes any other halfwidth form its usual one.
-_HALFWIDTH_HANGUL = {
-    code_point: unicodedata.lookup(unicodedata.name(chr(code_point)).removeprefix("HALFWIDTH "))
-    for code_point in range(0xFFA0, 0xFFDD)
-    if unicodedata.category(chr(code_point)) == "Lo"
-}
+# Built on first use: only text that NFKC changes needs it, and every run imports this.
+@functools.cache
+def _halfwidth_hangul() -> dict[int, str]:
+    return {
+        code_point: unicodedata.lookup(unicodedata.name(chr(code_point)).removeprefix("HALFWIDTH "))
+        for code_point in range(0xFFA0, 0xFFDD)
+        if unicodedata.category(chr(code_point)) == "Lo"
+    }
+
+
 # str.lower() makes İ an i and a combining dot above (U+0307), a word apart from the same
 # word written with i; Turkish and Azeri, which write İ, lowercase it to i.
 CAPITAL_I_WITH_DOT = "\u0130"
@@ -148,7 +155,7 @@ def compatibility_form(text: str) -> str:
     """NFKC, but for the characters kept as written: NFKC applied to the text between them."""
     if unicodedata.is_normalized("NFKC", text):  # so it holds none of them: NFKC changes each
         return text
-    text = text.translate(_HALFWIDTH_HANGUL)
+    text = text.translate(_halfwidth_hangul())
     pieces = _KEPT_AS_WRITTEN.split(text)  # the characters kept at the odd places
     pieces[::2] = [unicodedata.normalize("NFKC", piece) for piece in pieces[::2]]
     return "".join(pieces)
