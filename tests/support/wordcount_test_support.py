@@ -19,6 +19,17 @@ comparing a parallel run with a serial one reads it (conftest.ProcessLog) to pro
 workers ran.
 
 WORDCOUNT_TEST_POOL_MIN_BYTES=N: a pool starts for inputs of N bytes or more.
+
+WORDCOUNT_TEST_BLIND=NAME: this process cannot open a file called NAME (ENOENT), as a
+Dask worker on a machine without that file cannot; a file over 64 KiB, which Python
+opens (the kernel's small-file reader opens its own).
+
+WORDCOUNT_TEST_SLOW_READ="SECONDS:NAME": every read of a file called NAME takes SECONDS
+longer, so that a test can watch a unit's progress before it ends.
+
+WORDCOUNT_TEST_VERSION=V: this process says that its wordcount is version V when a
+cluster's client asks (engine.cluster_health.worker_environment), as a worker with
+another release installed would.
 """
 
 from __future__ import annotations
@@ -40,6 +51,9 @@ FAULT_VARIABLE = "WORDCOUNT_TEST_FAULT"
 BAD_BYTE_VARIABLE = "WORDCOUNT_TEST_BAD_BYTE"
 PROCESSES_VARIABLE = "WORDCOUNT_TEST_PROCESSES"
 POOL_MIN_BYTES_VARIABLE = "WORDCOUNT_TEST_POOL_MIN_BYTES"
+BLIND_VARIABLE = "WORDCOUNT_TEST_BLIND"
+SLOW_READ_VARIABLE = "WORDCOUNT_TEST_SLOW_READ"
+VERSION_VARIABLE = "WORDCOUNT_TEST_VERSION"
 
 # What "append" adds to the end of the file, once.
 APPENDED = b"appended\n"
@@ -172,6 +186,43 @@ class _WithBadByte:
         return getattr(self._file, name)
 
 
+class _SlowReads:
+    """A file opened for reading whose every read takes some seconds longer."""
+
+    def __init__(self, file: Any, seconds: float) -> None:
+        self._file = file
+        self._seconds = seconds
+
+    def read(self, size: int | None = -1) -> Any:
+        import time
+
+        time.sleep(self._seconds)
+        return self._file.read(size)
+
+    read1 = read
+
+    def __enter__(self) -> _SlowReads:
+        return self
+
+    def __exit__(self, *exception: object) -> None:
+        self._file.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+
+def _report_version(health: ModuleType) -> None:
+    """worker_environment says VERSION_VARIABLE's version where it is set."""
+    worker_environment = _function(health, "worker_environment")
+
+    @functools.wraps(worker_environment)
+    def worker_environment_set_by_tests() -> Any:
+        found = worker_environment()
+        return {**found, "version": os.environ.get(VERSION_VARIABLE) or found["version"]}
+
+    _replace(health, "worker_environment", worker_environment, worker_environment_set_by_tests)
+
+
 # The seams, each patched as its module finishes loading (or at once, if it has loaded).
 
 
@@ -199,10 +250,17 @@ def _wrap_open_input(opening: ModuleType) -> None:
 
     @functools.wraps(open_input)
     def open_input_with_bad_byte(path: str) -> Any:
+        if os.path.basename(path) == os.environ.get(BLIND_VARIABLE):
+            import errno
+
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
         file = open_input(path)
         offset, _, file_name = os.environ.get(BAD_BYTE_VARIABLE, "").partition(":")
         if file_name and os.path.basename(path) == file_name:
             return _WithBadByte(file, int(offset))
+        seconds, _, file_name = os.environ.get(SLOW_READ_VARIABLE, "").partition(":")
+        if file_name and os.path.basename(path) == file_name:
+            return _SlowReads(file, float(seconds))
         return file
 
     _replace(opening, "open_input", open_input, open_input_with_bad_byte)
@@ -245,6 +303,7 @@ PATCHES: dict[str, Callable[[ModuleType], None]] = {
     "wordcount.sources.opening": _wrap_open_input,
     "wordcount.engine.run": _wrap_pool_threshold,
     "wordcount.engine.merge": _log_processes,
+    "wordcount.engine.cluster_health": _report_version,
 }
 
 

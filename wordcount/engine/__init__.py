@@ -16,6 +16,10 @@
     pool.py           the units in a pool of worker processes
     lifecycle.py      how worker processes start, fail and stop
     cluster.py        the units on a Dask cluster
+    cluster_connection.py  reaching it: the scheduler (file), a worker, within --timeout
+    cluster_health.py  every worker fit to count; a run with no worker left ended
+    cluster_progress.py  the workers' bytes read, reported as they read
+    cluster_worker.py  what a Dask worker runs per unit, naming itself in its errors
     streams.py        StreamInputs: what only this process can read, counted one by one
     benchmark.py      --benchmark: the serial baseline and a parallel run, timed alike
 

@@ -1,29 +1,35 @@
 """Count on a Dask cluster: the same units, counted as the local pool counts them.
 
-    client ── map(count_unit_holding_parts, units) ──▶ Dask workers: a UnitResult per unit
-       ▲                                                  │ combined(), pairwise, on the
-       └──────────── one UnitResult ◀───────────────────┘ workers: a tree reduce
+    client ── submit(count_unit_on_worker, unit) ──▶ Dask workers: a UnitResult per unit
+       ▲   ◀── bytes read, as they read ──────────  │ combined(), pairwise, on the
+       └──────────── one UnitResult ◀───────────────┘ workers: a tree reduce
 
-Only the final result travels to the client. pure=False gives every task a fresh key, so
-a long-lived cluster never hands back a cached result for a file that has changed since.
-Dask (and its distributed scheduler) is imported here only, so local runs never load it.
+Only the final result travels to the client; while it waits, the client moves the progress
+bar (cluster_progress.py) and ends a run left with no worker (cluster_health.py). It is
+reached through cluster_connection.py. pure=False gives every task a fresh key, so a
+long-lived cluster never hands back a cached result for a file that has changed since.
+Dask (and its distributed scheduler) is imported only by the cluster modules, so local
+runs never load it.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from wordcount.engine.cluster_health import Watchdog, disagreements_named
+from wordcount.engine.cluster_progress import UnitProgress, new_topic, reporting
+from wordcount.engine.cluster_worker import count_unit_on_worker
 from wordcount.engine.merge import UnitResult, combined
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
-from wordcount.engine.worker import count_unit_holding_parts
-from wordcount.exceptions import ClusterUnavailable, WorkerFailure
+from wordcount.exceptions import WorkerFailure
+from wordcount.sources.problems import InputProblem
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
-# Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.
-_DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
+# How long the waiting loop waits for the reduce before it looks at progress and the
+# watchdog again: the bar moves about as often as the workers report (REPORT_SECONDS).
+_TURN_SECONDS = 0.2
 
 
 class ClusterOptions(NamedTuple):
@@ -69,43 +75,13 @@ def resolve_cluster(
     return ClusterOptions(address, scheduler_file, timeout=timeout, verbose=verbose)
 
 
-@contextlib.contextmanager
-def connected(cluster: ClusterOptions) -> Iterator[DaskCluster]:
-    """The cluster, reached within its timeout; ClusterUnavailable if it cannot be, or if
-    Dask is not installed. It is reached even with nothing to count, so that a wrong
-    address always shows."""
-    try:
-        from distributed import Client
-    except ImportError:
-        raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
-
-    class ClosedByWith(Client):
-        def __del__(self) -> None:
-            """Nothing: a client is closed by `with` below. Dask's own __del__, run at exit
-            on a client whose constructor failed (a malformed address), waited twice the
-            timeout and then printed a traceback."""
-
-    with _quiet_unless(cluster.verbose):
-        try:
-            client = ClosedByWith(  # type: ignore[no-untyped-call]
-                cluster.address,
-                scheduler_file=cluster.scheduler_file,
-                timeout=cluster.timeout,
-                set_as_default=False,
-            )
-        except (OSError, TimeoutError, ValueError) as error:
-            raise ClusterUnavailable(
-                f"cannot reach {cluster.describe()} within {cluster.timeout:g} s ({error})"
-            ) from None
-        with client, client.as_current():
-            yield DaskCluster(client)
-
-
 class DaskCluster:
     """A connected cluster: how many worker threads it has, and counting units on it."""
 
-    def __init__(self, client: Any) -> None:
+    def __init__(self, client: Any, *, no_progress_timeout: float = 10.0) -> None:
         self._client = client
+        # A run that counts nothing for this long with no worker left fails (Watchdog).
+        self._no_progress_timeout = no_progress_timeout
         # Units are planned for the cluster's threads, as a local run plans for its workers.
         self.threads = max(1, sum(client.nthreads().values()))
 
@@ -117,28 +93,65 @@ class DaskCluster:
         progress: Callable[[int, int], None] | None = None,
     ) -> UnitResult:
         """The units counted and combined on the cluster; progress(bytes done, bytes in
-        all) as units end."""
-        from distributed import as_completed
-
+        all) as the workers read (cluster_progress.py). WorkerFailure if the cluster
+        fails, or stalls with no worker left (cluster_health.Watchdog)."""
         if not units:
             return UnitResult()
         client = self._client
-        futures = client.map(count_unit_holding_parts, units, options=options, pure=False)
+        topic = new_topic()
+        futures = [
+            client.submit(
+                count_unit_on_worker, unit, options, topic=topic, unit_index=index, pure=False
+            )
+            for index, unit in enumerate(units)
+        ]
         reduced = _tree_reduce(client, futures)
-        if progress is not None:
-            sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}
-            done, all_bytes = 0, sum(sizes.values())
-            progress(done, all_bytes)
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                done += sizes[future.key]
-                progress(done, all_bytes)
+        tracker, stop_reports = reporting(client, topic, units)
+        try:
+            self._wait(reduced, futures, units, tracker, progress)
+        finally:
+            stop_reports()
         try:
             result: UnitResult = reduced.result()
         except Exception as error:  # KilledWorker: workers kept dying on these units
-            reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
-            paths = sorted({r.path for unit in units for r in unit.ranges})
-            raise WorkerFailure(reason, paths) from None
+            if client.status != "running":  # its futures cancelled as it went
+                reason = "lost the connection to the Dask scheduler"
+            else:
+                reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
+            raise WorkerFailure(_one_line(reason), _paths_of(units)) from None
         return result
+
+    def disagreements_named(self, problems: list[InputProblem]) -> list[InputProblem]:
+        """problems, each file a worker could not read but another can said to be so."""
+        return disagreements_named(self._client, problems)
+
+    def _wait(
+        self,
+        reduced: Any,
+        futures: list[Any],
+        units: Sequence[WorkUnit],
+        tracker: UnitProgress,
+        progress: Callable[[int, int], None] | None,
+    ) -> None:
+        """Until the reduce ends: progress told of each change, the watchdog of each turn."""
+        from distributed import wait
+
+        watchdog = Watchdog(self._client, self._no_progress_timeout, units)
+        pending = dict(enumerate(futures))
+        while not reduced.done():
+            try:
+                wait(reduced, timeout=_TURN_SECONDS)  # type: ignore[no-untyped-call]
+            except TimeoutError:
+                pass
+            except Exception:  # cancelled: the scheduler is gone; result() says so
+                return
+            for index in [index for index, future in pending.items() if future.done()]:
+                del pending[index]
+                tracker.done(index)
+            done = tracker.take_change()
+            if done is not None and progress is not None:
+                progress(done, tracker.total)
+            watchdog.check(progressed=done is not None)
 
 
 def _tree_reduce(client: Any, futures: list[Any]) -> Any:
@@ -151,22 +164,10 @@ def _tree_reduce(client: Any, futures: list[Any]) -> Any:
     return layer[0]
 
 
-@contextlib.contextmanager
-def _quiet_unless(verbose: bool) -> Iterator[None]:
-    import logging
-    import warnings
+def _paths_of(units: Sequence[WorkUnit]) -> list[str]:
+    return sorted({r.path for unit in units for r in unit.ranges})
 
-    if verbose:
-        yield
-        return
-    loggers = [logging.getLogger(name) for name in _DASK_LOGGERS]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.CRITICAL)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
+
+def _one_line(text: str) -> str:
+    """Dask's messages may hold line feeds: a failure is one line on stderr."""
+    return " ".join(text.split())

@@ -27,6 +27,7 @@ from wordcount.engine.planner import Plan, plan_units
 from wordcount.engine.streams import StreamInputs
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit
+from wordcount.sources.identity import across_machines
 from wordcount.sources.opening import is_url
 from wordcount.sources.paths import InputFile, WalkOptions, expand_inputs
 from wordcount.sources.problems import InputProblem
@@ -164,12 +165,16 @@ def _count_on_cluster(
     unit_bytes: int | None,
     progress: Progress | None,
 ) -> None:
-    from wordcount.engine.cluster import connected
+    from wordcount.engine.cluster_connection import connected
 
     # The workers see the same files through a shared filesystem, but not this process's
     # working directory; messages still name each path as the user gave it.
+    # A worker may hold its own copy of a file: only what another machine can compare,
+    # size and modification time, says that it changed (sources.identity).
     absolute = [
-        file if is_url(file.path) else file._replace(path=os.path.abspath(file.path))
+        file
+        if is_url(file.path)
+        else file._replace(path=os.path.abspath(file.path), identity=across_machines(file.identity))
         for file in files
     ]
     as_given = {file.input_index: file.path for file in files}
@@ -180,6 +185,7 @@ def _count_on_cluster(
     with connected(cluster_options) as cluster:
         plan = plan_units(absolute, jobs=cluster.threads, unit_bytes=unit_bytes, options=options)
         unit_result = cluster.count(plan.units, options=options, progress=progress)
+        unit_result.problems = cluster.disagreements_named(unit_result.problems)
     merge.add_problems(named_as_given(plan.problems))
     merge.expect_parts(plan.units)
     unit_result.problems = named_as_given(unit_result.problems)
