@@ -12,7 +12,7 @@ one raised in a caller's own worker process arrives as itself.
     │   ├── InputUnreadable     ... it could not be read, so it is left out
     │   └── InputChanged        ... it changed as it was read, so its words may be wrong
     ├── WorkerFailure           a worker process died or failed: no counts at all
-    ├── ClusterUnavailable      Dask missing, or its scheduler out of reach
+    ├── ClusterUnavailable      Dask missing, its scheduler out of reach, no worker fit
     └── OutOfMemory             memory ran out (also a MemoryError)
 
 Terminated is no error but a stop, as Ctrl-C's KeyboardInterrupt is: SIGTERM or SIGHUP
@@ -105,7 +105,8 @@ class WorkerFailure(WordcountError):
 
 
 class ClusterUnavailable(WordcountError):
-    """Dask is not installed (missing_extra), or its scheduler cannot be reached in time."""
+    """Dask is not installed (missing_extra), its scheduler or a worker cannot be reached
+    in time, or a worker cannot count (no wordcount, or another one)."""
 
     def __init__(self, message: str, *, missing_extra: bool = False) -> None:
         super().__init__(message)

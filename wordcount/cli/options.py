@@ -384,7 +384,8 @@ cluster_group = _group(
             type=_SecondsRange(min=0, min_open=True, max=MAX_TIMEOUT_SECONDS),
             default=10.0,
             show_default=True,
-            help="Dask only: seconds to wait for the scheduler before giving up (at most a day).",
+            help="Dask only: seconds to wait for the scheduler and a worker, or for a run "
+            "with no worker left, before giving up (at most a day).",
         ),
         click.option(
             "--verbose", is_flag=True, help="Dask only: show the cluster's own log messages."

@@ -2,7 +2,7 @@
 
 Shown only when stderr is a terminal and the run has lasted PROGRESS_DELAY_SECONDS; rich
 is imported only then. It moves as the bytes are read: in a pool, as the workers report
-them (several times a second); on a Dask cluster, as whole units complete.
+them (several times a second), on a Dask cluster too (engine/cluster_progress.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Count on a Dask cluster: the same units, counted as the local pool counts them.
 
-    client ── submit(count_unit_on_worker, unit) ──▶ Dask workers: a UnitResult per unit
-       ▲   ◀── bytes read, as they read ──────────  │ combined(), pairwise, on the
-       └──────────── one UnitResult ◀───────────────┘ workers: a tree reduce
+    client ── map(count_unit_on_worker, units) ──▶ Dask workers: a UnitResult per unit
+       ▲   ◀── bytes read, as they read ────────────  │ combined(), pairwise, on the
+       └──────────── one UnitResult ◀─────────────────┘ workers: a tree reduce
 
 Only the final result travels to the client; while it waits, the client moves the progress
 bar (cluster_progress.py) and ends a run left with no worker (cluster_health.py). It is
@@ -99,12 +99,9 @@ class DaskCluster:
             return UnitResult()
         client = self._client
         topic = new_topic()
-        futures = [
-            client.submit(
-                count_unit_on_worker, unit, options, topic=topic, unit_index=index, pure=False
-            )
-            for index, unit in enumerate(units)
-        ]
+        futures = client.map(
+            count_unit_on_worker, units, range(len(units)), options=options, topic=topic, pure=False
+        )
         reduced = _tree_reduce(client, futures)
         tracker, stop_reports = reporting(client, topic, units)
         try:
@@ -133,25 +130,34 @@ class DaskCluster:
         tracker: UnitProgress,
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        """Until the reduce ends: progress told of each change, the watchdog of each turn."""
+        """Until the reduce ends: progress told of each change (0 at once, then each
+        report, each unit as it ends), the watchdog of each turn."""
         from distributed import wait
+
+        def tell() -> bool:
+            done = tracker.take_change()
+            if done is not None and progress is not None:
+                progress(done, tracker.total)
+            return done is not None
 
         watchdog = Watchdog(self._client, self._no_progress_timeout, units)
         pending = dict(enumerate(futures))
-        while not reduced.done():
+        tell()
+        while True:
             try:
                 wait(reduced, timeout=_TURN_SECONDS)  # type: ignore[no-untyped-call]
             except TimeoutError:
                 pass
             except Exception:  # cancelled: the scheduler is gone; result() says so
                 return
+            moved = tell()  # what the workers reported
             for index in [index for index, future in pending.items() if future.done()]:
                 del pending[index]
                 tracker.done(index)
-            done = tracker.take_change()
-            if done is not None and progress is not None:
-                progress(done, tracker.total)
-            watchdog.check(progressed=done is not None)
+                moved = tell() or moved
+            if reduced.done():  # and so every unit, each told to progress above
+                return
+            watchdog.check(progressed=moved)
 
 
 def _tree_reduce(client: Any, futures: list[Any]) -> Any:

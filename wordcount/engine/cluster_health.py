@@ -118,9 +118,15 @@ def disagreements_named(client: Any, problems: list[InputProblem]) -> list[Input
     for the files each counts would then differ from one run to the next."""
     unreadable = sorted({p.path for p in problems if p.kind is ProblemKind.UNREADABLE})
     seen_by = where_workers_disagree(client, unreadable)
+    # One message per file, the first of its ranges' (a file cut into several may fail
+    # in more than one), so that it is one line.
+    said: dict[str, str] = {}
+    for problem in problems:
+        if problem.kind is ProblemKind.UNREADABLE and problem.path in seen_by:
+            said.setdefault(problem.path, _disagreement(problem.message, seen_by[problem.path]))
     return [
-        problem._replace(message=_disagreement(problem.message, seen_by[problem.path]))
-        if problem.kind is ProblemKind.UNREADABLE and problem.path in seen_by
+        problem._replace(message=said[problem.path])
+        if problem.kind is ProblemKind.UNREADABLE and problem.path in said
         else problem
         for problem in problems
     ]

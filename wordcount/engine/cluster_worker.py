@@ -20,7 +20,7 @@ from wordcount.sources.problems import ProblemKind
 
 
 def count_unit_on_worker(
-    unit: WorkUnit, options: CountOptions, *, topic: str, unit_index: int
+    unit: WorkUnit, unit_index: int, *, options: CountOptions, topic: str
 ) -> UnitResult:
     """The unit counted on this Dask worker, its reads reported to topic as unit_index."""
     from distributed import get_worker

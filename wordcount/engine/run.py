@@ -90,7 +90,7 @@ def count_inputs(
     cluster.py). progress(bytes done, bytes in all), if given, follows the files' bytes as
     they are counted (streams, whose size is unknown, are left out): here after each chunk
     read, in a pool as the workers report what they have read (pool.py), several times a
-    second, and on a Dask cluster as each unit completes. A pool is started
+    second, and on a Dask cluster likewise (cluster_progress.py). A pool is started
     only for pool_min_bytes of input or more (default: pool_min_bytes_for(jobs)).
     """
     if jobs < 1:
