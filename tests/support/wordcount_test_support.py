@@ -198,8 +198,8 @@ def _wrap_open_input(opening: ModuleType) -> None:
     open_input = _function(opening, "open_input")
 
     @functools.wraps(open_input)
-    def open_input_with_bad_byte(path: str) -> Any:
-        file = open_input(path)
+    def open_input_with_bad_byte(path: str, *args: Any) -> Any:
+        file = open_input(path, *args)  # args: the storage options
         offset, _, file_name = os.environ.get(BAD_BYTE_VARIABLE, "").partition(":")
         if file_name and os.path.basename(path) == file_name:
             return _WithBadByte(file, int(offset))
