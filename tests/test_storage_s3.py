@@ -26,6 +26,7 @@ from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import plan_units
 from wordcount.exceptions import OptionsError
 from wordcount.sources.paths import expand_inputs
+from wordcount.sources.problems import InputProblem, in_input_order
 
 # The same tree, on local disk and in a bucket: hidden names, a subdirectory, two
 # suffixes, and the dated folders of a data lake.
@@ -116,6 +117,17 @@ def test_include_with_a_slash_matches_below_the_path_given(tmp_path: Path) -> No
         result = run_wordcount([*args, "-n", "0", "-f", "tsv", "--include", "texts/*.txt"], cwd=cwd)
         assert result.stdout.decode() == expected, (args, result.stderr)
         assert result.returncode == ExitStatus.SUCCESS
+
+
+def test_a_file_that_fails_in_several_units_has_one_error_line() -> None:
+    """Each unit that held a range of the file reports it; one line is printed, the same
+    whichever unit came back first."""
+    url = "s3://b/big.txt"
+    first = InputProblem(0, url, "EndpointConnectionError: gone")
+    later = InputProblem(0, url, "EndpointConnectionError: gone; not counted")
+    other = InputProblem(1, "s3://b/small.txt", "NoSuchKey")
+    for order in ([first, later, other], [other, later, first]):
+        assert in_input_order(order) == [later, other]
 
 
 # ---- a real S3-compatible server -------------------------------------------------------
