@@ -51,6 +51,7 @@ def test_help_is_in_sections_in_order() -> None:
         "--exclude",
         "--encoding",
         "--text",
+        "--storage-option",
     ]
     # The stop words and lengths first: they are used more than the word rules.
     assert sections["Counting"] == [

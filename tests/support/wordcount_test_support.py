@@ -249,12 +249,12 @@ def _wrap_open_input(opening: ModuleType) -> None:
     open_input = _function(opening, "open_input")
 
     @functools.wraps(open_input)
-    def open_input_with_bad_byte(path: str) -> Any:
+    def open_input_with_bad_byte(path: str, *args: Any) -> Any:
         if os.path.basename(path) == os.environ.get(BLIND_VARIABLE):
             import errno
 
             raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), path)
-        file = open_input(path)
+        file = open_input(path, *args)  # args: the storage options
         offset, _, file_name = os.environ.get(BAD_BYTE_VARIABLE, "").partition(":")
         if file_name and os.path.basename(path) == file_name:
             return _WithBadByte(file, int(offset))

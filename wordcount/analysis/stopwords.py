@@ -27,7 +27,7 @@ from wordcount.sources.content import (
     detected_message,
     open_content,
 )
-from wordcount.sources.opening import open_input
+from wordcount.sources.opening import NO_STORAGE_OPTIONS, StorageOptions, open_input
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 from wordcount.words.counter import WordCounter, counter_for
 
@@ -42,11 +42,13 @@ def load_stopwords(
     encoding: str | None = None,
     pattern: str | None = None,
     segment: str | None = None,
+    storage: StorageOptions = NO_STORAGE_OPTIONS,
 ) -> Stopwords:
     """The words of built-in lists (en, de, fr, es) and of files, one word a line and #
     comments. encoding is --encoding: it applies to the files, as to every input, but
     never to the built-in lists, which are UTF-8. pattern is --pattern: the words of a
     list are what it matches there, as in the inputs; segment (--segment icu) likewise.
+    storage: fsspec's storage_options, for a list named by a URL, as for the inputs.
 
     Raises StopwordsUnusable for a file that cannot be read, is binary or cannot be decoded.
     """
@@ -60,7 +62,7 @@ def load_stopwords(
         if source in BUILTIN_STOPWORDS:
             found, reading = _words_of(_builtin_chunks(source), new_counter, None)
         else:
-            found, reading = _words_of_file(source, new_counter, encoding)
+            found, reading = _words_of_file(source, new_counter, encoding, storage)
         words.update(found)
         if reading is not None:
             reading_warnings.append(InputProblem(-1, source, *reading))
@@ -79,10 +81,13 @@ _Reading = tuple[str, ProblemKind]
 
 
 def _words_of_file(
-    path: str, new_counter: Callable[[], WordCounter], encoding: str | None
+    path: str,
+    new_counter: Callable[[], WordCounter],
+    encoding: str | None,
+    storage: StorageOptions,
 ) -> tuple[set[str], _Reading | None]:
     try:
-        with open_input(path) as file:
+        with open_input(path, storage) as file:
             chunks = iter(lambda: file.read(READ_CHUNK_BYTES), b"")
             return _words_of(chunks, new_counter, encoding)
     except FileNotFoundError as error:  # perhaps a list's name, mistyped

@@ -11,7 +11,8 @@ Nothing here prints or exits: what goes wrong is raised (wordcount.exceptions).
 from __future__ import annotations
 
 import sys
-from typing import BinaryIO, Literal
+from collections.abc import Mapping
+from typing import Any, BinaryIO, Literal
 
 from wordcount.api.counts import Counts, Keywords, load
 from wordcount.api.request import CountRequest, prepare
@@ -49,6 +50,7 @@ def count(
     scheduler_file: str | None = None,
     timeout: float = 10.0,
     verbose: bool = False,
+    storage_options: Mapping[str, Any] | None = None,
     errors: Literal["raise", "keep"] = "raise",
     progress: Progress | None = None,
     stdin: BinaryIO | None = None,

@@ -13,7 +13,7 @@ import operator
 import os
 import stat
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from wordcount.api.settings import Settings
 from wordcount.engine.run import START_METHODS
@@ -109,6 +109,7 @@ def check_options(settings: Settings) -> Settings:
     if not (isinstance(timeout, (int, float)) and 0 < timeout <= MAX_TIMEOUT_SECONDS):
         raise OptionsError(f"timeout must be over 0 and at most {MAX_TIMEOUT_SECONDS:g} seconds")
     _check_word_rule(settings.pattern, settings.ngrams, settings.segment)
+    _check_storage_options(settings.storage_options)
     for name, value, choices in (
         ("start_method", settings.start_method, START_METHODS),
         ("backend", settings.backend, BACKENDS),
@@ -118,6 +119,14 @@ def check_options(settings: Settings) -> Settings:
     if settings.encoding is None:
         return settings
     return settings._replace(encoding=canonical_encoding(settings.encoding))
+
+
+def _check_storage_options(options: object) -> None:
+    """fsspec's storage_options are keyword arguments: a mapping with str keys."""
+    if options is None:
+        return
+    if not isinstance(options, Mapping) or not all(isinstance(key, str) for key in options):
+        raise OptionsError(f"storage_options must be a dict with str keys, not {options!r}")
 
 
 def checked_number(name: str, value: object, low: int, high: int) -> int:

@@ -33,6 +33,7 @@ from wordcount.engine.merge import CountResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import Progress, available_cpus, count_inputs
 from wordcount.exceptions import OptionsError, OutOfMemory
+from wordcount.sources.opening import storage_options_of
 from wordcount.sources.paths import WalkOptions
 from wordcount.sources.problems import InputProblem
 from wordcount.words.ngrams import NgramOptions
@@ -171,6 +172,7 @@ def _stopwords(settings: Settings) -> Stopwords:
             encoding=settings.encoding,
             pattern=settings.pattern,
             segment=settings.segment,
+            storage=storage_options_of(settings.storage_options or {}),
         )
     except MemoryError:
         lists = ", ".join(f"'{source}'" for source in sources)
@@ -197,6 +199,7 @@ def _count_options(
         pattern=settings.pattern,
         by_file=settings.by_file,
         segment=settings.segment,
+        storage_options=storage_options_of(settings.storage_options or {}),
     )
 
 

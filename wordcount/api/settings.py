@@ -6,8 +6,8 @@ command line builds one from its options.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
-from typing import NamedTuple
+from collections.abc import Iterable, Mapping
+from typing import Any, NamedTuple
 
 from wordcount.exceptions import OptionsError
 
@@ -26,7 +26,8 @@ class Settings(NamedTuple):
     text=False (count binary-looking files), hidden=False, ignore=True (False is
     --no-ignore), include=() and exclude=() (globs), by_file=False, counts=() (saved
     counts to add), start_method=None, backend=None ("local" or "dask"), scheduler=None,
-    scheduler_file=None, timeout=10.0, verbose=False (Dask's own logs).
+    scheduler_file=None, timeout=10.0, verbose=False (Dask's own logs),
+    storage_options=None (fsspec's, for every URL: {"endpoint_url": ...}).
     """
 
     # -j: worker processes; None: the CPUs this process may use; 1: the serial baseline,
@@ -69,6 +70,9 @@ class Settings(NamedTuple):
     scheduler_file: str | None = None
     timeout: float = 10.0
     verbose: bool = False
+    # --storage-option KEY=VALUE: fsspec's storage_options for every URL read (the
+    # endpoint and credentials of an S3-compatible server), on every worker.
+    storage_options: Mapping[str, Any] | None = None
 
 
 SETTING_NAMES = frozenset(Settings._fields)

@@ -14,7 +14,7 @@ returns, and alone turns errors into messages and exit statuses.
     terminal.py      the rich table, the stats panel, the benchmark table
     keyword_table.py the keywords as a terminal shows them
     progress.py      the progress bar on stderr
-    output.py        writing the data to stdout or -o FILE, and when it cannot be
+    output.py        writing the data to stdout, -o FILE or -o URL, and when it cannot be
     messages.py      warnings, errors and the summary line on stderr
     ending.py        how the command ends: exit statuses, the line for each failure
 """

@@ -258,6 +258,7 @@ def _request(
                     scheduler_file=cluster.scheduler_file,
                     timeout=cluster.timeout,
                     verbose=cluster.verbose,
+                    storage_options=dict(inputs.storage_options),
                 ),
             )
     except StopwordsUnusable as problem:

@@ -69,6 +69,8 @@ class InputChoices(NamedTuple):
     exclude: tuple[str, ...]
     encoding: str | None
     binary_as_text: bool
+    # --storage-option KEY=VALUE, each as (KEY, VALUE parsed): fsspec's storage_options.
+    storage_options: tuple[tuple[str, Any], ...]
 
 
 class ParallelChoices(NamedTuple):
@@ -87,6 +89,32 @@ class ClusterChoices(NamedTuple):
 class BenchmarkChoices(NamedTuple):
     benchmark: bool
     repeat: int
+
+
+# Generic only from click 8.2 on; 8.1, which the package accepts, cannot be subscripted.
+class _StorageOption(click.ParamType):  # type: ignore[type-arg]
+    """KEY=VALUE, as (KEY, VALUE): the VALUE read as JSON where it is JSON (false, 30,
+    {"region_name": "eu-west-1"}), else as the string it is (an endpoint URL)."""
+
+    name = "KEY=VALUE"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, tuple):  # a default, or a value converted already
+            return value
+        key, equals, text = str(value).partition("=")
+        if not equals or not key.isidentifier():
+            self.fail(
+                f"{value!r} is not KEY=VALUE with KEY a name (endpoint_url=http://...)",
+                param,
+                ctx,
+            )
+        import json  # here: most runs read no storage options
+
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = text
+        return (key, parsed)
 
 
 class _SecondsRange(click.FloatRange):
@@ -328,6 +356,15 @@ input_group = _group(
             is_flag=True,
             help="Count files that look binary (a NUL byte in the first 64 KiB) instead of "
             "skipping them.",
+        ),
+        click.option(
+            "--storage-option",
+            "storage_options",
+            type=_StorageOption(),
+            multiple=True,
+            help="For URLs: one of fsspec's storage options, KEY=VALUE, the VALUE read as JSON "
+            "where it parses (repeatable; endpoint_url=http://127.0.0.1:9000, anon=false). "
+            "Every read uses them, on a Dask cluster's workers too.",
         ),
     ],
 )

@@ -9,7 +9,9 @@ that they all keep the same contract in a pipe.
 
 With -o FILE, output_file(FILE) makes write_data write to a temporary file beside FILE,
 which replaces FILE only once the run has finished its report (AtomicFile.commit); a run
-that fails or is stopped removes it, and FILE stays as it was.
+that fails or is stopped removes it, and FILE stays as it was. With -o URL (s3://...),
+the report is written so to a local temporary directory, and uploaded once whole
+(UploadedFile): an upload that fails is an OutputFailure, and leaves nothing at the URL.
 """
 
 from __future__ import annotations
@@ -25,7 +27,14 @@ from collections.abc import Iterable, Iterator
 from typing import BinaryIO, TextIO
 
 from wordcount.cli.messages import quote_path
-from wordcount.sources.opening import NUL_IN_PATH
+from wordcount.sources.opening import (
+    NO_STORAGE_OPTIONS,
+    NUL_IN_PATH,
+    StorageOptions,
+    is_url,
+    local_path,
+    put_file,
+)
 
 
 class OutputFailure(Exception):
@@ -210,6 +219,47 @@ class AtomicFile:
         return quote_path(self.path)
 
 
+class UploadedFile:
+    """-o URL: the report goes to a temporary file of its own, through an AtomicFile,
+    which commit() uploads to the URL whole, with the run's storage options."""
+
+    def __init__(self, url: str, storage: StorageOptions) -> None:
+        import tempfile
+
+        self.url = url
+        self.storage = storage
+        self._directory = tempfile.mkdtemp(prefix="wordcount-upload-")
+        try:
+            self._local = AtomicFile(os.path.join(self._directory, "report"))
+        except BaseException:
+            os.rmdir(self._directory)
+            raise
+        self.stream = self._local.stream
+
+    def own_files(self) -> frozenset[tuple[int, int]]:
+        return self._local.own_files()
+
+    def commit(self) -> None:
+        """The report, uploaded; OutputFailure if that fails (nothing is left at the URL)."""
+        self._local.commit()
+        try:
+            put_file(self._local.target, self.url, self.storage)
+        except OSError as error:
+            reason = error.strerror or error
+            message = f"cannot write the output to {quote_path(self.url)}: {reason}"
+            raise OutputFailure(message) from None
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """The local copy removed, uploaded or not."""
+        self._local.discard()
+        with contextlib.suppress(OSError):
+            os.unlink(self._local.target)
+        with contextlib.suppress(OSError):
+            os.rmdir(self._directory)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -217,21 +267,35 @@ def _umask() -> int:
 
 
 @contextlib.contextmanager
-def output_file(path: str | None) -> Iterator[AtomicFile | None]:
+def output_file(
+    path: str | None, storage: StorageOptions = NO_STORAGE_OPTIONS
+) -> Iterator[AtomicFile | UploadedFile | None]:
     """While open, write_data writes to FILE's temporary file (None, or "-": stdout).
     The caller commits it once the report is whole; otherwise it is removed on the way
-    out, whatever ends the run (Ctrl-C and SIGTERM among them)."""
+    out, whatever ends the run (Ctrl-C and SIGTERM among them). storage: fsspec's
+    storage_options, for a URL."""
     global _file_stream
     if path is None or path == "-":
         yield None
         return
-    atomic = AtomicFile(path)
+    atomic = _file_for(path, storage)
     _file_stream = atomic.stream
     try:
         yield atomic
     finally:
         _file_stream = None
         atomic.discard()
+
+
+def _file_for(path: str, storage: StorageOptions) -> AtomicFile | UploadedFile:
+    """-o's file: a path's, or a URL's (a file:// URL's is its path's)."""
+    if not is_url(path):
+        return AtomicFile(path)
+    try:
+        local = local_path(path, storage)
+    except OSError as error:
+        raise OutputFailure(f"cannot write the output to {quote_path(path)}: {error}") from None
+    return AtomicFile(local) if local is not None else UploadedFile(path, storage)
 
 
 # Text is encoded and written in pieces of this size: big enough that the system calls

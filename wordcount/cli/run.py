@@ -44,7 +44,8 @@ def execute(run: Run) -> Outcome:
     report replaces FILE only if the run finished it: after a failure, or Ctrl-C, FILE is
     as it was (and with --benchmark, also when there was nothing to time)."""
     try:
-        with output_file(run.output.output_file) as file:
+        storage = run.target.options.storage_options
+        with output_file(run.output.output_file, storage) as file:
             if file is not None:
                 run = _skipping(run, file.own_files())
             outcome = _count_and_report(run)

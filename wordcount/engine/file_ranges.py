@@ -37,7 +37,7 @@ def count_file_range(
     # Opening, seeking and closing fail too (a URL's file may fail at any step).
     problems_before = len(texts.account.result.problems)
     try:
-        with open_input(file_range.path) as file:
+        with open_input(file_range.path, texts.options.storage_options) as file:
             _count_open_file(texts, file, file_range, on_bytes)
     except OSError as error:
         since = texts.account.problems_since(problems_before)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from wordcount.sources.opening import NO_STORAGE_OPTIONS, StorageOptions
 from wordcount.words.ngrams import NgramOptions
 
 
@@ -22,6 +23,9 @@ class CountOptions(NamedTuple):
     by_file: bool = False
     # Find words with this segmenter instead of the rule's step 3 (--segment icu).
     segment: str | None = None
+    # fsspec's storage_options for every URL read, listed or opened (--storage-option):
+    # here, so that they reach every worker, a Dask worker's environment having none.
+    storage_options: StorageOptions = NO_STORAGE_OPTIONS
 
 
 DEFAULT_OPTIONS = CountOptions()

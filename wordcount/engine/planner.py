@@ -132,7 +132,7 @@ def _split_file(
     A big file is judged here, because only the worker of its first range would see the
     NUL bytes that show it is binary.
     """
-    with open_input(path) as file:
+    with open_input(path, options.storage_options) as file:
         # What the worker judges too (sources.content): the detector's sample.
         head = file.read(SAMPLE_BYTES)
         kind = classify_head(head, encoding=options.encoding, binary_as_text=options.binary_as_text)

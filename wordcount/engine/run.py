@@ -97,7 +97,7 @@ def count_inputs(
         raise ValueError(f"jobs must be at least 1, not {jobs}")
     if skip_files:  # nor said to be skipped as hidden (a temporary file's name is)
         walk = (walk or WalkOptions())._replace(unseen=frozenset(skip_files))
-    inputs = expand_inputs(paths, walk=walk)
+    inputs = expand_inputs(paths, walk=walk, storage=options.storage_options)
     if skip_files:
         inputs.files = _without(inputs.files, skip_files)
     merge = Merge()

@@ -36,7 +36,8 @@ class StreamInputs:
 
     def _count_named(self, merge: Merge, input_index: int, path: str) -> None:
         try:
-            stream = open_input(path)  # a file:// URL may name a FIFO, /dev/stdin too
+            # A file:// URL may name a FIFO, /dev/stdin too.
+            stream = open_input(path, self.options.storage_options)
         except OSError as error:
             merge.add_problems([InputProblem(input_index, path, describe_os_error(error))])
             return

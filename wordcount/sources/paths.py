@@ -29,7 +29,15 @@ from wordcount.sources.ignore import (
     levels_above,
     levels_below,
 )
-from wordcount.sources.opening import NUL_IN_PATH, ListedFile, is_url, local_path, url_files
+from wordcount.sources.opening import (
+    NO_STORAGE_OPTIONS,
+    NUL_IN_PATH,
+    ListedFile,
+    StorageOptions,
+    is_url,
+    local_path,
+    url_files,
+)
 from wordcount.sources.problems import InputProblem, ProblemKind, describe_os_error
 
 STDIN_PATH = "-"
@@ -48,21 +56,27 @@ class WalkOptions(NamedTuple):
     # the hidden ones skipped: the caller's own output (-o FILE's temporary file).
     unseen: frozenset[tuple[int, int]] = frozenset()
 
-    def wants_file(self, path: str, name: str) -> bool:
-        if self.include and not _matches_any(self.include, path, name):
+    def wants_file(self, path: str, name: str, root_length: int = 0) -> bool:
+        """root_length: how much of path is the PATH given (and the "/" after it)."""
+        if self.include and not _matches_any(self.include, path, name, root_length):
             return False
-        return not _matches_any(self.exclude, path, name)
+        return not _matches_any(self.exclude, path, name, root_length)
 
-    def wants_directory(self, path: str, name: str) -> bool:
-        return not _matches_any(self.exclude, path, name)
+    def wants_directory(self, path: str, name: str, root_length: int = 0) -> bool:
+        return not _matches_any(self.exclude, path, name, root_length)
 
 
-def _matches_any(patterns: tuple[str, ...], path: str, name: str) -> bool:
-    # A pattern with a slash is matched against the whole path as printed; one without,
-    # against the name alone, as in .gitignore and rsync. No patterns, the common case,
-    # costs no generator for each of thousands of entries.
+def _matches_any(patterns: tuple[str, ...], path: str, name: str, root_length: int) -> bool:
+    # A pattern with a slash is matched against the whole path as printed, or the part of
+    # it below the PATH given (texts/*.txt finds texts/a.txt in `wordcount s3://bucket/`
+    # as in `wordcount .`); one without, against the name alone, as in .gitignore and
+    # rsync. No patterns, the common case, costs no generator for each of thousands of
+    # entries.
     return bool(patterns) and any(
-        fnmatch.fnmatchcase(path if "/" in p else name, p) for p in patterns
+        fnmatch.fnmatchcase(name, p)
+        if "/" not in p
+        else fnmatch.fnmatchcase(path, p) or fnmatch.fnmatchcase(path[root_length:], p)
+        for p in patterns
     )
 
 
@@ -127,11 +141,11 @@ def _may_name_fd_or_stdin(path: str) -> bool:
     return "fd" in path or "stdin" in path
 
 
-def names_a_stream(path: str) -> bool:
+def names_a_stream(path: str, storage: StorageOptions = NO_STORAGE_OPTIONS) -> bool:
     """Whether the path, as typed, is read once by the main process (not a file or a
     directory); a path that does not exist is not, and gets its error later."""
     if is_url(path):  # a file:// URL is read as its path is
-        path = local_path(path) or path
+        path = local_path(path, storage) or path
     if is_stream_path(path):
         return True
     try:
@@ -149,14 +163,20 @@ def split_path_list(content: bytes, *, null: bool = False) -> list[str]:
     return [os.fsdecode(entry) for entry in content.split(separator) if entry]
 
 
-def expand_inputs(paths: Sequence[str], *, walk: WalkOptions | None = None) -> Inputs:
-    """Files named are always counted; the walk options govern only what a walk finds."""
+def expand_inputs(
+    paths: Sequence[str],
+    *,
+    walk: WalkOptions | None = None,
+    storage: StorageOptions = NO_STORAGE_OPTIONS,
+) -> Inputs:
+    """Files named are always counted; the walk options govern only what a walk finds.
+    storage: fsspec's storage_options, for the URLs."""
     walk = walk or WalkOptions()
     inputs = Inputs()
     working_directory = os.getcwd()
     for path in paths:
         if is_url(path):
-            _add_url(path, walk, inputs, working_directory)
+            _add_url(path, walk, inputs, working_directory, storage)
         else:
             _add_path(path, path, walk, inputs, working_directory)
     return inputs
@@ -219,6 +239,7 @@ def _walk(
     if walk.ignore_files:
         root_rules = levels_below(root, levels_above(root), starts_repository=False)
     root_key = (root_status.st_dev, root_status.st_ino)
+    root_length = len(os.path.join(shown_root, ""))  # each path shown starts so
     stack: list[_Level] = [(_listing(root, shown_root, inputs), {root_key}, root_rules)]
     while stack:
         entries, ancestors, rules = stack[-1]
@@ -242,10 +263,12 @@ def _walk(
         if rules and ignored(rules, _path_bytes(path), is_directory=is_directory):
             continue
         if status is not None and is_directory:
-            level = _level_below(entry, shown, status, ancestors, rules, walk, inputs)
+            level = _level_below(
+                entry, shown, status, (ancestors, rules, root_length), walk, inputs
+            )
             if level is not None:
                 stack.append(level)
-        elif entry.name != GIT_DIRECTORY and walk.wants_file(shown, entry.name):
+        elif entry.name != GIT_DIRECTORY and walk.wants_file(shown, entry.name, root_length):
             # (A .git file, a linked worktree's or a submodule's, is git's, not text.)
             _add_found_file(shown, status, inputs)
 
@@ -266,14 +289,16 @@ def _level_below(
     entry: os.DirEntry[str],
     shown: str,
     status: os.stat_result,
-    ancestors: set[tuple[int, int]],
-    rules: tuple[IgnoreFile, ...],
+    above: tuple[set[tuple[int, int]], tuple[IgnoreFile, ...], int],
     walk: WalkOptions,
     inputs: Inputs,
 ) -> _Level | None:
     """The level to walk for a directory found, or None where it is not walked: .git,
-    one --exclude leaves out, or a symlink back to a directory being walked (reported)."""
-    if entry.name == GIT_DIRECTORY or not walk.wants_directory(shown, entry.name):
+    one --exclude leaves out, or a symlink back to a directory being walked (reported).
+    above: the directories being walked, the ignore rules, and root_length (see
+    WalkOptions.wants_file)."""
+    ancestors, rules, root_length = above
+    if entry.name == GIT_DIRECTORY or not walk.wants_directory(shown, entry.name, root_length):
         return None
     key = (status.st_dev, status.st_ino)
     if key in ancestors:
@@ -312,13 +337,16 @@ def _add_found_file(shown: str, status: os.stat_result | None, inputs: Inputs) -
         )
 
 
-def _add_url(url: str, walk: WalkOptions, inputs: Inputs, working_directory: str) -> None:
+def _add_url(
+    url: str, walk: WalkOptions, inputs: Inputs, working_directory: str, storage: StorageOptions
+) -> None:
     """An fsspec URL. One of the local filesystem is walked as its path is, and what the
-    walk finds is named by file:// URLs; any other is listed, and the walk's rules applied
-    to the part below the URL given (a listing has no symlinks)."""
+    walk finds is named by file:// URLs; any other is listed (each match of a glob in
+    turn), and the walk's rules applied to the part below the URL given (a listing has no
+    symlinks)."""
     try:
-        local = local_path(url)
-        found = url_files(url) if local is None else []
+        local = local_path(url, storage)
+        found = url_files(url, storage) if local is None else []
     except OSError as error:
         inputs.problems.append(InputProblem(inputs.take_index(), url, describe_os_error(error)))
         return
@@ -367,13 +395,21 @@ def _listed_file_wanted(
                 hidden_directories.add(directories[: depth + 1])
                 inputs.hidden_skipped += 1
             return False
-        if excluding and not walk.wants_directory(file.directory_url(depth), name):
-            return False
+        if excluding:
+            directory_url = file.directory_url(depth)
+            if not walk.wants_directory(directory_url, name, _root_length(file)):
+                return False
     name = file.below[-1]
     if not walk.hidden and name.startswith("."):
         inputs.hidden_skipped += 1
         return False
-    return walk.wants_file(file.url, name)
+    return walk.wants_file(file.url, name, _root_length(file))
+
+
+def _root_length(file: ListedFile) -> int:
+    """How much of the listed file's URL, and of each directory's above it, is the URL
+    given (and the "/" after it): what --include and --exclude also match is below it."""
+    return len(file.url) - len(file.chain) - len("/".join(file.below))
 
 
 def _listing(directory: str, shown: str, inputs: Inputs) -> list[os.DirEntry[str]]:

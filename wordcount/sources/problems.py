@@ -42,8 +42,25 @@ def describe_os_error(error: OSError) -> str:
 
 
 def in_input_order(problems: Iterable[InputProblem]) -> list[InputProblem]:
-    """One line per distinct problem, in the order the inputs were given."""
+    """One line per distinct problem, in the order the inputs were given, and one
+    "unreadable" line per input.
+
+    A file cut into ranges that fails in several units (its server gone, say) is reported
+    by each: "'s3://b/big.txt': EndpointConnectionError: ..." by the unit of its first
+    range, the same with "; not counted" by a later one. Only the last of them in sort
+    order is kept, so that every run, whichever unit finished first, prints the same line
+    (and a message with "; not counted" after it sorts after the bare one)."""
     unique = {
         (problem.input_index, problem.message, problem.kind.value): problem for problem in problems
     }
-    return [unique[key] for key in sorted(unique)]
+    unreadable = {
+        index: key
+        for key in sorted(unique)
+        for index, _, kind in [key]
+        if kind == ProblemKind.UNREADABLE.value
+    }
+    return [
+        unique[key]
+        for key in sorted(unique)
+        if key[2] != ProblemKind.UNREADABLE.value or unreadable[key[0]] == key
+    ]
