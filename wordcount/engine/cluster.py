@@ -6,7 +6,8 @@
 
 Only the final result travels to the client. pure=False gives every task a fresh key, so
 a long-lived cluster never hands back a cached result for a file that has changed since.
-Dask (and its distributed scheduler) is imported here only, so local runs never load it.
+Dask (and its distributed scheduler) is imported here only (through dask_import.py), so
+local runs never load it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
+from wordcount.engine.dask_import import import_distributed
 from wordcount.engine.merge import UnitResult, combined
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
@@ -75,6 +77,7 @@ def connected(cluster: ClusterOptions) -> Iterator[DaskCluster]:
     Dask is not installed. It is reached even with nothing to count, so that a wrong
     address always shows."""
     try:
+        import_distributed()
         from distributed import Client
     except ImportError:
         raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
