@@ -72,8 +72,15 @@ class LocalCluster:
         """Each worker process's peak resident memory so far, in MB."""
         from distributed import Client
 
+        def peak_rss_mb() -> int:
+            # Defined here, so that it travels by value: a worker need not import benchmarks.
+            import resource
+
+            # ru_maxrss is in kilobytes on Linux.
+            return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
+
         with Client(self.address, timeout=START_TIMEOUT_S, set_as_default=False) as client:
-            peaks: dict[str, int] = client.run(_peak_rss_mb)
+            peaks: dict[str, int] = client.run(peak_rss_mb)
         return peaks
 
     def kill(self, process: subprocess.Popen[bytes]) -> None:
@@ -124,10 +131,3 @@ class LocalCluster:
                 time.sleep(POLL_INTERVAL_S)
         self.stop()
         raise RuntimeError(f"no scheduler within {START_TIMEOUT_S:g} s")
-
-
-def _peak_rss_mb() -> int:
-    import resource
-
-    # ru_maxrss is in kilobytes on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
