@@ -35,7 +35,9 @@ class LocalCluster:
         self.scheduler_file.unlink(missing_ok=True)
         self.scheduler = self._start(
             "scheduler",
-            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard"],
+            # Its HTTP server (health, metrics) listens even with no dashboard: on a free
+            # port, not on 8787, which another cluster on this machine may hold.
+            ["scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address", ":0"],
             {},
         )
         self.workers: list[subprocess.Popen[bytes]] = []

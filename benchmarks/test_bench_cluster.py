@@ -28,9 +28,13 @@ WORKERS = 2
 
 def started(directory: Path) -> LocalCluster:
     cluster = LocalCluster(directory)
-    for _ in range(WORKERS):
-        cluster.start_worker()
-    cluster.wait_for_workers(WORKERS)
+    try:
+        for _ in range(WORKERS):
+            cluster.start_worker()
+        cluster.wait_for_workers(WORKERS)
+    except BaseException:
+        cluster.stop()
+        raise
     return cluster
 
 
