@@ -5,9 +5,9 @@ pool with -j 2: the same two cores, so the difference is what the cluster costs.
     test_*_on_cluster    the same input through --scheduler-file, on LocalCluster below
 
 pytest-benchmark prints the pairs one under the other: 213 MB in 30 files, 20,000 small
-files, and the fixed cost (a 1 KB file). The memory cases print the client's peak and
-each worker's with 5 million distinct words, on a cluster started for that run alone
-(a worker's peak is its process's, since it started).
+files, and the fixed cost (a 1 KB file). The memory cases print (under -s) and keep in
+extra_info the client's peak and each worker's with 5 million distinct words, on a
+cluster started for that run alone (a worker's peak is its process's, since it started).
 """
 
 from __future__ import annotations
