@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-slow encoding-corpus encoding-score test-pure test-start-methods test-pythons test-asan fuzz lint bench clean
+.PHONY: run test test-slow encoding-corpus encoding-score test-pure test-start-methods test-pythons test-asan fuzz lint bench bench-faults clean
 
 # The native kernel is built wherever a C compiler and the Python headers are; there the
 # tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
@@ -180,6 +180,11 @@ lint: $(VENV)/.installed-dev
 bench: $(VENV)/.installed-dev
 	$(BIN)/python -m compileall -q wordcount
 	$(BIN)/python -m pytest benchmarks --benchmark-only --benchmark-columns=min,median,max,rounds -p no:randomly $(BENCH_ARGS)
+
+# Each cluster fault of issue 23 caused as a user meets it, on `dask scheduler` and `dask
+# worker` commands started here; a table of how and when each run ended (a hang: 124).
+bench-faults: $(VENV)/.installed-dev
+	$(BIN)/python -m benchmarks.cluster_faults $(FAULTS_ARGS)
 
 clean:
 	rm -rf $(VENV) $(ASAN_VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis .benchmarks \

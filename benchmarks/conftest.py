@@ -6,13 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus import ensure_file, ensure_repeated, ensure_split
+from benchmarks.corpus import ensure_copies, ensure_file, ensure_repeated, ensure_split
 
 DATA = Path(__file__).parent.parent / ".benchmarks" / "data"
 CORPUS_BYTES = 40 * 1000 * 1000
 SMALL_FILES = 20_000
 GIB_COPIES = 27  # 27 x 40 MB is just over 1 GiB
 ODD_LINE_END_COPIES = 5  # 5 x 40 MB: the 200 MB of issue 4
+# Issue 23's cluster figures: a 7.1 MB corpus 30 times over, 213 MB in 30 files.
+CORPUS_7MB_BYTES = 7_100_000
+CORPUS_COPIES = 30
 
 
 @pytest.fixture(scope="session")
@@ -23,6 +26,13 @@ def corpus_40mb() -> Path:
 @pytest.fixture(scope="session")
 def small_files(corpus_40mb: Path) -> list[Path]:
     return ensure_split(DATA / "small-files", corpus_40mb, SMALL_FILES)
+
+
+@pytest.fixture(scope="session")
+def corpus_213mb() -> Path:
+    """30 copies of a 7.1 MB corpus, as 30 files in one directory."""
+    corpus = ensure_file(DATA / "corpus-7mb.txt", CORPUS_7MB_BYTES)
+    return ensure_copies(DATA / "corpus-213mb", corpus, CORPUS_COPIES)
 
 
 @pytest.fixture(scope="session")

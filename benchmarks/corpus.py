@@ -86,6 +86,19 @@ def ensure_repeated(path: Path, source: Path, times: int, *, line_end: bytes | N
     return path
 
 
+def ensure_copies(directory: Path, source: Path, copies: int) -> Path:
+    """A directory of `copies` files, each a copy of source: a corpus many times over. The
+    mark of a finished copy lies beside the directory, not in it: it holds the input only."""
+    complete = directory.with_name(directory.name + ".complete")
+    if not complete.exists():
+        directory.mkdir(parents=True, exist_ok=True)
+        data = source.read_bytes()
+        for index in range(copies):
+            (directory / f"copy{index:02d}.txt").write_bytes(data)
+        complete.touch()
+    return directory
+
+
 def ensure_split(directory: Path, source: Path, files: int) -> list[Path]:
     """source cut at line ends into `files` small files holding the same bytes."""
     paths = [directory / f"part{index:05d}.txt" for index in range(files)]

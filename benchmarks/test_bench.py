@@ -93,7 +93,7 @@ def test_dask_cluster_one_file(benchmark: Any, corpus_40mb: Path) -> None:
     """The Dask backend on a local 2-worker cluster against the local pool's time above."""
     distributed = pytest.importorskip("distributed", reason="needs the dask extra")
     cluster = distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0"
     )
     try:
         bench(benchmark, [BIN / "wordcount", "--scheduler", cluster.scheduler_address, corpus_40mb])

@@ -41,7 +41,19 @@ def run() -> None:
         if not isinstance(failure.__cause__, KeyboardInterrupt):
             raise
         status = 128 + signal.SIGINT
+    if "distributed" in sys.modules:
+        _exit_without_teardown(status)
     sys.exit(status)
+
+
+def _exit_without_teardown(status: int) -> None:
+    """Exit once the streams are flushed, skipping the interpreter's teardown: after a run
+    on a Dask cluster (its client already closed) tearing down the hundreds of modules
+    that Dask loaded is a tenth of a small count's time, and does nothing a user sees."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            stream.flush()
+    os._exit(status)
 
 
 def _out_of_memory() -> int:

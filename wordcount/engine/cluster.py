@@ -8,8 +8,8 @@ Only the final result travels to the client; while it waits, the client moves th
 bar (cluster_progress.py) and ends a run left with no worker (cluster_health.py). It is
 reached through cluster_connection.py. pure=False gives every task a fresh key, so a
 long-lived cluster never hands back a cached result for a file that has changed since.
-Dask (and its distributed scheduler) is imported only by the cluster modules, so local
-runs never load it.
+Dask (and its distributed scheduler) is imported only by the cluster modules (through
+dask_import.py), so local runs never load it.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from wordcount.engine.dask_import import import_distributed
 from wordcount.engine.cluster import INSTALL_HINT, ClusterOptions, DaskCluster
 from wordcount.engine.cluster_health import refuse_unfit_workers
 from wordcount.exceptions import ClusterUnavailable
@@ -37,6 +38,7 @@ def connected(cluster: ClusterOptions) -> Iterator[DaskCluster]:
     ClusterUnavailable if it cannot be, or if Dask is not installed. It is reached even
     with nothing to count, so that a wrong address always shows."""
     try:
+        import_distributed()
         from distributed import Client
     except ImportError:
         raise ClusterUnavailable(INSTALL_HINT, missing_extra=True) from None
