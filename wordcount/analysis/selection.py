@@ -10,7 +10,7 @@ result for every -j and backend by construction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem
@@ -37,7 +37,7 @@ class Selection(NamedTuple):
     def keeps_everything(self) -> bool:
         return not self.stopwords and self.min_length <= 1 and self.min_count <= 1
 
-    def apply(self, counts: Counter[str]) -> Counter[str]:
+    def apply(self, counts: Mapping[str, int]) -> Mapping[str, int]:
         if self.keeps_everything:
             return counts
         return Counter(
@@ -51,7 +51,7 @@ class Selection(NamedTuple):
         )
 
 
-def kept_in_file(file_counts: Counter[str], kept: Counter[str]) -> Counter[str]:
+def kept_in_file(file_counts: Counter[str], kept: Mapping[str, int]) -> Counter[str]:
     """One file's counts of the words the report keeps (kept: the selected totals).
 
     --min-count judges a word by its total, as the main list does: a word seen 3 times in

@@ -16,6 +16,7 @@
     pool.py           the units in a pool of worker processes
     lifecycle.py      how worker processes start, fail and stop
     cluster.py        the units on a Dask cluster
+    cluster_reduce.py each unit's result from the cluster, added up as it completes
     streams.py        StreamInputs: what only this process can read, counted one by one
     benchmark.py      --benchmark: the serial baseline and a parallel run, timed alike
 

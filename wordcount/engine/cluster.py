@@ -1,12 +1,13 @@
 """Count on a Dask cluster: the same units, counted as the local pool counts them.
 
     client ── map(count_unit_holding_parts, units) ──▶ Dask workers: a UnitResult per unit
-       ▲                                                  │ combined(), pairwise, on the
-       └──────────── one UnitResult ◀───────────────────┘ workers: a tree reduce
+       ▲                                                  │ its counts packed
+       └──── into(result), as each completes ◀───────────┘ (cluster_reduce.py)
 
-Only the final result travels to the client. pure=False gives every task a fresh key, so
-a long-lived cluster never hands back a cached result for a file that has changed since.
-Dask (and its distributed scheduler) is imported here only, so local runs never load it.
+Each result travels to the client once, and is added there to the run's Merge, as a
+local pool's are. pure=False gives every task a fresh key, so a long-lived cluster never
+hands back a cached result for a file that has changed since. Dask (and its distributed
+scheduler) is imported here and in cluster_reduce.py only, so local runs never load it.
 """
 
 from __future__ import annotations
@@ -15,15 +16,18 @@ import contextlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
-from wordcount.engine.merge import UnitResult, combined
+from wordcount.engine.cluster_reduce import results_as_completed
+from wordcount.engine.merge import UnitResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
 from wordcount.engine.worker import count_unit_holding_parts
-from wordcount.exceptions import ClusterUnavailable, WorkerFailure
+from wordcount.exceptions import ClusterUnavailable
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.
-_DASK_LOGGERS = ("distributed", "dask", "tornado", "asyncio")
+# distributed.client is named too: Dask's configuration gives it a level of its own, and
+# it warns as a result that a dead worker held is fetched again ("Couldn't gather").
+_DASK_LOGGERS = ("distributed", "distributed.client", "dask", "tornado", "asyncio")
 
 
 class ClusterOptions(NamedTuple):
@@ -114,41 +118,22 @@ class DaskCluster:
         units: Sequence[WorkUnit],
         *,
         options: CountOptions,
+        into: Callable[[UnitResult], None],
         progress: Callable[[int, int], None] | None = None,
-    ) -> UnitResult:
-        """The units counted and combined on the cluster; progress(bytes done, bytes in
-        all) as units end."""
-        from distributed import as_completed
-
+    ) -> None:
+        """The units counted on the cluster, each result given to into() as it completes;
+        progress(bytes done, bytes in all) as units end."""
         if not units:
-            return UnitResult()
-        client = self._client
-        futures = client.map(count_unit_holding_parts, units, options=options, pure=False)
-        reduced = _tree_reduce(client, futures)
+            return
+        futures = self._client.map(count_unit_holding_parts, units, options=options, pure=False)
+        done, all_bytes = 0, sum(unit.size for unit in units)
         if progress is not None:
-            sizes = {future.key: unit.size for future, unit in zip(futures, units, strict=True)}
-            done, all_bytes = 0, sum(sizes.values())
             progress(done, all_bytes)
-            for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                done += sizes[future.key]
+        for unit, result in results_as_completed(futures, units):
+            into(result)
+            done += unit.size
+            if progress is not None:
                 progress(done, all_bytes)
-        try:
-            result: UnitResult = reduced.result()
-        except Exception as error:  # KilledWorker: workers kept dying on these units
-            reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
-            paths = sorted({r.path for unit in units for r in unit.ranges})
-            raise WorkerFailure(reason, paths) from None
-        return result
-
-
-def _tree_reduce(client: Any, futures: list[Any]) -> Any:
-    """Combine neighbours until one future is left, each step on the workers."""
-    layer = futures
-    while len(layer) > 1:
-        pairs = zip(layer[::2], layer[1::2], strict=False)  # an odd one waits
-        merged = [client.submit(combined, left, right, pure=False) for left, right in pairs]
-        layer = merged + layer[len(merged) * 2 :]
-    return layer[0]
 
 
 @contextlib.contextmanager
