@@ -119,20 +119,21 @@ class Tally:
             return int(self._native.total)
         return self._counts.total()
 
-    def top(self, n: int) -> list[tuple[bytes, int]]:
-        """The n words that rank first: count descending, then word ascending by byte,
-        which for UTF-8 is by code point (analysis/ranking.py's order)."""
+    def top(self, n: int) -> list[tuple[str, int]]:
+        """The n words that rank first, decoded: count descending, then word ascending by
+        byte, which for UTF-8 is by code point (analysis/ranking.py's order)."""
         if self._native is not None:
-            rows: list[tuple[bytes, int]] = self._native.top(n)
+            rows: list[tuple[str, int]] = self._native.top(n)
             return rows
-        return heapq.nsmallest(n, self._counts.items(), key=_rank_key)
+        ranked = heapq.nsmallest(n, self._counts.items(), key=_rank_key)
+        return [(word.decode(), count) for word, count in ranked]
 
-    def with_count(self, count: int) -> list[tuple[bytes, int]]:
-        """Every word counted exactly count times, in no order."""
+    def with_count(self, count: int) -> list[tuple[str, int]]:
+        """Every word counted exactly count times, decoded, in no order."""
         if self._native is not None:
-            matching: list[tuple[bytes, int]] = self._native.with_count(count)
+            matching: list[tuple[str, int]] = self._native.with_count(count)
             return matching
-        return [(word, n) for word, n in self._counts.items() if n == count]
+        return [(word.decode(), n) for word, n in self._counts.items() if n == count]
 
     def take_decoded(self) -> Counter[str]:
         """The counts added so far, keyed by the words decoded; the tally is empty again."""
@@ -171,13 +172,13 @@ class TalliedWords(Mapping[str, int]):
         """The n words that rank first, in the report's order (see Tally.top)."""
         if self._tally is None:
             raise RuntimeError("top() is for counts not decoded yet")
-        return [(word.decode(), count) for word, count in self._tally.top(n)]
+        return self._tally.top(n)
 
     def with_count(self, count: int) -> list[tuple[str, int]]:
         """Every word counted exactly count times, in no order."""
         if self._tally is None:
             return [(word, n) for word, n in self.decoded().items() if n == count]
-        return [(word.decode(), n) for word, n in self._tally.with_count(count)]
+        return self._tally.with_count(count)
 
     @property
     def is_decoded(self) -> bool:

@@ -221,6 +221,8 @@ sift_up(const Slot **heap, size_t i)
     }
 }
 
+/* The slots as a list of (key decoded from UTF-8, count): the words a report prints,
+ * made once, with no bytes object for each on the way. */
 static PyObject *
 rows_of(const Slot *const *slots, size_t n)
 {
@@ -230,7 +232,7 @@ rows_of(const Slot *const *slots, size_t n)
     for (size_t i = 0; i < n; i++) {
         unsigned char buf[16];
         const Slot *e = slots[i];
-        PyObject *row = Py_BuildValue("(y#K)", (const char *)slot_key(e, buf),
+        PyObject *row = Py_BuildValue("(s#K)", (const char *)slot_key(e, buf),
                                       (Py_ssize_t)e->len, (unsigned long long)e->count);
         if (row == NULL) {
             Py_DECREF(rows);
@@ -243,9 +245,9 @@ rows_of(const Slot *const *slots, size_t n)
 
 PyDoc_STRVAR(Tally_top_doc,
              "top($self, n, /)\n--\n\n"
-             "The n keys that rank first, as [(bytes, count)]: count descending, then key\n"
-             "ascending (the report's order).  A heap of n slots: nothing is made for the\n"
-             "other keys.");
+             "The n keys that rank first, as [(str, count)], each key decoded from UTF-8:\n"
+             "count descending, then key ascending (the report's order).  A heap of n\n"
+             "slots: nothing is made for the other keys.");
 
 static PyObject *
 Tally_top(PyObject *self, PyObject *arg)
@@ -267,7 +269,10 @@ Tally_top(PyObject *self, PyObject *arg)
         const Slot *e = &t->table.slots[i];
         if (e->len == 0)
             continue;
-        if (kept < n) {
+        if (n == t->table.used) { /* every key: sorted below, no heap needed */
+            heap[kept++] = e;
+        }
+        else if (kept < n) {
             heap[kept] = e;
             sift_up(heap, kept++);
         }
@@ -292,7 +297,7 @@ Tally_top(PyObject *self, PyObject *arg)
 
 PyDoc_STRVAR(Tally_with_count_doc,
              "with_count($self, count, /)\n--\n\n"
-             "Every key counted exactly `count` times, as [(bytes, count)], in no order.");
+             "Every key counted exactly `count` times, as [(str, count)], in no order.");
 
 static PyObject *
 Tally_with_count(PyObject *self, PyObject *arg)
