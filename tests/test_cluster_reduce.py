@@ -109,6 +109,45 @@ def test_a_top_n_json_document_has_its_totals_without_decoding(
     assert document["top"] == [{"word": "a", "count": 3}]
 
 
+CAT_TEXT = "the cat sat on the mat the cat caf\u00e9\n"  # the 3, cat 2, and once each
+# sat, on, mat and café (4 characters, 5 bytes). Selected and ranked by hand:
+SELECTED = [
+    (["--min-count", "2"], "the\t3\ncat\t2\n"),
+    (["--min-length", "3"], "the\t3\ncat\t2\ncaf\u00e9\t1\nmat\t1\nsat\t1\n"),
+    (["--min-length", "4"], "caf\u00e9\t1\n"),
+    (["--stopwords", "STOPWORDS"], "cat\t2\ncaf\u00e9\t1\nmat\t1\non\t1\nsat\t1\n"),
+]
+
+
+@pytest.mark.parametrize(("args", "expected"), SELECTED)
+def test_a_selection_is_made_without_decoding_every_word(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], expected: str
+) -> None:
+    def decode_every_word(self: Tally) -> None:
+        raise AssertionError("every word decoded for a report of the top N")
+
+    monkeypatch.setattr(Tally, "take_decoded", decode_every_word)
+    (tmp_path / "cat.txt").write_text(CAT_TEXT, encoding="utf-8")
+    (tmp_path / "stop.txt").write_text("the\n", encoding="utf-8")
+    args = [str(tmp_path / "stop.txt") if arg == "STOPWORDS" else arg for arg in args]
+    result = invoke([*args, "-n", "10", "-f", "tsv", str(tmp_path / "cat.txt")])
+    assert (result.stdout, result.exit_code) == (expected, 0)
+
+
+def test_a_selection_s_totals_are_of_the_words_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def decode_every_word(self: Tally) -> None:
+        raise AssertionError("every word decoded for a report of the top N")
+
+    monkeypatch.setattr(Tally, "take_decoded", decode_every_word)
+    (tmp_path / "cat.txt").write_text(CAT_TEXT, encoding="utf-8")
+    args = ["-n", "1", "--min-count", "2", "-f", "json", str(tmp_path / "cat.txt")]
+    document = json.loads(invoke(args).stdout)
+    assert (document["total_words"], document["unique_words"]) == (5, 2)
+    assert document["top"] == [{"word": "the", "count": 3}]
+
+
 # Two million distinct keys: the table doubles from 2**21 slots of 32 bytes (64 MiB) to
 # 2**22 (128 MiB) as the 1,468,007th arrives (a load of 0.7). Doubled into a new block,
 # the old 64 MiB stay resident beside the new: a peak of 192 MiB. Grown in place, the

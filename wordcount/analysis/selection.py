@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem
+from wordcount.words.native import TalliedWords
 
 
 class Stopwords(NamedTuple):
@@ -40,6 +41,11 @@ class Selection(NamedTuple):
     def apply(self, counts: Mapping[str, int]) -> Mapping[str, int]:
         if self.keeps_everything:
             return counts
+        if isinstance(counts, TalliedWords) and not counts.is_decoded:
+            # In the kernel's table: a report of the top N then decodes N words only.
+            return counts.selected(
+                min_count=self.min_count, min_length=self.min_length, stopwords=self.stopwords
+            )
         return Counter(
             {
                 word: count

@@ -135,6 +135,22 @@ class Tally:
             return matching
         return [(word.decode(), n) for word, n in self._counts.items() if n == count]
 
+    def selected(self, *, min_count: int, min_length: int, stopwords: frozenset[bytes]) -> Tally:
+        """A new tally of the words counted min_count times or more, of min_length code
+        points or more, and not in stopwords (UTF-8)."""
+        kept = Tally()
+        if self._native is not None and kept._native is not None:
+            kept._native = self._native.selected(min_count, min_length, stopwords)
+            return kept
+        kept._counts = Counter(
+            {
+                word: count
+                for word, count in self._counts.items()
+                if count >= min_count and len(word.decode()) >= min_length and word not in stopwords
+            }
+        )
+        return kept
+
     def take_decoded(self) -> Counter[str]:
         """The counts added so far, keyed by the words decoded; the tally is empty again."""
         decoded: Counter[str] = Counter()
@@ -179,6 +195,16 @@ class TalliedWords(Mapping[str, int]):
         if self._tally is None:
             return [(word, n) for word, n in self.decoded().items() if n == count]
         return self._tally.with_count(count)
+
+    def selected(
+        self, *, min_count: int, min_length: int, stopwords: frozenset[str]
+    ) -> TalliedWords:
+        """The words counted min_count times or more, of min_length characters or more,
+        and not in stopwords, chosen in the tally, none of them decoded."""
+        assert self._tally is not None, "selected() is for counts not decoded yet"
+        encoded = frozenset(word.encode() for word in stopwords)
+        kept = self._tally.selected(min_count=min_count, min_length=min_length, stopwords=encoded)
+        return TalliedWords(kept)
 
     @property
     def is_decoded(self) -> bool:

@@ -328,6 +328,78 @@ Tally_with_count(PyObject *self, PyObject *arg)
     return rows;
 }
 
+static PyObject *Tally_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
+
+/* How many code points the UTF-8 key holds: its bytes that do not continue one. */
+static size_t
+code_points(const unsigned char *key, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += (key[i] & 0xC0) != 0x80;
+    return n;
+}
+
+PyDoc_STRVAR(Tally_selected_doc,
+             "selected($self, min_count, min_length, stopwords, /)\n--\n\n"
+             "A new Tally of the keys counted min_count times or more, of min_length code\n"
+             "points or more (keys are UTF-8), and not in the set stopwords (of bytes).");
+
+static PyObject *
+Tally_selected(PyObject *self, PyObject *args)
+{
+    Tally *t = (Tally *)self;
+    unsigned long long min_count;
+    Py_ssize_t min_length;
+    PyObject *stopwords;
+    if (!PyArg_ParseTuple(args, "KnO!:selected", &min_count, &min_length, &PyFrozenSet_Type,
+                          &stopwords))
+        return NULL;
+    PyObject *no_args = PyTuple_New(0);
+    if (no_args == NULL)
+        return NULL;
+    Tally *kept = (Tally *)Tally_new(&TallyType, no_args, NULL);
+    Py_DECREF(no_args);
+    if (kept == NULL)
+        return NULL;
+    /* Looking a key up in stopwords makes a bytes object, which can run Python code (a
+     * collection's finalizers): which must not change this table meanwhile. */
+    if (enter_busy(&t->busy, "Tally") < 0) {
+        Py_DECREF(kept);
+        return NULL;
+    }
+    int has_stopwords = PySet_GET_SIZE(stopwords) > 0;
+    for (size_t i = 0; i < t->table.cap; i++) {
+        const Slot *e = &t->table.slots[i];
+        unsigned char buf[16];
+        if (e->len == 0 || e->count < min_count)
+            continue;
+        const unsigned char *key = slot_key(e, buf);
+        if (min_length > 1 && code_points(key, e->len) < (size_t)min_length)
+            continue;
+        if (has_stopwords) {
+            PyObject *word = PyBytes_FromStringAndSize((const char *)key, (Py_ssize_t)e->len);
+            int stop = word == NULL ? -1 : PySet_Contains(stopwords, word);
+            Py_XDECREF(word);
+            if (stop < 0)
+                goto error;
+            if (stop)
+                continue;
+        }
+        int rc = table_add_n(&kept->table, &kept->arena, key, e->len, e->count);
+        if (rc < 0) {
+            tally_error(rc);
+            goto error;
+        }
+    }
+    leave_busy(&t->busy);
+    return (PyObject *)kept;
+error:
+    leave_busy(&t->busy);
+    Py_DECREF(kept);
+    return NULL;
+}
+
 static PyObject *
 Tally_total(PyObject *self, void *Py_UNUSED(closure))
 {
@@ -400,6 +472,7 @@ static PyMethodDef Tally_methods[] = {
     {"take_decoded", (PyCFunction)Tally_take_decoded, METH_O, Tally_take_decoded_doc},
     {"top", (PyCFunction)Tally_top, METH_O, Tally_top_doc},
     {"with_count", (PyCFunction)Tally_with_count, METH_O, Tally_with_count_doc},
+    {"selected", (PyCFunction)Tally_selected, METH_VARARGS, Tally_selected_doc},
     {NULL, NULL, 0, NULL},
 };
 
