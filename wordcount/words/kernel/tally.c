@@ -340,6 +340,30 @@ code_points(const unsigned char *key, size_t len)
     return n;
 }
 
+/* Room in an empty table for n keys, so that it never grows while they come in: keys taken
+ * from another Tally come in the order of the hashes' high bits, which a table still
+ * smaller than theirs piles into one run (see table_home).  Slots never written to stay
+ * untouched zero pages, not resident. */
+static int
+table_reserve(Table *t, size_t n)
+{
+    size_t cap = 1024;
+    unsigned shift = 64 - 10;
+    while (cap / 10 * 7 < n) {
+        if (cap > (SIZE_MAX / sizeof(Slot)) / 2)
+            return -1;
+        cap *= 2;
+        shift--;
+    }
+    t->slots = (Slot *)k_calloc(cap, sizeof(Slot));
+    if (t->slots == NULL)
+        return -1;
+    t->cap = cap;
+    t->shift = shift;
+    t->limit = cap / 10 * 7;
+    return 0;
+}
+
 PyDoc_STRVAR(Tally_selected_doc,
              "selected($self, min_count, min_length, stopwords, /)\n--\n\n"
              "A new Tally of the keys counted min_count times or more, of min_length code\n"
@@ -362,6 +386,10 @@ Tally_selected(PyObject *self, PyObject *args)
     Py_DECREF(no_args);
     if (kept == NULL)
         return NULL;
+    if (table_reserve(&kept->table, t->table.used) < 0) {
+        Py_DECREF(kept);
+        return PyErr_NoMemory();
+    }
     /* Looking a key up in stopwords makes a bytes object, which can run Python code (a
      * collection's finalizers): which must not change this table meanwhile. */
     if (enter_busy(&t->busy, "Tally") < 0) {
