@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip --disable-pip-version-check --quiet
 
-.PHONY: run test test-slow encoding-corpus encoding-score test-pure test-start-methods test-pythons test-asan fuzz lint bench bench-faults clean
+.PHONY: run test test-slow encoding-corpus encoding-score test-pure test-start-methods test-pythons test-dask-versions test-asan fuzz lint bench bench-faults clean
 
 # The native kernel is built wherever a C compiler and the Python headers are; there the
 # tests insist that it was (tests/test_build.py), elsewhere the pure-Python path runs.
@@ -117,6 +117,27 @@ test-pythons: $(VENV)/.installed-dev
 		rm -rf $$tree/wordcount; \
 		(cd $$tree && WORDCOUNT_EXPECT_NATIVE=$$($$python -c "$(NATIVE_CHECK)") \
 			.venv/bin/python -m pytest -q -p no:cacheprovider $(PYTHONS_PYTEST_ARGS)); \
+	done
+
+# The dask extra's range (pyproject.toml) at both ends: its oldest release, and the newest
+# that pip finds below its bound, each installed with the package (editable, so the kernel
+# built here serves both) into a venv of its own under build/; then the cluster tests in
+# each (a minute or two). DASK_OLDEST must be the range's lower bound.
+DASK_OLDEST := 2024.1.0
+DASK_VERSIONS_DIR := build/dask-versions
+DASK_TESTS := tests/test_cluster.py tests/test_cluster_reduce.py $(wildcard tests/test_cluster_*.py)
+
+test-dask-versions: $(VENV)/.installed-dev
+	grep -q '"dask>=$(DASK_OLDEST),' pyproject.toml || \
+		{ echo "DASK_OLDEST is not the dask extra's lower bound in pyproject.toml" >&2; exit 1; }
+	set -e; for end in oldest newest; do \
+		venv=$(DASK_VERSIONS_DIR)/$$end; rm -rf $$venv; $(PYTHON) -m venv $$venv; \
+		pins=; [ $$end = newest ] || pins="dask==$(DASK_OLDEST) distributed==$(DASK_OLDEST)"; \
+		$$venv/bin/python -m pip --disable-pip-version-check --quiet install $(EDITABLE) \
+			-e '.[test,dask,fsspec,icu]' $$pins; \
+		echo "== $$($$venv/bin/python -c 'import dask; print("dask", dask.__version__)')"; \
+		WORDCOUNT_EXPECT_NATIVE=$(EXPECT_NATIVE) $$venv/bin/python -m pytest -q \
+			-p no:cacheprovider $(sort $(DASK_TESTS)); \
 	done
 
 # The kernel built with AddressSanitizer and UndefinedBehaviorSanitizer, and with its

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ProcessLog, invoke, run_wordcount, serial_and_parallel
-from wordcount.engine.merge import Merge, UnitResult, combined
+from wordcount.engine.merge import Merge, UnitResult
 from wordcount.sources.problems import ProblemKind
 
 LIMIT = 1 << 20  # as README.md states it: a run of more than 1 MiB is skipped
@@ -168,12 +168,11 @@ def test_skipped_runs_travel_as_numbers_and_are_summed_by_input() -> None:
     first = UnitResult(long_words={0: 2, 1: 1})
     second = pickle.loads(pickle.dumps(UnitResult(long_words={0: 1})))
     third = UnitResult(long_words={1: 4})
-    for results in ([first, second, third], [combined(combined(first, second), third)]):
-        merge = Merge()
-        for unit_result in results:
-            merge.add(unit_result)
-        problems = merge.result(names={0: "a.txt", 1: "b.txt"}, hidden_skipped=0).problems
-        assert [(p.input_index, p.path, p.message, p.kind) for p in problems] == [
-            (0, "a.txt", "skipped 3 word(s) longer than 1 MiB", ProblemKind.LONG_WORD),
-            (1, "b.txt", "skipped 5 word(s) longer than 1 MiB", ProblemKind.LONG_WORD),
-        ]
+    merge = Merge()
+    for unit_result in (first, second, third):
+        merge.add(unit_result)
+    problems = merge.result(names={0: "a.txt", 1: "b.txt"}, hidden_skipped=0).problems
+    assert [(p.input_index, p.path, p.message, p.kind) for p in problems] == [
+        (0, "a.txt", "skipped 3 word(s) longer than 1 MiB", ProblemKind.LONG_WORD),
+        (1, "b.txt", "skipped 5 word(s) longer than 1 MiB", ProblemKind.LONG_WORD),
+    ]

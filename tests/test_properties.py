@@ -6,8 +6,8 @@ profile, with many more examples, over the same code.
 
 from __future__ import annotations
 
-import functools
 import io
+import pickle
 import random
 from collections import Counter
 from pathlib import Path
@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import workers_of
-from wordcount.analysis.ranking import ranked
-from wordcount.engine.merge import Merge, UnitResult, combined
+from wordcount.analysis.ranking import ranked, ranked_with_ties
+from wordcount.engine.merge import Merge, UnitResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.run import count_inputs
 from wordcount.engine.worker import count_stream
@@ -88,29 +88,28 @@ def test_jobs_1_2_and_3_print_the_same_bytes(tmp_path: Path) -> None:
 COUNTS = st.dictionaries(st.sampled_from([b"a", b"b", b"c", b"\xc3\xa9", b"d"]), st.integers(1, 9))
 
 
-@given(parts=st.lists(COUNTS, max_size=6), seed=st.integers(0, 1000))
+@given(parts=st.lists(COUNTS, max_size=6), seed=st.integers(0, 1000), top=st.integers(0, 6))
 def test_merging_in_any_order_gives_the_sum_of_the_parts(
-    parts: list[dict[bytes, int]], seed: int
+    parts: list[dict[bytes, int]], seed: int, top: int
 ) -> None:
-    """Merged as units complete (Merge) or pairwise on a cluster (combined), in any order,
-    the counts are the plain sum of the parts, added up here word by word."""
+    """Merged as units complete, in any order, as dicts or packed as a worker sends them
+    (a pool's, a cluster's), the counts are the plain sum of the parts, added up here
+    word by word; and the kernel ranks them as ranking.py ranks that sum."""
     expected: dict[str, int] = {}
     for counts in parts:
         for word, count in counts.items():
             expected[word.decode()] = expected.get(word.decode(), 0) + count
     shuffled = parts[:]
     random.Random(seed).shuffle(shuffled)
-    merge = Merge()
-    for counts in shuffled:
-        merge.add(UnitResult(counts=dict(counts)))
-    assert merge.result(names={}, hidden_skipped=0).counts == expected
-    pairwise_merge = Merge()
-    pairwise_merge.add(
-        functools.reduce(
-            combined, [UnitResult(counts=dict(counts)) for counts in shuffled], UnitResult()
-        )
-    )
-    assert pairwise_merge.result(names={}, hidden_skipped=0).counts == expected
+    for travelled in (False, True):
+        merge = Merge()
+        for counts in shuffled:
+            unit_result = UnitResult(counts=dict(counts))
+            merge.add(pickle.loads(pickle.dumps(unit_result)) if travelled else unit_result)
+        merged = merge.result(names={}, hidden_skipped=0).counts
+        assert ranked(merged, top=top) == ranked(expected, top=top)
+        assert ranked_with_ties(merged, top=top) == ranked_with_ties(expected, top=top)
+        assert merged == expected
 
 
 @given(data=RAW | st.binary(max_size=200), binary_as_text=st.booleans())

@@ -12,7 +12,6 @@ bad sector does: at the same byte for every -j, so every run must print the same
 
 from __future__ import annotations
 
-import functools
 import io
 import random
 from collections import Counter
@@ -23,7 +22,7 @@ import pytest
 from tests.conftest import invoke, run_wordcount
 from tests.support.wordcount_test_support import BAD_BYTE_VARIABLE, POOL_MIN_BYTES_VARIABLE
 from wordcount.cli.ending import ExitStatus
-from wordcount.engine.merge import Merge, combined
+from wordcount.engine.merge import Merge
 from wordcount.engine.options import CountOptions
 from wordcount.engine.planner import plan_units
 from wordcount.engine.run import count_inputs
@@ -102,17 +101,6 @@ def test_the_ranges_of_a_failed_file_are_dropped_in_any_order(
         assert (counted.files, counted.bytes_read) == (1, len(KEPT))
         assert counted.problems == [InputProblem(0, inputs[0], NOT_COUNTED)]
         assert counted.by_file == ([(inputs[1], KEPT_COUNTS)] if by_file else [])
-
-
-def test_a_failed_file_is_dropped_from_results_combined_as_on_dask(inputs: list[str]) -> None:
-    """Dask combines the units' results on its workers, pairwise, before the merge."""
-    plan = plan_units(expand_inputs(inputs).files, jobs=4)
-    results = [count_unit_holding_parts(unit) for unit in plan.units]
-    merge = Merge()
-    merge.expect_parts(plan.units)
-    merge.add(functools.reduce(combined, results))
-    counted = merge.result(names=dict(enumerate(inputs)), hidden_skipped=0)
-    assert (counted.counts, counted.files, counted.bytes_read) == (KEPT_COUNTS, 1, len(KEPT))
 
 
 def test_a_file_some_of_whose_ranges_never_came_back_is_not_counted(

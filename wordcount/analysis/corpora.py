@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from wordcount.analysis.saved_counts import SavedCounts
 from wordcount.engine.merge import CountResult
+from wordcount.words.native import TalliedWords
 
 
 def with_saved_counts(result: CountResult, saved: Sequence[SavedCounts]) -> CountResult:
@@ -19,10 +20,13 @@ def with_saved_counts(result: CountResult, saved: Sequence[SavedCounts]) -> Coun
         return result
     counts = result.counts
     for one in saved:
-        if counts:
-            counts.update(one.counts)
-        else:
+        if not counts:
             counts = one.counts  # the first is taken as it is, not copied word by word
+        else:
+            if isinstance(counts, TalliedWords):  # its own Counter, decoded: not a copy
+                counts = counts.decoded()
+            assert isinstance(counts, Counter)
+            counts.update(one.counts)
     by_file = list(result.by_file)
     for one in saved:
         by_file.extend(one.by_file or [])

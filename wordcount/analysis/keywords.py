@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -125,7 +125,7 @@ def log_ratio(a: int, b: int, c: int, d: int) -> float:
 _NEAR_ONE = (0.5, 2.0)
 
 
-def keywords(target: Counter[str], reference: Counter[str]) -> list[Keyword]:
+def keywords(target: Mapping[str, int], reference: Mapping[str, int]) -> list[Keyword]:
     """Every word of either corpus, scored and ordered (signed G2 descending, then word);
     both corpora must hold words."""
     c = sum(target.values())
@@ -161,8 +161,8 @@ class Comparison(NamedTuple):
 
 
 def compare(
-    target: Counter[str],
-    reference: Counter[str],
+    target: Mapping[str, int],
+    reference: Mapping[str, int],
     selection: Selection,
     *,
     target_files: int,

@@ -8,6 +8,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Mapping
 
+from wordcount.words.native import TalliedWords
+
 Row = tuple[str, int]
 
 
@@ -18,6 +20,10 @@ def rank_key(row: Row) -> tuple[int, str]:
 
 def ranked(counts: Mapping[str, int], *, top: int) -> list[Row]:
     """The top rows in report order; top 0 means every word."""
+    if isinstance(counts, TalliedWords) and not counts.is_decoded:
+        # By the kernel, which decodes these words only; every word, if asked, straight
+        # into its row, with no Counter of them all on the way.
+        return counts.top(top or len(counts))
     if top == 0 or top >= len(counts):
         return sorted(counts.items(), key=rank_key)
     # The Nth largest count, found among plain ints without a key function; then only the
@@ -34,9 +40,12 @@ def ranked_with_ties(counts: Mapping[str, int], *, top: int) -> list[Row]:
     if top == 0 or len(rows) < top:
         return rows
     last_count = rows[-1][1]
-    tied = sorted(
-        ((word, count) for word, count in counts.items() if count == last_count),
-        key=rank_key,
-    )
+    if isinstance(counts, TalliedWords):
+        tied = sorted(counts.with_count(last_count), key=rank_key)
+    else:
+        tied = sorted(
+            ((word, count) for word, count in counts.items() if count == last_count),
+            key=rank_key,
+        )
     shown = {word for word, _ in rows}
     return rows + [row for row in tied if row[0] not in shown]

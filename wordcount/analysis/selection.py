@@ -10,10 +10,11 @@ result for every -j and backend by construction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from wordcount.sources.problems import InputProblem
+from wordcount.words.native import TalliedWords
 
 
 class Stopwords(NamedTuple):
@@ -37,9 +38,14 @@ class Selection(NamedTuple):
     def keeps_everything(self) -> bool:
         return not self.stopwords and self.min_length <= 1 and self.min_count <= 1
 
-    def apply(self, counts: Counter[str]) -> Counter[str]:
+    def apply(self, counts: Mapping[str, int]) -> Mapping[str, int]:
         if self.keeps_everything:
             return counts
+        if isinstance(counts, TalliedWords) and not counts.is_decoded:
+            # In the kernel's table: a report of the top N then decodes N words only.
+            return counts.selected(
+                min_count=self.min_count, min_length=self.min_length, stopwords=self.stopwords
+            )
         return Counter(
             {
                 word: count
@@ -51,7 +57,7 @@ class Selection(NamedTuple):
         )
 
 
-def kept_in_file(file_counts: Counter[str], kept: Counter[str]) -> Counter[str]:
+def kept_in_file(file_counts: Counter[str], kept: Mapping[str, int]) -> Counter[str]:
     """One file's counts of the words the report keeps (kept: the selected totals).
 
     --min-count judges a word by its total, as the main list does: a word seen 3 times in

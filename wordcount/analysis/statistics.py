@@ -4,8 +4,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Mapping
 from typing import NamedTuple
+
+from wordcount.engine.merge import word_total
 
 # The type-token ratio of a big corpus is small (33 types in 2.67 M tokens is 1.2e-05):
 # a fixed number of decimals would print it as 0. Text shows it to this many significant
@@ -21,8 +23,8 @@ class Totals(NamedTuple):
     files: int
 
     @classmethod
-    def of(cls, counts: Counter[str], *, files: int) -> Totals:
-        return cls(total_words=sum(counts.values()), unique_words=len(counts), files=files)
+    def of(cls, counts: Mapping[str, int], *, files: int) -> Totals:
+        return cls(total_words=word_total(counts), unique_words=len(counts), files=files)
 
 
 class Statistics(NamedTuple):
@@ -32,7 +34,7 @@ class Statistics(NamedTuple):
     hapax_legomena: int
 
     @classmethod
-    def of(cls, counts: Counter[str], totals: Totals) -> Statistics:
+    def of(cls, counts: Mapping[str, int], totals: Totals) -> Statistics:
         return cls(totals, hapax_legomena=sum(1 for count in counts.values() if count == 1))
 
     @property

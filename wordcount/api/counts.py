@@ -62,7 +62,7 @@ class Counts:
         self._selection = selection
         self._word_options = word_options
         self._kept_by_file = kept_by_file
-        self._selected: Counter[str] | None = None
+        self._selected: Mapping[str, int] | None = None
 
     def with_stopword_problems(self, reading_warnings: tuple[InputProblem, ...]) -> Counts:
         """These counts, their problems led by a warning for each stop-word list not in
@@ -282,7 +282,7 @@ class Counts:
             kept_by_file=self._kept_by_file,
         )
 
-    def _selected_counts(self) -> Counter[str]:
+    def _selected_counts(self) -> Mapping[str, int]:
         if self._selected is None:
             self._selected = self._selection.apply(self._result.counts)
         return self._selected

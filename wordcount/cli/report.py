@@ -43,8 +43,9 @@ def write_report(
 ) -> Finished:
     """The words of counts, ranked, in output_format."""
     rank = ranked_with_ties if output.ties else ranked
-    selected = counts.counts
-    rows = rank(selected, top=output.top)
+    # Counts.most_common ranks the counts themselves, not a read-only view of them: so
+    # that only the words shown are decoded (TalliedWords).
+    rows = counts.most_common(output.top or None, ties=output.ties)
     totals = counts.totals()
     statistics = counts.stats() if output.stats else None
     by_file = counts.file_entries() if counts.kept_by_file else None

@@ -20,6 +20,7 @@
     cluster_health.py  every worker fit to count; a run with no worker left ended
     cluster_progress.py  the workers' bytes read, reported as they read
     cluster_worker.py  what a Dask worker runs per unit, naming itself in its errors
+    cluster_reduce.py each unit's result from the cluster, added up as it completes
     dask_import.py    Dask's client, imported without the extras a client never uses
     streams.py        StreamInputs: what only this process can read, counted one by one
     benchmark.py      --benchmark: the serial baseline and a parallel run, timed alike

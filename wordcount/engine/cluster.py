@@ -1,15 +1,17 @@
 """Count on a Dask cluster: the same units, counted as the local pool counts them.
 
-    client ── map(count_unit_on_worker, units) ──▶ Dask workers: a UnitResult per unit
-       ▲   ◀── bytes read, as they read ────────────  │ combined(), pairwise, on the
-       └──────────── one UnitResult ◀─────────────────┘ workers: a tree reduce
+    client ── map(count_unit_on_worker, units) ──▶ Dask workers: a UnitResult per unit,
+       ▲   ◀── bytes read, as they read ────────────  │ its counts packed
+       └──── into(result), as each completes ◀───────┘ (cluster_reduce.py)
 
-Only the final result travels to the client; while it waits, the client moves the progress
-bar (cluster_progress.py) and ends a run left with no worker (cluster_health.py). It is
-reached through cluster_connection.py. pure=False gives every task a fresh key, so a
-long-lived cluster never hands back a cached result for a file that has changed since.
-Dask (and its distributed scheduler) is imported only by the cluster modules (through
-dask_import.py), so local runs never load it.
+Each result travels to the client once, and is added there to the run's Merge, as a
+local pool's are (cluster_reduce.py says why not a tree reduce on the workers). While it
+waits, the client moves the progress bar (cluster_progress.py) and ends a run left with
+no worker (cluster_health.py). The cluster is reached through cluster_connection.py.
+pure=False gives every task a fresh key, so a long-lived cluster never hands back a
+cached result for a file that has changed since. Dask (and its distributed scheduler) is
+imported only by the cluster modules (through dask_import.py), so local runs never load
+it.
 """
 
 from __future__ import annotations
@@ -19,16 +21,16 @@ from typing import Any, NamedTuple
 
 from wordcount.engine.cluster_health import Watchdog, disagreements_named
 from wordcount.engine.cluster_progress import UnitProgress, new_topic, reporting
+from wordcount.engine.cluster_reduce import result_of
 from wordcount.engine.cluster_worker import count_unit_on_worker
-from wordcount.engine.merge import UnitResult, combined
+from wordcount.engine.merge import UnitResult
 from wordcount.engine.options import CountOptions
 from wordcount.engine.units import WorkUnit
-from wordcount.exceptions import WorkerFailure
 from wordcount.sources.problems import InputProblem
 
 INSTALL_HINT = "the Dask backend needs its extra: pip install 'wordcount-parallel[dask]'"
-# How long the waiting loop waits for the reduce before it looks at progress and the
-# watchdog again: the bar moves about as often as the workers report (REPORT_SECONDS).
+# How long the waiting loop waits for a unit to complete before it looks at progress and
+# the watchdog again: the bar moves about as often as the workers report (REPORT_SECONDS).
 _TURN_SECONDS = 0.2
 
 
@@ -90,33 +92,29 @@ class DaskCluster:
         units: Sequence[WorkUnit],
         *,
         options: CountOptions,
+        into: Callable[[UnitResult], None],
         progress: Callable[[int, int], None] | None = None,
-    ) -> UnitResult:
-        """The units counted and combined on the cluster; progress(bytes done, bytes in
-        all) as the workers read (cluster_progress.py). WorkerFailure if the cluster
-        fails, or stalls with no worker left (cluster_health.Watchdog)."""
+    ) -> None:
+        """The units counted on the cluster, each result given to into() as it completes
+        (cluster_reduce.py); progress(bytes done, bytes in all) as the workers read
+        (cluster_progress.py). WorkerFailure if the cluster fails, or stalls with no
+        worker left (cluster_health.Watchdog)."""
         if not units:
-            return UnitResult()
+            return
         client = self._client
         topic = new_topic()
         futures = client.map(
             count_unit_on_worker, units, range(len(units)), options=options, topic=topic, pure=False
         )
-        reduced = _tree_reduce(client, futures)
+        # Each future is held here only until its result is in, so that its worker can let
+        # the result go then, not at the end of the run.
+        pending = dict(enumerate(futures))
+        del futures
         tracker, stop_reports = reporting(client, topic, units)
         try:
-            self._wait(reduced, futures, units, tracker, progress)
+            self._wait(pending, units, tracker, into, progress)
         finally:
             stop_reports()
-        try:
-            result: UnitResult = reduced.result()
-        except Exception as error:  # KilledWorker: workers kept dying on these units
-            if client.status != "running":  # its futures cancelled as it went
-                reason = "lost the connection to the Dask scheduler"
-            else:
-                reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
-            raise WorkerFailure(_one_line(reason), _paths_of(units)) from None
-        return result
 
     def disagreements_named(self, problems: list[InputProblem]) -> list[InputProblem]:
         """problems, each file a worker could not read but another can said to be so."""
@@ -124,14 +122,15 @@ class DaskCluster:
 
     def _wait(
         self,
-        reduced: Any,
-        futures: list[Any],
+        pending: dict[int, Any],
         units: Sequence[WorkUnit],
         tracker: UnitProgress,
+        into: Callable[[UnitResult], None],
         progress: Callable[[int, int], None] | None,
     ) -> None:
-        """Until the reduce ends: progress told of each change (0 at once, then each
-        report, each unit as it ends), the watchdog of each turn."""
+        """Until every unit is in: each result given to into() as it completes, progress
+        told of each change (0 at once, then each report, each unit as it ends), the
+        watchdog of each turn."""
         from distributed import wait
 
         def tell() -> bool:
@@ -141,39 +140,19 @@ class DaskCluster:
             return done is not None
 
         watchdog = Watchdog(self._client, self._no_progress_timeout, units)
-        pending = dict(enumerate(futures))
         tell()
-        while True:
+        while pending:
             try:
-                wait(reduced, timeout=_TURN_SECONDS)  # type: ignore[no-untyped-call]
+                wait(  # type: ignore[no-untyped-call]
+                    list(pending.values()), timeout=_TURN_SECONDS, return_when="FIRST_COMPLETED"
+                )
             except TimeoutError:
                 pass
-            except Exception:  # cancelled: the scheduler is gone; result() says so
-                return
+            except Exception:  # CancelledError: the scheduler is gone; result_of says so
+                pass
             moved = tell()  # what the workers reported
             for index in [index for index, future in pending.items() if future.done()]:
-                del pending[index]
+                into(result_of(self._client, pending.pop(index), units))
                 tracker.done(index)
                 moved = tell() or moved
-            if reduced.done():  # and so every unit, each told to progress above
-                return
             watchdog.check(progressed=moved)
-
-
-def _tree_reduce(client: Any, futures: list[Any]) -> Any:
-    """Combine neighbours until one future is left, each step on the workers."""
-    layer = futures
-    while len(layer) > 1:
-        pairs = zip(layer[::2], layer[1::2], strict=False)  # an odd one waits
-        merged = [client.submit(combined, left, right, pure=False) for left, right in pairs]
-        layer = merged + layer[len(merged) * 2 :]
-    return layer[0]
-
-
-def _paths_of(units: Sequence[WorkUnit]) -> list[str]:
-    return sorted({r.path for unit in units for r in unit.ranges})
-
-
-def _one_line(text: str) -> str:
-    """Dask's messages may hold line feeds: a failure is one line on stderr."""
-    return " ".join(text.split())

@@ -18,9 +18,9 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from wordcount.engine.dask_import import import_distributed
 from wordcount.engine.cluster import INSTALL_HINT, ClusterOptions, DaskCluster
 from wordcount.engine.cluster_health import refuse_unfit_workers
+from wordcount.engine.dask_import import import_distributed
 from wordcount.exceptions import ClusterUnavailable
 
 # Dask's own loggers; quiet unless --verbose, so that a user sees wordcount's lines only.

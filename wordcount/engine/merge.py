@@ -1,10 +1,11 @@
 """What counting returns: a UnitResult per work unit, merged into one CountResult.
 
     worker: count_unit ─▶ UnitResult {word as UTF-8 bytes: n} ─┐ pickled back (its counts
-                                                                │ packed by the kernel), or
-                                                                │ combined() on Dask workers
+                                                                │ packed by the kernel), from
+                                                                │ a pool or Dask workers
     main process: Merge.add ◀──────── as each unit completes ───┘ (a Tally adds them up)
-                  Merge.result ─▶ CountResult {word: n}, decoded once, problems in input order
+                  Merge.result ─▶ CountResult {word: n}, decoded as far as a report asks
+                  (TalliedWords: its top N, or every word once), problems in input order
 
 A file counted whole or not at all: the ranges of a file cut into several (its parts)
 come back held apart, in UnitResult.held, and the merge holds them apart, one Merge per
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from wordcount.engine.text_warnings import one_unspaced_hint_per_file
 from wordcount.sources.problems import InputProblem, ProblemKind, in_input_order
-from wordcount.words.native import Tally, add_counts, pack_counts
+from wordcount.words.native import TalliedWords, Tally, add_counts, pack_counts
 from wordcount.words.tokens import MAX_RUN_BYTES
 
 if TYPE_CHECKING:
@@ -120,7 +121,9 @@ def parts_planned(units: Iterable[WorkUnit]) -> Counter[int]:
 
 
 class CountResult(NamedTuple):
-    counts: Counter[str]
+    # Every word counted: as a run leaves it, TalliedWords, decoded as far as a report
+    # asks (its top N); from saved counts, or added up, a Counter.
+    counts: Mapping[str, int]
     files: int
     bytes_read: int
     # In the order the inputs were given, one per distinct problem.
@@ -136,7 +139,7 @@ class CountResult(NamedTuple):
 
     @property
     def total_words(self) -> int:
-        return sum(self.counts.values())
+        return word_total(self.counts)
 
     @property
     def has_errors(self) -> bool:
@@ -235,7 +238,7 @@ class Merge:
             for index, skipped in self._long_words.items()
         ]
         return CountResult(
-            counts=self._counts.take_decoded(),
+            counts=TalliedWords(self._counts),
             files=self._files,
             bytes_read=self._bytes_read,
             problems=in_input_order(one_unspaced_hint_per_file([*self._problems, *long_words])),
@@ -245,32 +248,12 @@ class Merge:
         )
 
 
-def combined(left: UnitResult, right: UnitResult) -> UnitResult:
-    """Both results in a new one. The inputs stay as they were: a Dask worker may keep
-    them, and run this again after a worker was lost."""
-    tally = Tally()
-    tally.add(left.counts)
-    tally.add(right.counts)
-    by_file: dict[int, Counter[bytes]] = {
-        index: Counter(file_counts) for index, file_counts in left.by_file.items()
-    }
-    _add_by_file(by_file, right.by_file)
-    held = dict(left.held)
-    for input_index, part in right.held.items():
-        if input_index in held:
-            ranges, found = held[input_index]
-            part = HeldPart(ranges + part.ranges, combined(found, part.found))
-        held[input_index] = part
-    return UnitResult(
-        tally.take(),
-        files=left.files + right.files,
-        bytes_read=left.bytes_read + right.bytes_read,
-        problems=[*left.problems, *right.problems],
-        by_file=by_file,
-        long_words=dict(Counter(left.long_words) + Counter(right.long_words)),
-        counted_by=left.counted_by | right.counted_by,
-        held=held,
-    )
+def word_total(counts: Mapping[str, int]) -> int:
+    """The words counted, each as often as it occurs: TalliedWords adds them up without
+    decoding them."""
+    if isinstance(counts, (Counter, TalliedWords)):
+        return counts.total()
+    return sum(counts.values())
 
 
 def _decoded(counts: Counter[bytes]) -> Counter[str]:

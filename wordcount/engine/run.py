@@ -8,6 +8,7 @@
                    │                                  │     worker.count_unit per unit ─┐
                    │                                  │ with a cluster (cluster.py):    │
                    │                                  │     the same on Dask workers ───┤
+                   │                                  │     (cluster_reduce.py)         │
                    └─▶ streams ("-", FIFOs) ─▶ streams.py, here, while the pool works   │
                                                                                          ▼
                               CountResult ◀── merge.Merge, as units complete ───────────┘
@@ -21,7 +22,7 @@ import os
 from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, BinaryIO
 
-from wordcount.engine.merge import CountResult, Merge
+from wordcount.engine.merge import CountResult, Merge, UnitResult
 from wordcount.engine.options import DEFAULT_OPTIONS, CountOptions
 from wordcount.engine.planner import Plan, plan_units
 from wordcount.engine.streams import StreamInputs
@@ -182,14 +183,15 @@ def _count_on_cluster(
     def named_as_given(problems: list[InputProblem]) -> list[InputProblem]:
         return [problem._replace(path=as_given[problem.input_index]) for problem in problems]
 
+    def add(unit_result: UnitResult) -> None:
+        unit_result.problems = named_as_given(cluster.disagreements_named(unit_result.problems))
+        merge.add(unit_result)
+
     with connected(cluster_options) as cluster:
         plan = plan_units(absolute, jobs=cluster.threads, unit_bytes=unit_bytes, options=options)
-        unit_result = cluster.count(plan.units, options=options, progress=progress)
-        unit_result.problems = cluster.disagreements_named(unit_result.problems)
-    merge.add_problems(named_as_given(plan.problems))
-    merge.expect_parts(plan.units)
-    unit_result.problems = named_as_given(unit_result.problems)
-    merge.add(unit_result)
+        merge.add_problems(named_as_given(plan.problems))
+        merge.expect_parts(plan.units)
+        cluster.count(plan.units, options=options, into=add, progress=progress)
 
 
 def _bytes_progress(progress: Progress | None, total: int) -> Callable[[int], None] | None:

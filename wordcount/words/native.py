@@ -7,6 +7,8 @@ the pure-Python code that does the same without it.
     pack_counts        a worker's counts as one bytes object, for the trip to the main
     Tally              which adds them up there, in C: a Python object is made once per
                        distinct word, at the end, not once per word per worker
+    TalliedWords       a Tally's words as a mapping, decoded only as far as asked: the
+                       top n of a report decode n words, not the whole vocabulary
     add_counts         Counter.update, in C
 
 Each counts exactly what its pure-Python twin counts; the twins run where the extension
@@ -16,9 +18,10 @@ imported, so workers started later agree).
 
 from __future__ import annotations
 
+import heapq
 import os
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from types import ModuleType
 from typing import TYPE_CHECKING
 
@@ -109,6 +112,45 @@ class Tally:
         counts, self._counts = self._counts, Counter()
         return counts
 
+    @property
+    def total(self) -> int:
+        """Its counts added up."""
+        if self._native is not None:
+            return int(self._native.total)
+        return self._counts.total()
+
+    def top(self, n: int) -> list[tuple[str, int]]:
+        """The n words that rank first, decoded: count descending, then word ascending by
+        byte, which for UTF-8 is by code point (analysis/ranking.py's order)."""
+        if self._native is not None:
+            rows: list[tuple[str, int]] = self._native.top(n)
+            return rows
+        ranked = heapq.nsmallest(n, self._counts.items(), key=_rank_key)
+        return [(word.decode(), count) for word, count in ranked]
+
+    def with_count(self, count: int) -> list[tuple[str, int]]:
+        """Every word counted exactly count times, decoded, in no order."""
+        if self._native is not None:
+            matching: list[tuple[str, int]] = self._native.with_count(count)
+            return matching
+        return [(word.decode(), n) for word, n in self._counts.items() if n == count]
+
+    def selected(self, *, min_count: int, min_length: int, stopwords: frozenset[bytes]) -> Tally:
+        """A new tally of the words counted min_count times or more, of min_length code
+        points or more, and not in stopwords (UTF-8)."""
+        kept = Tally()
+        if self._native is not None and kept._native is not None:
+            kept._native = self._native.selected(min_count, min_length, stopwords)
+            return kept
+        kept._counts = Counter(
+            {
+                word: count
+                for word, count in self._counts.items()
+                if count >= min_count and len(word.decode()) >= min_length and word not in stopwords
+            }
+        )
+        return kept
+
     def take_decoded(self) -> Counter[str]:
         """The counts added so far, keyed by the words decoded; the tally is empty again."""
         decoded: Counter[str] = Counter()
@@ -117,6 +159,78 @@ class Tally:
         else:
             decoded.update({word.decode(): count for word, count in self.take().items()})
         return decoded
+
+
+def _rank_key(row: tuple[bytes, int]) -> tuple[int, bytes]:
+    word, count = row
+    return -count, word
+
+
+class TalliedWords(Mapping[str, int]):
+    """A Tally's counts keyed by the words decoded, read-only, decoding only what is asked
+    for: top(n) decodes n words, len() and total() none. Whatever needs every word (to
+    iterate, or to look one up) decodes them all, once, into a Counter, and the tally
+    goes. As a Counter, a word never counted counts 0."""
+
+    def __init__(self, tally: Tally) -> None:
+        self._tally: Tally | None = tally
+        self._decoded: Counter[str] | None = None
+
+    def decoded(self) -> Counter[str]:
+        """Every word, decoded: the Counter itself, not a copy."""
+        if self._decoded is None:
+            assert self._tally is not None
+            self._decoded = self._tally.take_decoded()
+            self._tally = None
+        return self._decoded
+
+    def top(self, n: int) -> list[tuple[str, int]]:
+        """The n words that rank first, in the report's order (see Tally.top)."""
+        if self._tally is None:
+            raise RuntimeError("top() is for counts not decoded yet")
+        return self._tally.top(n)
+
+    def with_count(self, count: int) -> list[tuple[str, int]]:
+        """Every word counted exactly count times, in no order."""
+        if self._tally is None:
+            return [(word, n) for word, n in self.decoded().items() if n == count]
+        return self._tally.with_count(count)
+
+    def selected(
+        self, *, min_count: int, min_length: int, stopwords: frozenset[str]
+    ) -> TalliedWords:
+        """The words counted min_count times or more, of min_length characters or more,
+        and not in stopwords, chosen in the tally, none of them decoded."""
+        assert self._tally is not None, "selected() is for counts not decoded yet"
+        encoded = frozenset(word.encode() for word in stopwords)
+        kept = self._tally.selected(min_count=min_count, min_length=min_length, stopwords=encoded)
+        return TalliedWords(kept)
+
+    @property
+    def is_decoded(self) -> bool:
+        return self._tally is None
+
+    def total(self) -> int:
+        """The words counted, each as often as it occurs (Counter.total)."""
+        return self.decoded().total() if self._tally is None else self._tally.total
+
+    def __len__(self) -> int:
+        return len(self.decoded()) if self._tally is None else self._tally.distinct
+
+    def __getitem__(self, word: str) -> int:
+        return self.decoded()[word]
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.decoded()
+
+    def get(self, word: str, default: int | None = None) -> int | None:  # type: ignore[override]
+        return self.decoded().get(word, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.decoded())
+
+    def __repr__(self) -> str:
+        return f"<TalliedWords: {len(self):,} distinct words>"
 
 
 def _unpacked(packed: bytes) -> dict[bytes, int]:

@@ -94,35 +94,58 @@ arena_free(Arena *a)
 /* An emptied table keeps up to this many slots; a bigger one is freed. */
 #define TABLE_KEEP_CAP ((size_t)1 << 15)
 
+/* Set in a slot's len while table_grow places its key again. */
+#define SLOT_MOVING ((size_t)1 << (sizeof(size_t) * 8 - 1))
+
+/* Double the table in place: realloc extends a large block by remapping its pages rather
+ * than copying them, so the old slots and the new are never resident at once (five
+ * million distinct words peak at a 256 MB table, not 128 + 256 MB).  Every key is then
+ * placed again: each is marked as moving, and put at the first slot along its probe that
+ * holds no key placed already; a moving key found there is carried on and placed next.
+ * A placed key never moves again, so each lies where a probe for it will look. */
 static int
 table_grow(Table *t)
 {
-    size_t ncap;
-    if (t->cap == 0) {
+    size_t ocap = t->cap, ncap;
+    if (ocap == 0) {
         ncap = TABLE_INITIAL_CAP;
     }
     else {
-        if (t->cap > (SIZE_MAX / sizeof(Slot)) / 2)
+        if (ocap > (SIZE_MAX / sizeof(Slot)) / 2)
             return -1;
-        ncap = t->cap * 2;
+        ncap = ocap * 2;
     }
-    Slot *ns = (Slot *)k_calloc(ncap, sizeof(Slot));
+    Slot *ns = ocap == 0 ? (Slot *)k_calloc(ncap, sizeof(Slot))
+                         : (Slot *)k_realloc(t->slots, ncap * sizeof(Slot));
     if (ns == NULL)
-        return -1;
+        return -1; /* the table as it was: realloc leaves the block alone when it fails */
+    memset(ns + ocap, 0, (ncap - ocap) * sizeof(Slot));
     size_t nmask = ncap - 1;
     unsigned nshift = 64;
     for (size_t c = ncap; c > 1; c >>= 1)
         nshift--;
-    for (size_t i = 0; i < t->cap; i++) {
-        Slot *s = &t->slots[i];
-        if (s->len == 0)
-            continue;
-        size_t j = table_home(t->by_high_bits, slot_hash(s), ncap, nshift);
-        while (ns[j].len != 0)
-            j = (j + 1) & nmask;
-        ns[j] = *s;
+    for (size_t i = 0; i < ocap; i++) {
+        if (ns[i].len != 0)
+            ns[i].len |= SLOT_MOVING;
     }
-    k_free(t->slots);
+    for (size_t i = 0; i < ocap; i++) {
+        if (!(ns[i].len & SLOT_MOVING))
+            continue;
+        Slot carried = ns[i];
+        carried.len &= ~SLOT_MOVING;
+        ns[i].len = 0;
+        for (;;) {
+            size_t j = table_home(t->by_high_bits, slot_hash(&carried), ncap, nshift);
+            while (ns[j].len != 0 && !(ns[j].len & SLOT_MOVING))
+                j = (j + 1) & nmask;
+            Slot displaced = ns[j];
+            ns[j] = carried;
+            if (displaced.len == 0)
+                break;
+            carried = displaced;
+            carried.len &= ~SLOT_MOVING;
+        }
+    }
     t->slots = ns;
     t->cap = ncap;
     t->shift = nshift;

@@ -166,6 +166,286 @@ error:
     return NULL;
 }
 
+/* Report order (ranking.py): count descending, then key ascending byte by byte, which for
+ * UTF-8 is code point order, a shorter key before the longer it begins.  > 0 when slot a
+ * comes after slot b. */
+static int
+rank_compare(const Slot *a, const Slot *b)
+{
+    unsigned char abuf[16], bbuf[16];
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    size_t common = a->len < b->len ? a->len : b->len;
+    int order = memcmp(slot_key(a, abuf), slot_key(b, bbuf), common);
+    if (order != 0)
+        return order;
+    return a->len < b->len ? -1 : (a->len > b->len);
+}
+
+static int
+rank_compare_qsort(const void *a, const void *b)
+{
+    return rank_compare(*(const Slot *const *)a, *(const Slot *const *)b);
+}
+
+/* Restore the heap below i: heap[0] is the slot that ranks last among those kept. */
+static void
+sift_down(const Slot **heap, size_t n, size_t i)
+{
+    for (;;) {
+        size_t last = i, left = 2 * i + 1, right = left + 1;
+        if (left < n && rank_compare(heap[left], heap[last]) > 0)
+            last = left;
+        if (right < n && rank_compare(heap[right], heap[last]) > 0)
+            last = right;
+        if (last == i)
+            return;
+        const Slot *swap = heap[i];
+        heap[i] = heap[last];
+        heap[last] = swap;
+        i = last;
+    }
+}
+
+static void
+sift_up(const Slot **heap, size_t i)
+{
+    while (i > 0) {
+        size_t parent = (i - 1) / 2;
+        if (rank_compare(heap[i], heap[parent]) <= 0)
+            return;
+        const Slot *swap = heap[i];
+        heap[i] = heap[parent];
+        heap[parent] = swap;
+        i = parent;
+    }
+}
+
+/* The slots as a list of (key decoded from UTF-8, count): the words a report prints,
+ * made once, with no bytes object for each on the way. */
+static PyObject *
+rows_of(const Slot *const *slots, size_t n)
+{
+    PyObject *rows = PyList_New((Py_ssize_t)n);
+    if (rows == NULL)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char buf[16];
+        const Slot *e = slots[i];
+        PyObject *row = Py_BuildValue("(s#K)", (const char *)slot_key(e, buf),
+                                      (Py_ssize_t)e->len, (unsigned long long)e->count);
+        if (row == NULL) {
+            Py_DECREF(rows);
+            return NULL;
+        }
+        PyList_SET_ITEM(rows, (Py_ssize_t)i, row);
+    }
+    return rows;
+}
+
+PyDoc_STRVAR(Tally_top_doc,
+             "top($self, n, /)\n--\n\n"
+             "The n keys that rank first, as [(str, count)], each key decoded from UTF-8:\n"
+             "count descending, then key ascending (the report's order).  A heap of n\n"
+             "slots: nothing is made for the other keys.");
+
+static PyObject *
+Tally_top(PyObject *self, PyObject *arg)
+{
+    Tally *t = (Tally *)self;
+    Py_ssize_t wanted = PyLong_AsSsize_t(arg);
+    if (wanted == -1 && PyErr_Occurred())
+        return NULL;
+    if (wanted < 0) {
+        PyErr_SetString(PyExc_ValueError, "top() takes a number of keys from 0");
+        return NULL;
+    }
+    size_t n = (size_t)wanted < t->table.used ? (size_t)wanted : t->table.used;
+    const Slot **heap = n ? k_malloc(n * sizeof(*heap)) : NULL;
+    if (n && heap == NULL)
+        return PyErr_NoMemory();
+    size_t kept = 0;
+    for (size_t i = 0; i < t->table.cap && n; i++) {
+        const Slot *e = &t->table.slots[i];
+        if (e->len == 0)
+            continue;
+        if (n == t->table.used) { /* every key: sorted below, no heap needed */
+            heap[kept++] = e;
+        }
+        else if (kept < n) {
+            heap[kept] = e;
+            sift_up(heap, kept++);
+        }
+        else if (rank_compare(e, heap[0]) < 0) {
+            heap[0] = e;
+            sift_down(heap, n, 0);
+        }
+    }
+    if (kept > 1)
+        qsort(heap, kept, sizeof(*heap), rank_compare_qsort);
+    /* Building the rows can run Python code (a collection's finalizers), which must not
+     * change the table the heap points into. */
+    if (enter_busy(&t->busy, "Tally") < 0) {
+        k_free(heap);
+        return NULL;
+    }
+    PyObject *rows = rows_of(heap, kept);
+    leave_busy(&t->busy);
+    k_free(heap);
+    return rows;
+}
+
+PyDoc_STRVAR(Tally_with_count_doc,
+             "with_count($self, count, /)\n--\n\n"
+             "Every key counted exactly `count` times, as [(str, count)], in no order.");
+
+static PyObject *
+Tally_with_count(PyObject *self, PyObject *arg)
+{
+    Tally *t = (Tally *)self;
+    unsigned long long count = PyLong_AsUnsignedLongLong(arg);
+    if (count == (unsigned long long)-1 && PyErr_Occurred())
+        return NULL;
+    size_t n = 0;
+    for (size_t i = 0; i < t->table.cap; i++)
+        n += t->table.slots[i].len != 0 && t->table.slots[i].count == count;
+    const Slot **matching = n ? k_malloc(n * sizeof(*matching)) : NULL;
+    if (n && matching == NULL)
+        return PyErr_NoMemory();
+    size_t found = 0;
+    for (size_t i = 0; i < t->table.cap && found < n; i++) {
+        const Slot *e = &t->table.slots[i];
+        if (e->len != 0 && e->count == count)
+            matching[found++] = e;
+    }
+    if (enter_busy(&t->busy, "Tally") < 0) { /* as in top() */
+        k_free(matching);
+        return NULL;
+    }
+    PyObject *rows = rows_of(matching, found);
+    leave_busy(&t->busy);
+    k_free(matching);
+    return rows;
+}
+
+static PyObject *Tally_new(PyTypeObject *type, PyObject *args, PyObject *kwds);
+
+/* How many code points the UTF-8 key holds: its bytes that do not continue one. */
+static size_t
+code_points(const unsigned char *key, size_t len)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++)
+        n += (key[i] & 0xC0) != 0x80;
+    return n;
+}
+
+/* Room in an empty table for n keys, so that it never grows while they come in: keys taken
+ * from another Tally come in the order of the hashes' high bits, which a table still
+ * smaller than theirs piles into one run (see table_home).  Slots never written to stay
+ * untouched zero pages, not resident. */
+static int
+table_reserve(Table *t, size_t n)
+{
+    size_t cap = 1024;
+    unsigned shift = 64 - 10;
+    while (cap / 10 * 7 < n) {
+        if (cap > (SIZE_MAX / sizeof(Slot)) / 2)
+            return -1;
+        cap *= 2;
+        shift--;
+    }
+    t->slots = (Slot *)k_calloc(cap, sizeof(Slot));
+    if (t->slots == NULL)
+        return -1;
+    t->cap = cap;
+    t->shift = shift;
+    t->limit = cap / 10 * 7;
+    return 0;
+}
+
+PyDoc_STRVAR(Tally_selected_doc,
+             "selected($self, min_count, min_length, stopwords, /)\n--\n\n"
+             "A new Tally of the keys counted min_count times or more, of min_length code\n"
+             "points or more (keys are UTF-8), and not in the set stopwords (of bytes).");
+
+static PyObject *
+Tally_selected(PyObject *self, PyObject *args)
+{
+    Tally *t = (Tally *)self;
+    unsigned long long min_count;
+    Py_ssize_t min_length;
+    PyObject *stopwords;
+    if (!PyArg_ParseTuple(args, "KnO!:selected", &min_count, &min_length, &PyFrozenSet_Type,
+                          &stopwords))
+        return NULL;
+    PyObject *no_args = PyTuple_New(0);
+    if (no_args == NULL)
+        return NULL;
+    Tally *kept = (Tally *)Tally_new(&TallyType, no_args, NULL);
+    Py_DECREF(no_args);
+    if (kept == NULL)
+        return NULL;
+    if (table_reserve(&kept->table, t->table.used) < 0) {
+        Py_DECREF(kept);
+        return PyErr_NoMemory();
+    }
+    /* Looking a key up in stopwords makes a bytes object, which can run Python code (a
+     * collection's finalizers): which must not change this table meanwhile. */
+    if (enter_busy(&t->busy, "Tally") < 0) {
+        Py_DECREF(kept);
+        return NULL;
+    }
+    int has_stopwords = PySet_GET_SIZE(stopwords) > 0;
+    for (size_t i = 0; i < t->table.cap; i++) {
+        const Slot *e = &t->table.slots[i];
+        unsigned char buf[16];
+        if (e->len == 0 || e->count < min_count)
+            continue;
+        const unsigned char *key = slot_key(e, buf);
+        if (min_length > 1 && code_points(key, e->len) < (size_t)min_length)
+            continue;
+        if (has_stopwords) {
+            PyObject *word = PyBytes_FromStringAndSize((const char *)key, (Py_ssize_t)e->len);
+            int stop = word == NULL ? -1 : PySet_Contains(stopwords, word);
+            Py_XDECREF(word);
+            if (stop < 0)
+                goto error;
+            if (stop)
+                continue;
+        }
+        int rc = table_add_n(&kept->table, &kept->arena, key, e->len, e->count);
+        if (rc < 0) {
+            tally_error(rc);
+            goto error;
+        }
+    }
+    leave_busy(&t->busy);
+    return (PyObject *)kept;
+error:
+    leave_busy(&t->busy);
+    Py_DECREF(kept);
+    return NULL;
+}
+
+static PyObject *
+Tally_total(PyObject *self, void *Py_UNUSED(closure))
+{
+    Tally *t = (Tally *)self;
+    uint64_t total = 0;
+    for (size_t i = 0; i < t->table.cap; i++) {
+        const Slot *e = &t->table.slots[i];
+        if (e->len == 0)
+            continue;
+        if (e->count > UINT64_MAX - total) {
+            PyErr_SetString(PyExc_OverflowError, "the counts add up past 64 bits");
+            return NULL;
+        }
+        total += e->count;
+    }
+    return PyLong_FromUnsignedLongLong((unsigned long long)total);
+}
+
 PyDoc_STRVAR(Tally_take_doc,
              "take($self, /)\n--\n\n"
              "Return the counts as a dict {bytes: int}, and empty the tally.");
@@ -218,11 +498,15 @@ static PyMethodDef Tally_methods[] = {
     {"add_counts", (PyCFunction)Tally_add_counts, METH_O, Tally_add_counts_doc},
     {"take", (PyCFunction)Tally_take, METH_NOARGS, Tally_take_doc},
     {"take_decoded", (PyCFunction)Tally_take_decoded, METH_O, Tally_take_decoded_doc},
+    {"top", (PyCFunction)Tally_top, METH_O, Tally_top_doc},
+    {"with_count", (PyCFunction)Tally_with_count, METH_O, Tally_with_count_doc},
+    {"selected", (PyCFunction)Tally_selected, METH_VARARGS, Tally_selected_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef Tally_getset[] = {
     {"distinct", Tally_len, NULL, "how many distinct keys are counted", NULL},
+    {"total", Tally_total, NULL, "the counts added up", NULL},
     {NULL, NULL, NULL, NULL, NULL},
 };
 
