@@ -116,9 +116,11 @@ class DaskCluster:
         finally:
             stop_reports()
 
-    def disagreements_named(self, problems: list[InputProblem]) -> list[InputProblem]:
+    def disagreements_named(
+        self, problems: list[InputProblem], options: CountOptions
+    ) -> list[InputProblem]:
         """problems, each file a worker could not read but another can said to be so."""
-        return disagreements_named(self._client, problems)
+        return disagreements_named(self._client, problems, options.storage_options)
 
     def _wait(
         self,

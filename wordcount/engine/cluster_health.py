@@ -19,8 +19,10 @@ import time
 from collections.abc import Sequence
 from typing import Any
 
+from wordcount.engine.cluster_worker import worker_named
 from wordcount.engine.units import WorkUnit
 from wordcount.exceptions import ClusterUnavailable, WorkerFailure
+from wordcount.sources.opening import NO_STORAGE_OPTIONS, StorageOptions
 from wordcount.sources.problems import InputProblem, ProblemKind
 
 # Run on each worker by exec, from eval (a built-in, which unpickles anywhere): it reports
@@ -113,17 +115,24 @@ class Watchdog:
         return sorted({r.path for unit in self._units for r in unit.ranges})
 
 
-def disagreements_named(client: Any, problems: list[InputProblem]) -> list[InputProblem]:
+def disagreements_named(
+    client: Any, problems: list[InputProblem], storage: StorageOptions = NO_STORAGE_OPTIONS
+) -> list[InputProblem]:
     """problems, where a worker could not read a file that another worker can: said so,
     for the files each counts would then differ from one run to the next."""
     unreadable = sorted({p.path for p in problems if p.kind is ProblemKind.UNREADABLE})
-    seen_by = where_workers_disagree(client, unreadable)
+    seen_by = where_workers_disagree(client, unreadable, storage)
     # One message per file, the first of its ranges' (a file cut into several may fail
-    # in more than one), so that it is one line.
+    # in more than one), so that it is one line. Only where the worker that failed cannot
+    # open the file either: one that can (a read that failed half-way, an I/O error) sees
+    # what the others see.
     said: dict[str, str] = {}
     for problem in problems:
-        if problem.kind is ProblemKind.UNREADABLE and problem.path in seen_by:
-            said.setdefault(problem.path, _disagreement(problem.message, seen_by[problem.path]))
+        readers = seen_by.get(problem.path, [])
+        if problem.kind is ProblemKind.UNREADABLE and readers:
+            failed_on = worker_named(problem.message)
+            if failed_on is not None and failed_on not in readers:
+                said.setdefault(problem.path, _disagreement(problem.message, readers))
     return [
         problem._replace(message=said[problem.path])
         if problem.kind is ProblemKind.UNREADABLE and problem.path in said
@@ -140,12 +149,14 @@ def _disagreement(message: str, seen_by: list[str]) -> str:
     )
 
 
-def where_workers_disagree(client: Any, paths: Sequence[str]) -> dict[str, list[str]]:
+def where_workers_disagree(
+    client: Any, paths: Sequence[str], storage: StorageOptions = NO_STORAGE_OPTIONS
+) -> dict[str, list[str]]:
     """For each of paths that some worker cannot open but another can, the addresses of
     those that can; a path no worker can open is left out."""
     if not paths:
         return {}
-    found: dict[str, Any] = client.run(_openable, list(paths), on_error="return")
+    found: dict[str, Any] = client.run(_openable, list(paths), storage, on_error="return")
     seen_by: dict[str, list[str]] = {}
     for address, openable in sorted(found.items()):
         if isinstance(openable, BaseException):
@@ -155,14 +166,14 @@ def where_workers_disagree(client: Any, paths: Sequence[str]) -> dict[str, list[
     return {path: addresses for path, addresses in seen_by.items() if addresses}
 
 
-def _openable(paths: list[str]) -> list[bool]:
+def _openable(paths: list[str], storage: StorageOptions) -> list[bool]:
     """Whether this worker can open each path to read it."""
     from wordcount.sources.opening import open_input
 
     found = []
     for path in paths:
         try:
-            with open_input(path):
+            with open_input(path, storage):
                 found.append(True)
         except OSError:
             found.append(False)

@@ -39,4 +39,13 @@ def count_unit_on_worker(
 def on_worker(message: str, address: str) -> str:
     """The worker named after the reason, before what became of the file."""
     reason, separator, outcome = message.partition(f"; {NOT_COUNTED}")
-    return f"{reason} (on worker {address}){separator}{outcome}"
+    return f"{reason}{_ON_WORKER}{address}){separator}{outcome}"
+
+
+def worker_named(message: str) -> str | None:
+    """The address of the worker that on_worker named in message; None if none was."""
+    _, found, after = message.rpartition(_ON_WORKER)
+    return after.partition(")")[0] if found else None
+
+
+_ON_WORKER = " (on worker "

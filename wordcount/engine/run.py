@@ -184,7 +184,9 @@ def _count_on_cluster(
         return [problem._replace(path=as_given[problem.input_index]) for problem in problems]
 
     def add(unit_result: UnitResult) -> None:
-        unit_result.problems = named_as_given(cluster.disagreements_named(unit_result.problems))
+        unit_result.problems = named_as_given(
+            cluster.disagreements_named(unit_result.problems, options)
+        )
         merge.add(unit_result)
 
     with connected(cluster_options) as cluster:
