@@ -544,3 +544,22 @@ def test_segment_and_start_method_are_the_command_s(
     assert api_rows(counts) == expected["top"]
     assert len(counts.counted_by - {os.getpid()}) >= 1, "workers counted"
     assert expected["top"] != command_json([str(text)])["top"]
+
+
+def test_counts_pickle_copy_and_join_as_a_counter_did(tmp_path: Path) -> None:
+    """The counts of a run stand on the kernel's table, decoded only where asked (issue
+    23); a user's pickle (joblib, multiprocessing), copy and union still see a Counter's
+    words, never decoded first."""
+    import copy
+    import pickle
+    from collections import Counter
+
+    (tmp_path / "t.txt").write_text("b a b c b a\n", encoding="utf-8")
+    expected = Counter({"b": 3, "a": 2, "c": 1})  # worked out by hand
+    assert pickle.loads(pickle.dumps(wordcount.count(tmp_path, jobs=1))).counts == expected
+    assert copy.deepcopy(wordcount.count(tmp_path, jobs=1)).counts == expected
+    assert wordcount.count(tmp_path, jobs=1).counts.copy() == expected
+    assert wordcount.count(tmp_path, jobs=1).counts | {"d": 1} == expected + Counter(d=1)
+    counted = wordcount.count(tmp_path, jobs=1).counts
+    assert list(reversed(counted)) == list(counted)[::-1]
+    assert repr(wordcount.count(tmp_path, jobs=1)) == "<Counts: 6 words, 3 distinct, 1 files>"

@@ -1,6 +1,6 @@
-"""Dask's client imported for a count on a cluster (engine/dask_import.py): without numpy
-and jinja2, which a client never uses and which make a quarter of the import's time, yet
-with both importable afterwards, and with them wherever a Dask release needs them.
+"""Dask's client imported for a count on a cluster (engine/dask_import.py): without numpy,
+which a client never uses, yet with it importable afterwards, and with it wherever a Dask
+release needs it; Dask's HTML reprs (jinja2's templates) still work after it.
 
 Each case runs in a fresh Python, the only place where what an import loads shows."""
 
@@ -38,25 +38,31 @@ def import_and_report(extra_path: Path | None = None) -> dict[str, object]:
     return report
 
 
-def test_the_client_loads_without_numpy_or_jinja2() -> None:
+def test_the_client_loads_without_numpy() -> None:
     pytest.importorskip("distributed", reason="needs the dask extra")
     report = import_and_report()
-    assert report == {"loaded": {"numpy": False, "jinja2": False}, "client": "Client"}
+    assert report["client"] == "Client"
+    assert report["loaded"] == {"numpy": False, "jinja2": report["loaded"]["jinja2"]}  # type: ignore[index]
 
 
-def test_numpy_and_jinja2_import_as_usual_afterwards() -> None:
+def test_numpy_and_dask_html_reprs_work_afterwards() -> None:
+    """numpy imports as usual; a notebook's Dask HTML reprs (jinja2 templates, which
+    dask.widgets loads once) still render."""
     pytest.importorskip("distributed", reason="needs the dask extra")
     pytest.importorskip("numpy")
+    pytest.importorskip("jinja2")
     script = (
         "from wordcount.engine.dask_import import import_distributed\n"
         "import_distributed()\n"
-        "import numpy, jinja2\n"
-        "print(numpy.zeros(3).sum(), jinja2.Template('{{ x }}').render(x=7))\n"
+        "import numpy\n"
+        "from dask.widgets import get_template\n"
+        "template = get_template('client.html.j2')\n"
+        "print(numpy.zeros(3).sum(), type(template).__name__)\n"
     )
     output = subprocess.run(
         [sys.executable, "-c", script], check=True, capture_output=True, text=True
     ).stdout
-    assert output == "0.0 7\n"
+    assert output == "0.0 Template\n"
 
 
 def test_a_dask_that_needs_numpy_at_import_gets_it(tmp_path: Path) -> None:
@@ -65,7 +71,8 @@ def test_a_dask_that_needs_numpy_at_import_gets_it(tmp_path: Path) -> None:
     (tmp_path / "distributed").mkdir()
     (tmp_path / "distributed" / "__init__.py").write_text("import numpy\nclass Client: ...\n")
     report = import_and_report(tmp_path)
-    assert report == {"loaded": {"numpy": True, "jinja2": False}, "client": "Client"}
+    assert report["client"] == "Client"
+    assert report["loaded"]["numpy"] is True  # type: ignore[index]
 
 
 def test_no_dask_is_an_import_error(tmp_path: Path) -> None:

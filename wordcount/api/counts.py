@@ -89,7 +89,7 @@ class Counts:
     @property
     def total_words(self) -> int:
         """The words shown, each as often as it occurs (tokens)."""
-        return sum(self._selected_counts().values())
+        return self.totals().total_words
 
     @property
     def unique_words(self) -> int:

@@ -122,10 +122,10 @@ def disagreements_named(
     for the files each counts would then differ from one run to the next."""
     unreadable = sorted({p.path for p in problems if p.kind is ProblemKind.UNREADABLE})
     seen_by = where_workers_disagree(client, unreadable, storage)
-    # One message per file, the first of its ranges' (a file cut into several may fail
-    # in more than one), so that it is one line. Only where the worker that failed cannot
-    # open the file either: one that can (a read that failed half-way, an I/O error) sees
-    # what the others see.
+    # One message per file of these problems (a unit's), the first of its ranges'; a file
+    # cut into ranges of several units is said once still (problems.in_input_order). Only
+    # where the worker that failed cannot open the file either: one that can (a read that
+    # failed half-way, an I/O error) sees what the others see.
     said: dict[str, str] = {}
     for problem in problems:
         readers = seen_by.get(problem.path, [])

@@ -12,6 +12,7 @@ count each other's bytes.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 import uuid
@@ -94,4 +95,11 @@ def reporting(
     """The progress of units, fed by the workers' reports to topic; and how to stop."""
     tracker = UnitProgress(units)
     client.subscribe_topic(topic, tracker.read)
-    return tracker, lambda: client.unsubscribe_topic(topic)
+
+    def stop() -> None:
+        # Run as the count ends, however it ends: where the scheduler has gone, the client
+        # cannot send this, and its error must not stand in for the count's own.
+        with contextlib.suppress(Exception):
+            client.unsubscribe_topic(topic)
+
+    return tracker, stop

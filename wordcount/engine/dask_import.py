@@ -5,12 +5,14 @@
 
 Importing distributed is nearly all of a small count's time on a cluster: the client
 starts, connects and gets one result in a few milliseconds, but the import takes hundreds.
-A quarter of the import is two optional packages that a wordcount client never uses:
-numpy (distributed allocates its receive buffers with it when it is there, with a
-bytearray when not) and jinja2 (dask's HTML reprs for notebooks). Where neither is loaded
-yet, they are held back while distributed loads, and let back afterwards: later code that
-imports them gets them as usual. Should a Dask release need either at import, the import
-is simply made again with both let back.
+A seventh of the import is numpy, which distributed takes when it is there (for its
+receive buffers; a bytearray when not) and a wordcount client never needs. Where it is
+not loaded yet, it is held back while distributed loads, and let back afterwards: later
+code that imports it gets it as usual, and distributed registers its numpy serializers
+lazily, on first use. jinja2 is not held back, though also optional: dask.widgets keeps,
+for the life of the process, a stand-in that fails every HTML repr when jinja2 was
+missing as it loaded (a notebook's Client and collections). Should a Dask release need
+numpy at import, the import is simply made again with it let back.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ import sys
 from collections.abc import Iterator
 
 # Optional for distributed and useless to a client that sends tasks and receives plain
-# Python results: numpy (buffers) and jinja2 (HTML reprs).
-OPTIONAL_EXTRAS = ("numpy", "jinja2")
+# Python results: numpy (buffers). Not jinja2: see above.
+OPTIONAL_EXTRAS = ("numpy",)
 
 
 def import_distributed() -> None:

@@ -58,7 +58,7 @@ class UnitResult:
         counted_by: frozenset[int] = frozenset(),
         held: dict[int, HeldPart] | None = None,
     ) -> None:
-        # Words as UTF-8 bytes (see words.conversion), decoded once after the merge; as it
+        # Words as UTF-8 bytes (see words.conversion), decoded only as a report asks; as it
         # arrives from a worker with the native kernel, packed (see native.pack_counts).
         self.counts = counts if counts is not None else {}
         self.files = files
@@ -222,8 +222,8 @@ class Merge:
             self._bytes_read += held._bytes_read
 
     def result(self, *, names: Mapping[int, str], hidden_skipped: int) -> CountResult:
-        """The merged counts, decoded; names label each input index for --by-file and
-        for the warnings about runs too long to count."""
+        """The merged counts (TalliedWords: decoded as far as a report asks); names label
+        each input index for --by-file and for the warnings about runs too long to count."""
         for input_index in sorted(self._held):
             if input_index in self._parts_due:  # never: a unit lost fails the run first
                 path = names.get(input_index, str(input_index))

@@ -229,6 +229,26 @@ class TalliedWords(Mapping[str, int]):
     def __iter__(self) -> Iterator[str]:
         return iter(self.decoded())
 
+    def __reversed__(self) -> Iterator[str]:
+        return reversed(self.decoded())
+
+    # What a Counter does besides a Mapping's, done by the Counter of every word: the
+    # counts of a run stood in a Counter before they stood here, and a caller may use them
+    # so (a copy, a union, a pickle for another process).
+    def copy(self) -> Counter[str]:
+        return self.decoded().copy()
+
+    def __or__(self, other: Mapping[str, int]) -> Counter[str]:
+        return Counter(self.decoded()) | Counter(other)
+
+    def __ror__(self, other: Mapping[str, int]) -> Counter[str]:
+        return Counter(other) | Counter(self.decoded())
+
+    def __reduce__(self) -> tuple[type, tuple[dict[str, int]]]:
+        """Pickled (and deep-copied) as the Counter of every word: the kernel's table
+        does not travel."""
+        return Counter, (dict(self.decoded()),)
+
     def __repr__(self) -> str:
         return f"<TalliedWords: {len(self):,} distinct words>"
 

@@ -260,10 +260,18 @@ Tally_top(PyObject *self, PyObject *arg)
         PyErr_SetString(PyExc_ValueError, "top() takes a number of keys from 0");
         return NULL;
     }
+    /* Busy from the first look at the table: another thread may be adding to it with
+     * the GIL released (add_packed), and an add can move the table (table_grow); building
+     * the rows can run Python code (a collection's finalizers), which must not change the
+     * table the heap points into either. */
+    if (enter_busy(&t->busy, "Tally") < 0)
+        return NULL;
     size_t n = (size_t)wanted < t->table.used ? (size_t)wanted : t->table.used;
     const Slot **heap = n ? k_malloc(n * sizeof(*heap)) : NULL;
-    if (n && heap == NULL)
+    if (n && heap == NULL) {
+        leave_busy(&t->busy);
         return PyErr_NoMemory();
+    }
     size_t kept = 0;
     for (size_t i = 0; i < t->table.cap && n; i++) {
         const Slot *e = &t->table.slots[i];
@@ -283,12 +291,6 @@ Tally_top(PyObject *self, PyObject *arg)
     }
     if (kept > 1)
         qsort(heap, kept, sizeof(*heap), rank_compare_qsort);
-    /* Building the rows can run Python code (a collection's finalizers), which must not
-     * change the table the heap points into. */
-    if (enter_busy(&t->busy, "Tally") < 0) {
-        k_free(heap);
-        return NULL;
-    }
     PyObject *rows = rows_of(heap, kept);
     leave_busy(&t->busy);
     k_free(heap);
@@ -306,21 +308,21 @@ Tally_with_count(PyObject *self, PyObject *arg)
     unsigned long long count = PyLong_AsUnsignedLongLong(arg);
     if (count == (unsigned long long)-1 && PyErr_Occurred())
         return NULL;
+    if (enter_busy(&t->busy, "Tally") < 0) /* as in top() */
+        return NULL;
     size_t n = 0;
     for (size_t i = 0; i < t->table.cap; i++)
         n += t->table.slots[i].len != 0 && t->table.slots[i].count == count;
     const Slot **matching = n ? k_malloc(n * sizeof(*matching)) : NULL;
-    if (n && matching == NULL)
+    if (n && matching == NULL) {
+        leave_busy(&t->busy);
         return PyErr_NoMemory();
+    }
     size_t found = 0;
     for (size_t i = 0; i < t->table.cap && found < n; i++) {
         const Slot *e = &t->table.slots[i];
         if (e->len != 0 && e->count == count)
             matching[found++] = e;
-    }
-    if (enter_busy(&t->busy, "Tally") < 0) { /* as in top() */
-        k_free(matching);
-        return NULL;
     }
     PyObject *rows = rows_of(matching, found);
     leave_busy(&t->busy);
@@ -432,17 +434,21 @@ static PyObject *
 Tally_total(PyObject *self, void *Py_UNUSED(closure))
 {
     Tally *t = (Tally *)self;
+    if (enter_busy(&t->busy, "Tally") < 0) /* as in top() */
+        return NULL;
     uint64_t total = 0;
     for (size_t i = 0; i < t->table.cap; i++) {
         const Slot *e = &t->table.slots[i];
         if (e->len == 0)
             continue;
         if (e->count > UINT64_MAX - total) {
+            leave_busy(&t->busy);
             PyErr_SetString(PyExc_OverflowError, "the counts add up past 64 bits");
             return NULL;
         }
         total += e->count;
     }
+    leave_busy(&t->busy);
     return PyLong_FromUnsignedLongLong((unsigned long long)total);
 }
 
