@@ -156,6 +156,7 @@ def test_a_selection_s_totals_are_of_the_words_kept(
 # copied, or not, as the heap allows.)
 GROWN_KEYS = 2_000_000
 GROWN_TABLE_MIB = 128
+COPIED_PEAK_MIB = GROWN_TABLE_MIB + GROWN_TABLE_MIB // 2
 PEAK_PROBE = """
 import resource, sys
 from wordcount.words.native import Tally
@@ -182,7 +183,10 @@ def test_a_tally_grows_without_its_old_table_beside_the_new() -> None:
         text=True,
     ).stdout
     grown_by_mib = int(output)
-    assert grown_by_mib < GROWN_TABLE_MIB * 1.25, f"the tally grew by {grown_by_mib} MiB"
+    # Doubled into a new block, the peak is at least the old table and the new together
+    # (192 MiB; 223 were measured so); grown in place, 143 were, and up to 167 in a full
+    # suite, where the system reclaims some of a process's pages before it is measured.
+    assert grown_by_mib < COPIED_PEAK_MIB - 12, f"the tally grew by {grown_by_mib} MiB"
 
 
 @pytest.mark.slow  # a Dask cluster of its own
