@@ -4,7 +4,7 @@ other files named.
 
     connect ─▶ refuse_unfit_workers: each worker runs PROBE_EXPRESSION, built-ins only
     counting ─▶ Watchdog.check, each turn of the waiting loop (cluster.py)
-    after ─▶ where_workers_disagree: the paths a worker could not read, asked of all
+    as results come ─▶ where_workers_disagree: the paths a worker could not read, asked of all
 
 A worker whose environment lacks wordcount cannot even unpickle a task (Dask's workers
 then die, and the scheduler waits for others for ever); one with another version, word
