@@ -16,6 +16,7 @@ it.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -144,14 +145,11 @@ class DaskCluster:
         watchdog = Watchdog(self._client, self._no_progress_timeout, units)
         tell()
         while pending:
-            try:
+            # TimeoutError ends a turn; CancelledError (the scheduler gone), result_of says.
+            with contextlib.suppress(Exception):
                 wait(  # type: ignore[no-untyped-call]
                     list(pending.values()), timeout=_TURN_SECONDS, return_when="FIRST_COMPLETED"
                 )
-            except TimeoutError:
-                pass
-            except Exception:  # CancelledError: the scheduler is gone; result_of says so
-                pass
             moved = tell()  # what the workers reported
             for index in [index for index, future in pending.items() if future.done()]:
                 into(result_of(self._client, pending.pop(index), units))

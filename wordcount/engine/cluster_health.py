@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from wordcount.engine.cluster_worker import worker_named
-from wordcount.engine.units import WorkUnit
+from wordcount.engine.units import WorkUnit, paths_in_input_order
 from wordcount.exceptions import ClusterUnavailable, WorkerFailure
 from wordcount.sources.opening import NO_STORAGE_OPTIONS, StorageOptions
 from wordcount.sources.problems import InputProblem, ProblemKind
@@ -70,9 +70,9 @@ def refuse_unfit_workers(client: Any) -> None:
 
 def _mismatch(here: dict[str, str], there: Any) -> str | None:
     if isinstance(there, BaseException):
-        return f"its probe failed ({type(there).__name__}: {_one_line(str(there))})"
+        return f"its probe failed ({type(there).__name__}: {one_line(str(there))})"
     if "missing" in there:
-        return f"wordcount is not installed there ({_one_line(there['missing'])})"
+        return f"wordcount is not installed there ({one_line(there['missing'])})"
     names = {"version": "wordcount", "rule": "word rule", "kernel": "kernel"}
     for key, name in names.items():
         if there.get(key) != here[key]:
@@ -80,7 +80,8 @@ def _mismatch(here: dict[str, str], there: Any) -> str | None:
     return None
 
 
-def _one_line(text: str) -> str:
+def one_line(text: str) -> str:
+    """Dask's messages may hold line feeds: a failure is one line on stderr."""
     return " ".join(text.split())
 
 
@@ -112,7 +113,7 @@ class Watchdog:
         self._last_progress = now  # alive: ask again in another timeout, not every turn
 
     def _paths(self) -> list[str]:
-        return sorted({r.path for unit in self._units for r in unit.ranges})
+        return paths_in_input_order(self._units)
 
 
 def disagreements_named(

@@ -26,8 +26,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from wordcount.engine.cluster_health import one_line
 from wordcount.engine.merge import UnitResult
-from wordcount.engine.units import WorkUnit
+from wordcount.engine.units import WorkUnit, paths_in_input_order
 from wordcount.exceptions import WorkerFailure
 
 
@@ -42,12 +43,6 @@ def result_of(client: Any, future: Any, units: Sequence[WorkUnit]) -> UnitResult
             reason = "lost the connection to the Dask scheduler"
         else:
             reason = f"the Dask cluster failed: {type(error).__name__}: {error}"
-        paths = sorted({r.path for unit in units for r in unit.ranges})
-        raise WorkerFailure(_one_line(reason), paths) from None
+        raise WorkerFailure(one_line(reason), paths_in_input_order(units)) from None
     future.release()
     return result
-
-
-def _one_line(text: str) -> str:
-    """Dask's messages may hold line feeds: a failure is one line on stderr."""
-    return " ".join(text.split())
